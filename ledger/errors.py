@@ -1,0 +1,62 @@
+"""Exceptions the core raises when an operation cannot go on.
+
+Each message names what, where and why, so the command line and the UI can show it as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LedgerError(Exception):
+    """Base class: a problem the user can understand and act on."""
+
+
+class NotALedgerError(LedgerError):
+    """The file exists but is not an Aid Ledger database."""
+
+
+class LedgerVersionError(LedgerError):
+    """The ledger was written by a newer version of the app."""
+
+
+class LedgerLockedError(LedgerError):
+    """Another program holds the ledger."""
+
+
+class ReadOnlyError(LedgerError):
+    """The ledger (or its folder) cannot be written."""
+
+
+class NotFoundError(LedgerError):
+    """A record referred to by id or name does not exist."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a record: an error blocks the change, a warning may be accepted."""
+
+    level: str  # "error" | "warning"
+    kind: str  # record kind, e.g. "package"
+    record: str  # how a person names the record, e.g. "package PDA 71"
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record}, {self.field}: {self.message}"
+
+
+class ValidationError(LedgerError):
+    """One or more errors: nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class WarningsNotAccepted(LedgerError):
+    """Only warnings, but the caller did not accept them: nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))

@@ -1,0 +1,134 @@
+"""The change history: every write the service makes is recorded here in the same transaction.
+
+An action groups the changes of one user operation. Undo applies an action's old values in reverse
+order, redo its new values in order; a new action abandons what was undone (as editors do). Replaying
+every `done` action from an empty ledger gives the current state: that is what makes this an audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from . import store
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    at: str
+    label: str
+    state: str
+    changes: int
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    record_id: int
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+    @property
+    def op(self) -> str:
+        return "insert" if self.old is None else "delete" if self.new is None else "update"
+
+
+def _dump(row: dict[str, Any] | None) -> str | None:
+    return None if row is None else json.dumps(row, ensure_ascii=False, sort_keys=True)
+
+
+def _load(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else json.loads(text)
+
+
+def begin_action(conn: sqlite3.Connection, label: str) -> int:
+    conn.execute("UPDATE history_actions SET state = 'abandoned' WHERE state = 'undone'")
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return conn.execute(
+        "INSERT INTO history_actions (at, label, state) VALUES (?, ?, 'done')", (now, label)
+    ).lastrowid
+
+
+def record(conn: sqlite3.Connection, action_id: int, table: str, record_id: int, old, new) -> None:
+    conn.execute(
+        "INSERT INTO history_changes (action_id, table_name, record_id, old, new) VALUES (?, ?, ?, ?, ?)",
+        (action_id, table, record_id, _dump(old), _dump(new)),
+    )
+
+
+def record_inserts(conn: sqlite3.Connection, action_id: int, table: str, rows: list[dict]) -> None:
+    conn.executemany(
+        "INSERT INTO history_changes (action_id, table_name, record_id, old, new) VALUES (?, ?, ?, NULL, ?)",
+        ((action_id, table, row["id"], _dump(row)) for row in rows),
+    )
+
+
+def changes(conn: sqlite3.Connection, action_id: int) -> list[Change]:
+    cur = conn.execute(
+        "SELECT table_name, record_id, old, new FROM history_changes WHERE action_id = ? ORDER BY id",
+        (action_id,),
+    )
+    return [Change(t, rid, _load(o), _load(n)) for t, rid, o, n in cur]
+
+
+def actions(conn: sqlite3.Connection, limit: int = 200) -> list[Action]:
+    cur = conn.execute(
+        """SELECT a.id, a.at, a.label, a.state, (SELECT count(*) FROM history_changes c WHERE c.action_id = a.id)
+           FROM history_actions a ORDER BY a.id DESC LIMIT ?""",
+        (limit,),
+    )
+    return [Action(*row) for row in cur]
+
+
+def record_history(conn: sqlite3.Connection, table: str, record_id: int) -> list[tuple[Action, Change]]:
+    """Every recorded change of one record, oldest first: the detail pane's 'history'."""
+    cur = conn.execute(
+        """SELECT a.id, a.at, a.label, a.state, 0, c.old, c.new FROM history_changes c
+           JOIN history_actions a ON a.id = c.action_id
+           WHERE c.table_name = ? AND c.record_id = ? ORDER BY c.id""",
+        (table, record_id),
+    )
+    return [(Action(*row[:5]), Change(table, record_id, _load(row[5]), _load(row[6]))) for row in cur]
+
+
+def last_done(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    return conn.execute(
+        "SELECT id, label FROM history_actions WHERE state = 'done' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+
+
+def first_undone(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    return conn.execute(
+        "SELECT id, label FROM history_actions WHERE state = 'undone' ORDER BY id LIMIT 1"
+    ).fetchone()
+
+
+def apply(conn: sqlite3.Connection, change: Change, forward: bool) -> None:
+    """Make the record look as it did after (forward) or before (not forward) the change."""
+    kind = store.KIND_BY_TABLE[change.table]
+    target = change.new if forward else change.old
+    if target is None:
+        store.delete_row(conn, kind, change.record_id)
+    elif conn.execute(f"SELECT 1 FROM {kind.table} WHERE id = ?", (change.record_id,)).fetchone():
+        store.update_row(conn, kind, target)
+    else:
+        store.insert_row(conn, kind, target)
+
+
+def set_state(conn: sqlite3.Connection, action_id: int, state: str) -> None:
+    conn.execute("UPDATE history_actions SET state = ? WHERE id = ?", (state, action_id))
+
+
+def replay(source: sqlite3.Connection, target: sqlite3.Connection) -> int:
+    """Apply every done action of `source`, in order, to the empty ledger `target`."""
+    count = 0
+    ids = [r[0] for r in source.execute("SELECT id FROM history_actions WHERE state = 'done' ORDER BY id")]
+    for action_id in ids:
+        for change in changes(source, action_id):
+            apply(target, change, forward=True)
+            count += 1
+    return count

@@ -1,0 +1,312 @@
+"""Records of the ledger as frozen dataclasses, and a description of their fields.
+
+The field descriptions (`KINDS`) drive storage, validation, the command line, workbooks and table
+views, so a field is declared once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+PROGRAMS_EXAMPLES = ("PDA", "USAI", "FMF")
+ADJUSTMENT_KINDS = ("revaluation", "rescission", "expiry", "preservation")
+BALANCES = ("remaining_authority", "undelivered", "authorized_minus_disbursed")
+UNALLOCATED = "Unallocated"
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+    published_on: dt.date | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A ceiling or appropriation: the most that may be committed, from a date, until a deadline."""
+
+    program: str
+    name: str
+    amount_cents: int
+    available_from: dt.date
+    expires_on: dt.date | None = None
+    kind: str | None = None
+    legal_basis: str | None = None
+    source_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Package:
+    """A commitment drawing on one authority (a drawdown package, a USAI contract tranche)."""
+
+    number: str
+    announced_on: dt.date
+    authority_id: int
+    value_cents: int
+    source_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class SystemType:
+    name: str
+    aliases: tuple[str, ...] = ()
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class PackageLine:
+    """An item of a package. Quantity and value are each optional: real lists often lack one."""
+
+    package_id: int
+    system_type_id: int
+    description: str
+    quantity: int | None = None
+    qualifier: str | None = None
+    unit: str | None = None
+    value_cents: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Disbursement:
+    """What actually left: a delivery or payment against a package (and a line or system type)."""
+
+    disbursed_on: dt.date
+    package_id: int
+    line_id: int | None = None
+    system_type_id: int | None = None
+    quantity: int | None = None
+    value_cents: int | None = None
+    source_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A correction to an authority: revaluation (signed), rescission, expiry, preservation.
+
+    `authority_id` may be empty when a report names only the program: the adjustment then sits in
+    its own bucket rather than being split between authorities by guesswork.
+    """
+
+    adjusted_on: dt.date
+    program: str
+    kind: str
+    amount_cents: int
+    reason: str
+    authority_id: int | None = None
+    new_deadline: dt.date | None = None
+    source_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A balance someone reported on a date, kept beside the derived one so the gap shows."""
+
+    observed_on: dt.date
+    metric: str
+    value_cents: int
+    program: str | None = None
+    authority_id: int | None = None
+    balance: str | None = None
+    scope: str | None = None
+    date_precision: str | None = None
+    reported_by: str | None = None
+    source_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # text | cents | signed_cents | date | int | ref | choice | aliases
+    required: bool = False
+    ref: str | None = None  # kind referred to by a ref field
+    choices: tuple[str, ...] = ()
+    unique: bool = False
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # singular, used in messages and on the command line
+    table: str
+    cls: type
+    fields: tuple[Field, ...]
+    label_field: str  # the field a person names the record by
+    plural: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def _f(name: str, type: str, **kw: Any) -> Field:
+    kw.setdefault("label", name.replace("_cents", "").replace("_id", "").replace("_", " ").capitalize())
+    return Field(name, type, **kw)
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "source",
+            "sources",
+            Source,
+            (
+                _f("title", "text", required=True),
+                _f("url", "text", label="URL or reference"),
+                _f("published_on", "date", label="Published"),
+                _f("notes", "text"),
+            ),
+            "title",
+            "sources",
+        ),
+        Kind(
+            "authority",
+            "authorities",
+            Authority,
+            (
+                _f("program", "text", required=True),
+                _f("name", "text", required=True, unique=True),
+                _f("amount_cents", "cents", required=True, label="Amount"),
+                _f("available_from", "date", required=True, label="Available from"),
+                _f("expires_on", "date", label="Expires"),
+                _f("kind", "text"),
+                _f("legal_basis", "text", label="Legal basis"),
+                _f("source_id", "ref", ref="source"),
+                _f("notes", "text"),
+            ),
+            "name",
+            "authorities",
+        ),
+        Kind(
+            "package",
+            "packages",
+            Package,
+            (
+                _f("number", "text", required=True, unique=True),
+                _f("announced_on", "date", required=True, label="Announced"),
+                _f("authority_id", "ref", required=True, ref="authority"),
+                _f("value_cents", "cents", required=True, label="Value"),
+                _f("source_id", "ref", ref="source"),
+                _f("notes", "text"),
+            ),
+            "number",
+            "packages",
+        ),
+        Kind(
+            "system_type",
+            "system_types",
+            SystemType,
+            (
+                _f("name", "text", required=True, unique=True),
+                _f("aliases", "aliases"),
+                _f("notes", "text"),
+            ),
+            "name",
+            "system types",
+        ),
+        Kind(
+            "line",
+            "package_lines",
+            PackageLine,
+            (
+                _f("package_id", "ref", required=True, ref="package"),
+                _f("system_type_id", "ref", required=True, ref="system_type", label="System type"),
+                _f("description", "text", required=True),
+                _f("quantity", "int"),
+                _f("qualifier", "text"),
+                _f("unit", "text"),
+                _f("value_cents", "cents", label="Value"),
+                _f("notes", "text"),
+            ),
+            "description",
+            "package lines",
+        ),
+        Kind(
+            "disbursement",
+            "disbursements",
+            Disbursement,
+            (
+                _f("disbursed_on", "date", required=True, label="Date"),
+                _f("package_id", "ref", required=True, ref="package"),
+                _f("line_id", "ref", ref="line"),
+                _f("system_type_id", "ref", ref="system_type", label="System type"),
+                _f("quantity", "int"),
+                _f("value_cents", "cents", label="Value"),
+                _f("source_id", "ref", ref="source"),
+                _f("notes", "text"),
+            ),
+            "disbursed_on",
+            "disbursements",
+        ),
+        Kind(
+            "adjustment",
+            "adjustments",
+            Adjustment,
+            (
+                _f("adjusted_on", "date", required=True, label="Date"),
+                _f("program", "text", required=True),
+                _f("kind", "choice", required=True, choices=ADJUSTMENT_KINDS),
+                _f("amount_cents", "signed_cents", required=True, label="Amount"),
+                _f("reason", "text", required=True),
+                _f("authority_id", "ref", ref="authority"),
+                _f("new_deadline", "date", label="New deadline"),
+                _f("source_id", "ref", ref="source"),
+                _f("notes", "text"),
+            ),
+            "adjusted_on",
+            "adjustments",
+        ),
+        Kind(
+            "observation",
+            "observations",
+            Observation,
+            (
+                _f("observed_on", "date", required=True, label="Date"),
+                _f("metric", "text", required=True),
+                _f("value_cents", "signed_cents", required=True, label="Value"),
+                _f("program", "text"),
+                _f("authority_id", "ref", ref="authority"),
+                _f("balance", "choice", choices=BALANCES, label="Compares with"),
+                _f("scope", "text"),
+                _f("date_precision", "choice", choices=("exact", "approx"), label="Date precision"),
+                _f("reported_by", "text", label="Reported by"),
+                _f("source_id", "ref", ref="source"),
+                _f("notes", "text"),
+            ),
+            "observed_on",
+            "observations",
+        ),
+    )
+}
+
+# Order in which kinds can be written so references already exist (and reverse for deletion).
+KIND_ORDER = ("source", "authority", "system_type", "package", "line", "disbursement", "adjustment", "observation")
+KIND_BY_CLASS = {k.cls: k for k in KINDS.values()}
+
+
+def kind_of(record: object) -> Kind:
+    return KIND_BY_CLASS[type(record)]
+
+
+def record_fields(cls: type) -> list[str]:
+    return [f.name for f in fields(cls)]

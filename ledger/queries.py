@@ -1,0 +1,78 @@
+"""Daily movement sums computed in SQLite: the same numbers as `movements.from_records`, but the
+database does the summing over its covering indexes, so a million entries cost a fraction of a second."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .balances import Movement
+from .model import UNALLOCATED
+from .movements import GROUPINGS, no_authority_group
+
+EFFECT_SQL = (
+    "CASE kind WHEN 'revaluation' THEN amount_cents "
+    "WHEN 'preservation' THEN 0 ELSE -amount_cents END"
+)
+
+
+def _sql(by: str) -> str:
+    if by == "system_type":
+        return f"""
+        SELECT available_from, NULL, 'authorized', SUM(amount_cents), NULL FROM authorities GROUP BY 1
+        UNION ALL
+        SELECT adjusted_on, NULL, 'adjustments', SUM({EFFECT_SQL}), NULL FROM adjustments GROUP BY 1
+        UNION ALL
+        SELECT p.announced_on, l.system_type_id, 'committed', SUM(l.value_cents), NULL
+          FROM package_lines l JOIN packages p ON p.id = l.package_id
+         WHERE l.value_cents IS NOT NULL GROUP BY 1, 2
+        UNION ALL
+        SELECT p.announced_on, NULL, 'committed', SUM(p.value_cents - COALESCE(
+                 (SELECT SUM(l.value_cents) FROM package_lines l WHERE l.package_id = p.id), 0)), NULL
+          FROM packages p GROUP BY 1
+        UNION ALL
+        SELECT disbursed_on, system_type_id, 'disbursed', SUM(value_cents), NULL
+          FROM disbursements WHERE value_cents IS NOT NULL GROUP BY system_type_id, disbursed_on
+        """
+    key = "a.id" if by == "authority" else "a.program"
+    effect = EFFECT_SQL.replace("kind", "j.kind").replace("amount_cents", "j.amount_cents")
+    # The fifth column names the program of an adjustment recorded without an authority.
+    return f"""
+        SELECT a.available_from, {key}, 'authorized', SUM(a.amount_cents), NULL
+          FROM authorities a GROUP BY 1, 2
+        UNION ALL
+        SELECT j.adjusted_on, {key}, 'adjustments', SUM({effect}),
+               CASE WHEN a.id IS NULL THEN j.program END
+          FROM adjustments j LEFT JOIN authorities a ON a.id = j.authority_id GROUP BY 1, 2, 5
+        UNION ALL
+        SELECT p.announced_on, {key}, 'committed', SUM(p.value_cents), NULL
+          FROM packages p JOIN authorities a ON a.id = p.authority_id GROUP BY 1, 2
+        UNION ALL
+        SELECT d.day, {key}, 'disbursed', SUM(d.cents), NULL FROM
+          (SELECT package_id, disbursed_on AS day, SUM(value_cents) AS cents FROM disbursements
+            WHERE value_cents IS NOT NULL GROUP BY package_id, disbursed_on) d
+          JOIN packages p ON p.id = d.package_id JOIN authorities a ON a.id = p.authority_id
+         GROUP BY 1, 2
+        """
+
+
+def daily_movements(conn: sqlite3.Connection, by: str) -> list[Movement]:
+    """Movements summed per day, group and stage."""
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    if by == "system_type":
+        names = dict(conn.execute("SELECT id, name FROM system_types"))
+        names[None] = UNALLOCATED
+    elif by == "authority":
+        names = dict(conn.execute("SELECT id, name FROM authorities"))
+    else:
+        names = None
+    out = []
+    for day, key, stage, cents, program in conn.execute(_sql(by)):
+        if cents is None:
+            continue
+        if program is not None:  # an adjustment that names only its program
+            group = no_authority_group(program) if by == "authority" else program
+        else:
+            group = names[key] if names is not None else key
+        out.append(Movement(day, group, stage, cents))
+    return out

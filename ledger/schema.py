@@ -1,0 +1,183 @@
+"""The ledger's SQLite schema and its migrations.
+
+`PRAGMA user_version` holds the schema version; `PRAGMA application_id` marks the file as an Aid
+Ledger ledger. Each migration takes the schema from version n-1 to n inside one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from .errors import LedgerVersionError, NotALedgerError
+
+APPLICATION_ID = 0x41494431  # "AID1"
+SCHEMA_VERSION = 1
+
+# Dates are ISO text checked by SQLite itself: date(x) IS x rejects 2024-02-30 and free text.
+_DATE = "TEXT CHECK ({c} IS NULL OR date({c}) IS {c})"
+_CENTS = "INTEGER CHECK ({c} IS NULL OR {c} >= 0)"
+
+V1 = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL CHECK (title <> ''),
+    url TEXT,
+    published_on {_DATE.format(c="published_on")},
+    notes TEXT
+) STRICT;
+
+CREATE TABLE authorities (
+    id INTEGER PRIMARY KEY,
+    program TEXT NOT NULL CHECK (program <> ''),
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (name <> ''),
+    amount_cents {_CENTS.format(c="amount_cents")} NOT NULL,
+    available_from {_DATE.format(c="available_from")} NOT NULL,
+    expires_on {_DATE.format(c="expires_on")},
+    kind TEXT,
+    legal_basis TEXT,
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT
+) STRICT;
+
+CREATE TABLE packages (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (number <> ''),
+    announced_on {_DATE.format(c="announced_on")} NOT NULL,
+    authority_id INTEGER NOT NULL REFERENCES authorities(id),
+    value_cents {_CENTS.format(c="value_cents")} NOT NULL,
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT
+) STRICT;
+CREATE INDEX packages_authority ON packages (authority_id, announced_on, value_cents);
+
+CREATE TABLE system_types (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (name <> ''),
+    aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
+    notes TEXT
+) STRICT;
+
+CREATE TABLE package_lines (
+    id INTEGER PRIMARY KEY,
+    package_id INTEGER NOT NULL REFERENCES packages(id),
+    system_type_id INTEGER NOT NULL REFERENCES system_types(id),
+    description TEXT NOT NULL CHECK (description <> ''),
+    quantity INTEGER CHECK (quantity IS NULL OR quantity >= 0),
+    qualifier TEXT,
+    unit TEXT,
+    value_cents {_CENTS.format(c="value_cents")},
+    notes TEXT
+) STRICT;
+CREATE INDEX package_lines_package ON package_lines (package_id, system_type_id, value_cents);
+
+CREATE TABLE disbursements (
+    id INTEGER PRIMARY KEY,
+    disbursed_on {_DATE.format(c="disbursed_on")} NOT NULL,
+    package_id INTEGER NOT NULL REFERENCES packages(id),
+    line_id INTEGER REFERENCES package_lines(id),
+    system_type_id INTEGER REFERENCES system_types(id),
+    quantity INTEGER CHECK (quantity IS NULL OR quantity >= 0),
+    value_cents {_CENTS.format(c="value_cents")},
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT,
+    CHECK (quantity IS NOT NULL OR value_cents IS NOT NULL)
+) STRICT;
+-- Covering indexes: the daily series by system type / by package read only these.
+CREATE INDEX disbursements_type_day ON disbursements (system_type_id, disbursed_on, value_cents);
+CREATE INDEX disbursements_package_day ON disbursements (package_id, disbursed_on, value_cents);
+CREATE INDEX disbursements_line ON disbursements (line_id);
+
+CREATE TABLE adjustments (
+    id INTEGER PRIMARY KEY,
+    adjusted_on {_DATE.format(c="adjusted_on")} NOT NULL,
+    program TEXT NOT NULL CHECK (program <> ''),
+    kind TEXT NOT NULL CHECK (kind IN ('revaluation', 'rescission', 'expiry', 'preservation')),
+    amount_cents INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (reason <> ''),
+    authority_id INTEGER REFERENCES authorities(id),
+    new_deadline {_DATE.format(c="new_deadline")},
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT
+) STRICT;
+
+CREATE TABLE observations (
+    id INTEGER PRIMARY KEY,
+    observed_on {_DATE.format(c="observed_on")} NOT NULL,
+    metric TEXT NOT NULL CHECK (metric <> ''),
+    value_cents INTEGER NOT NULL,
+    program TEXT,
+    authority_id INTEGER REFERENCES authorities(id),
+    balance TEXT CHECK (balance IS NULL OR balance IN
+        ('remaining_authority', 'undelivered', 'authorized_minus_disbursed')),
+    scope TEXT,
+    date_precision TEXT CHECK (date_precision IS NULL OR date_precision IN ('exact', 'approx')),
+    reported_by TEXT,
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT
+) STRICT;
+
+-- History: one action per user operation (an edit, an import, an undo target), its changes in order.
+CREATE TABLE history_actions (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    label TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('done', 'undone', 'abandoned'))
+) STRICT;
+CREATE TABLE history_changes (
+    id INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES history_actions(id),
+    table_name TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    old TEXT,
+    new TEXT
+) STRICT;
+CREATE INDEX history_changes_action ON history_changes (action_id, id);
+CREATE INDEX history_changes_record ON history_changes (table_name, record_id);
+"""
+
+# Version -> the DDL that takes the schema from version - 1 to it. Add new versions; never edit old ones.
+MIGRATIONS: dict[int, str] = {1: V1}
+
+
+def file_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check_identity(conn: sqlite3.Connection, where: str) -> int:
+    """Return the file's schema version; refuse files that are not ledgers or are too new."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = file_version(conn)
+    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    if app_id != APPLICATION_ID:
+        if app_id == 0 and version == 0 and not has_tables:
+            return 0  # an empty database: a new ledger
+        raise NotALedgerError(f"{where} is an SQLite database but not an Aid Ledger ledger")
+    if version > SCHEMA_VERSION:
+        raise LedgerVersionError(
+            f"{where} was written by a newer version of Aid Ledger (schema {version}; this version "
+            f"reads up to {SCHEMA_VERSION}): update the app to open it"
+        )
+    return version
+
+
+def migrate(conn: sqlite3.Connection, from_version: int) -> None:
+    """Bring the schema up to SCHEMA_VERSION; the caller holds the transaction."""
+    for version in range(from_version + 1, SCHEMA_VERSION + 1):
+        for statement in _statements(MIGRATIONS[version]):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a DDL script into statements (executescript would commit the open transaction)."""
+    out, buf = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        buf.append(line)
+        if line.rstrip().endswith(";") and sqlite3.complete_statement("\n".join(buf)):
+            out.append("\n".join(buf))
+            buf = []
+    return out

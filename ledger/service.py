@@ -1,0 +1,614 @@
+"""The one way into a ledger: opening files, reading records, every change, undo/redo and balances.
+
+The command line, the desktop app and the tests all go through `Ledger`. Every change runs inside one
+SQLite transaction together with its history entry, so a ledger is never left half-changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import __version__, balances, history, queries, schema, store, validate
+from .balances import Figures, Movement, Pace
+from .errors import (
+    LedgerError,
+    LedgerLockedError,
+    NotALedgerError,
+    NotFoundError,
+    Problem,
+    ReadOnlyError,
+    ValidationError,
+    WarningsNotAccepted,
+)
+from .model import KINDS, Kind, kind_of
+from .movements import GROUPINGS, adjustment_effect
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    figures: Figures
+    pace: Pace
+
+
+@dataclass(frozen=True)
+class Summary:
+    as_of: str
+    currency: str
+    by: str
+    totals: Figures
+    pace: Pace
+    groups: tuple[Group, ...]
+
+
+class Ledger:
+    """An open ledger file. Not thread-safe: use it on the thread that opened it."""
+
+    def __init__(self, conn: sqlite3.Connection, where: str, readonly: bool):
+        self.db = Database(conn)
+        self.conn = conn
+        self.where = where
+        self.readonly = readonly
+        self._listeners: list[Callable[[str], None]] = []
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False, currency: str = "USD"
+    ) -> "Ledger":
+        """Open (or create) a ledger file. Raises LedgerError subclasses with a readable message."""
+        path = Path(path)
+        where = str(path)
+        if path.is_dir():
+            raise NotALedgerError(f"{where} is a folder, not a ledger file")
+        if path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    header = fh.read(16)
+            except OSError as exc:
+                raise LedgerError(f"{where} cannot be read: {exc.strerror}") from None
+            if header and header != SQLITE_HEADER:
+                raise NotALedgerError(f"{where} is not a ledger: it is not an SQLite database")
+            if not readonly and not os.access(path, os.W_OK):
+                readonly = True  # writes will say why they cannot happen
+        else:
+            if not create or readonly:
+                raise NotFoundError(f"{where} does not exist")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ReadOnlyError(f"cannot create the folder for {where}: {exc.strerror}") from None
+        uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise _translate(exc, where) from None
+        ledger = cls(conn, where, readonly)
+        try:
+            ledger._prepare(currency)
+        except BaseException:
+            conn.close()
+            raise
+        return ledger
+
+    @classmethod
+    def memory(cls, currency: str = "USD") -> "Ledger":
+        """A ledger that lives in memory (tests, replay checks)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        ledger = cls(conn, ":memory:", False)
+        ledger._prepare(currency)
+        return ledger
+
+    def _prepare(self, currency: str) -> None:
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 3000")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            version = schema.check_identity(self.conn, self.where)
+            if version == 0 and self.readonly:
+                raise NotALedgerError(f"{self.where} is empty, not a ledger")
+            if not self.readonly:
+                if self.where != ":memory:":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                # FULL: a committed change survives power loss, not only a crash of the app.
+                self.conn.execute("PRAGMA synchronous = FULL")
+            if version < schema.SCHEMA_VERSION:
+                self._migrate(version, currency)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.where) from None
+
+    def _migrate(self, version: int, currency: str) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            schema.migrate(self.conn, version)
+            if version == 0:
+                now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+                for key, value in (("currency", currency), ("created_at", now), ("created_by", __version__)):
+                    self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- settings stored in the ledger ----------------------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self._write():
+            if value is None:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def currency(self) -> str:
+        return self.meta("currency", "USD")
+
+    @property
+    def default_deadline(self) -> str | None:
+        return self.meta("default_deadline")
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, kind: str, record_id: int) -> Any:
+        row = self.get_row(kind, record_id)
+        if row is None:
+            raise NotFoundError(f"no {kind.replace('_', ' ')} with id {record_id}")
+        return store.from_row(KINDS[kind], row)
+
+    def get_row(self, kind: str, record_id: int) -> dict[str, Any] | None:
+        return store.fetch_row(self.conn, KINDS[kind], record_id)
+
+    def exists(self, kind: str, record_id: int) -> bool:
+        return self.conn.execute(f"SELECT 1 FROM {KINDS[kind].table} WHERE id = ?", (record_id,)).fetchone() is not None
+
+    def records(
+        self,
+        kind: str,
+        where: str | None = None,
+        params: Iterable[Any] = (),
+        order_by: str = "id",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Any]:
+        return list(self.iter_records(kind, where, params, order_by, limit, offset))
+
+    def iter_records(self, kind: str, where=None, params=(), order_by="id", limit=None, offset=0) -> Iterator[Any]:
+        k = KINDS[kind]
+        sql = store.select_sql(k)
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order_by}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        cols = store.columns(k)
+        for row in self.conn.execute(sql, list(params)):
+            yield store.from_row(k, dict(zip(cols, row)))
+
+    def count(self, kind: str, where: str | None = None, params: Iterable[Any] = ()) -> int:
+        sql = f"SELECT count(*) FROM {KINDS[kind].table}" + (f" WHERE {where}" if where else "")
+        return self.conn.execute(sql, list(params)).fetchone()[0]
+
+    def find(self, kind: str, label: str) -> Any | None:
+        """The record a person names by its label (case-insensitive); system types also by alias."""
+        k = KINDS[kind]
+        row = self.conn.execute(
+            f"SELECT id FROM {k.table} WHERE {k.label_field} = ? COLLATE NOCASE ORDER BY id LIMIT 1", (label.strip(),)
+        ).fetchone()
+        if row is None and kind == "system_type":
+            owner = self.system_type_owner(label)
+            row = (owner,) if owner is not None else None
+        return self.get(kind, row[0]) if row else None
+
+    def system_type_owner(self, name_or_alias: str) -> int | None:
+        key = name_or_alias.strip().casefold()
+        for tid, name, aliases in self.conn.execute("SELECT id, name, aliases FROM system_types"):
+            if name.casefold() == key or any(a.casefold() == key for a in _json_list(aliases)):
+                return tid
+        return None
+
+    def label_taken(self, kind: Kind, field: str, value: str, exclude_id: int | None) -> bool:
+        row = self.conn.execute(
+            f"SELECT id FROM {kind.table} WHERE {field} = ? COLLATE NOCASE AND id IS NOT ?", (value.strip(), exclude_id)
+        ).fetchone()
+        return row is not None
+
+    # Figures the validation rules need.
+
+    def effective_deadline(self, authority_id: int, as_of: str | None = None) -> str | None:
+        """The authority's expiry, moved by the latest preservation dated on or before `as_of`."""
+        row = self.conn.execute(
+            """SELECT new_deadline FROM adjustments WHERE authority_id = ? AND kind = 'preservation'
+               AND new_deadline IS NOT NULL AND (? IS NULL OR adjusted_on <= ?) ORDER BY adjusted_on DESC, id DESC LIMIT 1""",
+            (authority_id, as_of, as_of),
+        ).fetchone()
+        if row:
+            return row[0]
+        row = self.conn.execute("SELECT expires_on FROM authorities WHERE id = ?", (authority_id,)).fetchone()
+        return row[0] if row else None
+
+    def authority_left(self, authority_id: int, exclude_package: int | None = None) -> int:
+        amount = self.conn.execute("SELECT amount_cents FROM authorities WHERE id = ?", (authority_id,)).fetchone()[0]
+        effect = self.conn.execute(
+            f"SELECT COALESCE(SUM({queries.EFFECT_SQL}), 0) FROM adjustments WHERE authority_id = ?", (authority_id,)
+        ).fetchone()[0]
+        committed = self.conn.execute(
+            "SELECT COALESCE(SUM(value_cents), 0) FROM packages WHERE authority_id = ? AND id IS NOT ?",
+            (authority_id, exclude_package),
+        ).fetchone()[0]
+        return amount + effect - committed
+
+    def line_value_sum(self, package_id: int, exclude_line: int | None = None) -> int:
+        return self.conn.execute(
+            "SELECT COALESCE(SUM(value_cents), 0) FROM package_lines WHERE package_id = ? AND id IS NOT ?",
+            (package_id, exclude_line),
+        ).fetchone()[0]
+
+    def disbursed_value(self, package_id: int, exclude: int | None = None) -> int:
+        return self.conn.execute(
+            "SELECT COALESCE(SUM(value_cents), 0) FROM disbursements WHERE package_id = ? AND id IS NOT ?",
+            (package_id, exclude),
+        ).fetchone()[0]
+
+    def disbursed_quantity(self, line_id: int, exclude: int | None = None) -> int:
+        return self.conn.execute(
+            "SELECT COALESCE(SUM(quantity), 0) FROM disbursements WHERE line_id = ? AND id IS NOT ?",
+            (line_id, exclude),
+        ).fetchone()[0]
+
+    # -- changing --------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(label)` after every committed change, undo and redo."""
+        self._listeners.append(listener)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        if self.readonly:
+            raise ReadOnlyError(f"{self.where} is open read-only: nothing was changed")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.where) from None
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _translate(exc, self.where) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def action(self, label: str, accept_warnings: bool = False) -> Iterator["Action"]:
+        """Group changes into one transaction and one undoable history entry."""
+        act = Action(self, label, accept_warnings)
+        with self._write():
+            yield act
+        if act.action_id is not None:
+            self._notify(label)
+
+    def _notify(self, label: str) -> None:
+        for listener in list(self._listeners):
+            listener(label)
+
+    def add(self, record: Any, accept_warnings: bool = False) -> Any:
+        k = kind_of(record)
+        with self.action(f"Add {k.name.replace('_', ' ')}", accept_warnings) as act:
+            return act.add(record)
+
+    def update(self, record: Any, accept_warnings: bool = False) -> Any:
+        k = kind_of(record)
+        with self.action(f"Edit {k.name.replace('_', ' ')}", accept_warnings) as act:
+            return act.update(record)
+
+    def edit(self, kind: str, record_id: int, accept_warnings: bool = False, **changes: Any) -> Any:
+        return self.update(replace(self.get(kind, record_id), **changes), accept_warnings)
+
+    def delete(self, kind: str, record_id: int) -> int:
+        """Delete a record (a package with its lines and disbursements); returns how many went."""
+        with self.action(f"Delete {kind.replace('_', ' ')}") as act:
+            return act.delete(kind, record_id)
+
+    def merge_system_types(self, source_id: int, target_id: int) -> None:
+        """Move everything of one system type to another; its name becomes an alias there."""
+        with self.action("Merge system types") as act:
+            act.merge_system_types(source_id, target_id)
+
+    # -- undo / redo / history ---------------------------------------------------------------------
+
+    def undo_label(self) -> str | None:
+        row = history.last_done(self.conn)
+        return row[1] if row else None
+
+    def redo_label(self) -> str | None:
+        row = history.first_undone(self.conn)
+        return row[1] if row else None
+
+    def undo(self) -> str | None:
+        return self._step(history.last_done, forward=False)
+
+    def redo(self) -> str | None:
+        return self._step(history.first_undone, forward=True)
+
+    def _step(self, pick, forward: bool) -> str | None:
+        with self._write():
+            row = pick(self.conn)
+            if row is None:
+                return None
+            action_id, label = row
+            changes = history.changes(self.conn, action_id)
+            for change in changes if forward else reversed(changes):
+                history.apply(self.conn, change, forward)
+            history.set_state(self.conn, action_id, "done" if forward else "undone")
+        self._notify(("Redo " if forward else "Undo ") + label)
+        return label
+
+    def history(self, limit: int = 200) -> list[history.Action]:
+        return history.actions(self.conn, limit)
+
+    def record_history(self, kind: str, record_id: int) -> list[tuple[history.Action, history.Change]]:
+        return history.record_history(self.conn, KINDS[kind].table, record_id)
+
+    # -- balances --------------------------------------------------------------------------------
+
+    def movements(self, by: str) -> list[Movement]:
+        try:
+            return queries.daily_movements(self.conn, by)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.where) from None
+
+    def summary(self, as_of: str | None = None, by: str = "authority", deadline: str | None = None) -> Summary:
+        """Balances as of a date (default: today), per group and in total, with pace figures."""
+        if by not in GROUPINGS:
+            raise LedgerError(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
+        as_of = as_of or dt.date.today().isoformat()
+        moves = self.movements(by)
+        per_group = balances.figures_as_of(moves, as_of)
+        totals = balances.total(per_group)
+        deadline = deadline or self.default_deadline
+        deadlines = self._group_deadlines(by, as_of)
+        groups = []
+        for name in sorted(per_group, key=_group_sort_key):
+            own = [m for m in moves if m.group == name]
+            sums = balances.window_sums(own, as_of)
+            groups.append(Group(name, per_group[name], balances.pace(per_group[name], sums, as_of, deadlines.get(name, deadline))))
+        total_pace = balances.pace(totals, balances.window_sums(moves, as_of), as_of, deadline)
+        return Summary(as_of, self.currency, by, totals, total_pace, tuple(groups))
+
+    def _group_deadlines(self, by: str, as_of: str) -> dict[str, str | None]:
+        if by == "system_type":
+            return {}
+        out: dict[str, list[str | None]] = {}
+        for aid, name, program in self.conn.execute("SELECT id, name, program FROM authorities"):
+            out.setdefault(name if by == "authority" else program, []).append(self.effective_deadline(aid, as_of))
+        # A program's deadline is its authorities' latest, if every one of them has one.
+        return {g: (None if None in ds else max(ds)) for g, ds in out.items()}
+
+    def series(self, by: str = "authority") -> dict[str, list[tuple[str, Figures]]]:
+        """Per group, balances after every day something changed; `total` sums all groups."""
+        if by not in GROUPINGS:
+            raise LedgerError(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
+        return balances.series(self.movements(by))
+
+    def deadlines(self, as_of: str | None = None) -> dict[str, str]:
+        """Each authority's effective deadline (for chart markers)."""
+        out = {}
+        for aid, name in self.conn.execute("SELECT id, name FROM authorities ORDER BY available_from, id"):
+            d = self.effective_deadline(aid, as_of)
+            if d:
+                out[name] = d
+        return out
+
+
+class Action:
+    """The changes of one user operation. Each is validated, written and recorded in history."""
+
+    def __init__(self, ledger: Ledger, label: str, accept_warnings: bool):
+        self.ledger = ledger
+        self.conn = ledger.conn
+        self.label = label
+        self.accept_warnings = accept_warnings
+        self.action_id: int | None = None
+        self.warnings: list[Problem] = []
+
+    def _history_id(self) -> int:
+        if self.action_id is None:
+            self.action_id = history.begin_action(self.conn, self.label)
+        return self.action_id
+
+    def _normalise(self, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+        for f in kind.fields:
+            if (f.unique or f.name == "program") and isinstance(row.get(f.name), str):
+                row[f.name] = row[f.name].strip()
+        get = self.ledger.get_row
+        if kind.name in ("adjustment", "observation") and row.get("authority_id") is not None and not row.get("program"):
+            auth = get("authority", row["authority_id"]) if isinstance(row["authority_id"], int) else None
+            if auth:
+                row["program"] = auth["program"]
+        if kind.name == "disbursement" and row.get("line_id") is not None and row.get("system_type_id") is None:
+            line = get("line", row["line_id"]) if isinstance(row["line_id"], int) else None
+            if line:
+                row["system_type_id"] = line["system_type_id"]
+        return row
+
+    def _checked(self, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+        row = self._normalise(kind, row)
+        problems = validate.check(self.ledger, kind, row)
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise ValidationError(errors)
+        if problems and not self.accept_warnings:
+            raise WarningsNotAccepted(problems)
+        self.warnings.extend(problems)
+        return row
+
+    def add(self, record: Any) -> Any:
+        k = kind_of(record)
+        row = self._checked(k, store.to_row(k, record))
+        row["id"] = store.insert_row(self.conn, k, row)
+        history.record(self.conn, self._history_id(), k.table, row["id"], None, row)
+        return replace(record, id=row["id"], **_record_values(k, row))
+
+    def add_many(self, records: list[Any]) -> list[int]:
+        """Add records of one kind with one executemany (imports). Returns their ids."""
+        if not records:
+            return []
+        k = kind_of(records[0])
+        next_id = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
+        rows = []
+        for i, record in enumerate(records):
+            row = self._checked(k, store.to_row(k, record))
+            row["id"] = next_id + i
+            rows.append(row)
+        store.insert_rows(self.conn, k, rows)
+        history.record_inserts(self.conn, self._history_id(), k.table, rows)
+        return [row["id"] for row in rows]
+
+    def update(self, record: Any) -> Any:
+        k = kind_of(record)
+        old = store.fetch_row(self.conn, k, record.id)
+        if old is None:
+            raise NotFoundError(f"no {k.name.replace('_', ' ')} with id {record.id}")
+        row = self._checked(k, store.to_row(k, record))
+        if row == old:
+            return record
+        store.update_row(self.conn, k, row)
+        history.record(self.conn, self._history_id(), k.table, record.id, old, row)
+        if k.name == "line" and old["system_type_id"] != row["system_type_id"]:
+            # Deliveries against the line follow its system type.
+            for d in self.ledger.records("disbursement", "line_id = ?", (record.id,)):
+                self._raw_update("disbursement", replace(d, system_type_id=row["system_type_id"]))
+        return replace(record, **_record_values(k, row))
+
+    def _raw_update(self, kind: str, record: Any) -> None:
+        """Write a consequence of a validated change (no checks of its own), recorded in history."""
+        k = KINDS[kind]
+        old = store.fetch_row(self.conn, k, record.id)
+        row = store.to_row(k, record)
+        store.update_row(self.conn, k, row)
+        history.record(self.conn, self._history_id(), k.table, record.id, old, row)
+
+    def _raw_delete(self, kind: str, record_id: int) -> None:
+        k = KINDS[kind]
+        old = store.fetch_row(self.conn, k, record_id)
+        store.delete_row(self.conn, k, record_id)
+        history.record(self.conn, self._history_id(), k.table, record_id, old, None)
+
+    def delete(self, kind: str, record_id: int) -> int:
+        k = KINDS[kind]
+        row = store.fetch_row(self.conn, k, record_id)
+        if row is None:
+            raise NotFoundError(f"no {kind.replace('_', ' ')} with id {record_id}")
+        who = validate.describe(k, row)
+        blockers = _blocking_references(self.ledger, kind, record_id)
+        if blockers:
+            raise ValidationError([Problem("error", kind, who, "id", f"is still used by {blockers}: change or delete those first")])
+        removed = 1
+        if kind == "package":
+            for (did,) in self.conn.execute("SELECT id FROM disbursements WHERE package_id = ? ORDER BY id", (record_id,)).fetchall():
+                self._raw_delete("disbursement", did)
+                removed += 1
+            for (lid,) in self.conn.execute("SELECT id FROM package_lines WHERE package_id = ? ORDER BY id", (record_id,)).fetchall():
+                self._raw_delete("line", lid)
+                removed += 1
+        if kind == "line":
+            for d in self.ledger.records("disbursement", "line_id = ?", (record_id,)):
+                self._raw_update("disbursement", replace(d, line_id=None))
+        self._raw_delete(kind, record_id)
+        return removed
+
+    def merge_system_types(self, source_id: int, target_id: int) -> None:
+        if source_id == target_id:
+            raise LedgerError("a system type cannot be merged into itself")
+        src = self.ledger.get("system_type", source_id)
+        dst = self.ledger.get("system_type", target_id)
+        for line in self.ledger.records("line", "system_type_id = ?", (source_id,)):
+            self._raw_update("line", replace(line, system_type_id=target_id))
+        for d in self.ledger.records("disbursement", "system_type_id = ?", (source_id,)):
+            self._raw_update("disbursement", replace(d, system_type_id=target_id))
+        self._raw_delete("system_type", source_id)
+        aliases = tuple(dict.fromkeys((*dst.aliases, src.name, *src.aliases)))
+        self._raw_update("system_type", replace(dst, aliases=aliases))
+
+
+def _blocking_references(ledger: Ledger, kind: str, record_id: int) -> str:
+    """What still refers to a record whose deletion would leave others dangling."""
+    refs = {
+        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id")],
+        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id")],
+        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation")],
+    }.get(kind, [])
+    parts = []
+    for other, column in refs:
+        n = ledger.count(other, f"{column} = ?", (record_id,))
+        if n:
+            parts.append(f"{n} {KINDS[other].plural if n > 1 else other.replace('_', ' ')}")
+    return ", ".join(parts)
+
+
+def _record_values(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in vars(store.from_row(kind, row)).items() if k != "id"}
+
+
+def _json_list(text: str) -> list[str]:
+    import json
+
+    return json.loads(text or "[]")
+
+
+def _group_sort_key(name: str) -> tuple[int, str]:
+    from .model import UNALLOCATED
+
+    return (1 if name == UNALLOCATED or name.endswith("(no authority)") else 0, name.casefold())
+
+
+def _translate(exc: sqlite3.Error, where: str) -> LedgerError:
+    """Turn an SQLite error into a message a person can act on."""
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return LedgerLockedError(f"{where} is locked by another program: close it there or try again")
+    if "readonly" in low or "read-only" in low:
+        return ReadOnlyError(f"{where} cannot be written (read-only file or folder): nothing was changed")
+    if "not a database" in low or "file is encrypted" in low:
+        return NotALedgerError(f"{where} is not a ledger: it is not an SQLite database")
+    if "malformed" in low or "corrupt" in low:
+        return LedgerError(f"{where} is damaged ({text}): restore a backup")
+    if "unable to open" in low:
+        return LedgerError(f"{where} cannot be opened: check the path and its folder's permissions")
+    if "disk is full" in low or "database or disk is full" in low:
+        return LedgerError(f"{where}: the disk is full, nothing was changed")
+    if "integer overflow" in low:
+        return LedgerError(f"{where}: amounts add up beyond what can be counted; check for a mistyped figure")
+    if "constraint" in low:
+        return LedgerError(f"{where}: the change breaks a rule of the ledger ({text}); nothing was changed")
+    return LedgerError(f"{where}: {text}")

@@ -1,0 +1,189 @@
+"""Checks a record before it is written. Errors block the change; warnings may be accepted.
+
+Errors: missing or malformed fields, negative amounts where only positive make sense, dates out of
+range, references to records that do not exist, duplicate package numbers or names, a line of another
+package. Warnings (real data does these): committing more than an authority has left, disbursing more
+than a package or line holds, dates outside an authority's period, line values above the package value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from .dates import MAX_DATE, MIN_DATE
+from .errors import Problem
+from .model import Kind
+from .money import MAX_CENTS, format_cents
+
+if TYPE_CHECKING:
+    from .service import Ledger
+
+
+def describe(kind: Kind, row: dict[str, Any]) -> str:
+    label = row.get(kind.label_field)
+    if row.get("id") is not None and label:
+        return f"{kind.name} {label} (id {row['id']})"
+    if label:
+        return f"{kind.name} {label}"
+    return f"{kind.name} id {row['id']}" if row.get("id") is not None else f"new {kind.name}"
+
+
+def check(ledger: "Ledger", kind: Kind, row: dict[str, Any]) -> list[Problem]:
+    """All problems with `row` (a stored-form row: ISO dates, int cents) about to be written."""
+    who = describe(kind, row)
+    out: list[Problem] = []
+
+    def err(field: str, msg: str) -> None:
+        out.append(Problem("error", kind.name, who, field, msg))
+
+    def warn(field: str, msg: str) -> None:
+        out.append(Problem("warning", kind.name, who, field, msg))
+
+    for f in kind.fields:
+        value = row.get(f.name)
+        if value is None or (isinstance(value, str) and not value.strip() and f.type != "aliases"):
+            if f.required:
+                err(f.name, "is required")
+            continue
+        if f.type in ("cents", "signed_cents", "int"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                err(f.name, f"{value!r} is not a whole number")
+            elif abs(value) > MAX_CENTS:
+                err(f.name, f"{value} is out of range")
+            elif f.type != "signed_cents" and value < 0:
+                err(f.name, f"is negative ({value}); it must be zero or more")
+        elif f.type == "date":
+            try:
+                d = dt.date.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                d = None
+            if d is None:
+                err(f.name, f"{value!r} is not a date")
+            elif not MIN_DATE <= d <= MAX_DATE:
+                err(f.name, f"{value} is out of range ({MIN_DATE.year} to {MAX_DATE.year})")
+        elif f.type == "choice":
+            if value not in f.choices:
+                err(f.name, f"{value!r} is not one of {', '.join(f.choices)}")
+        elif f.type == "ref":
+            if not isinstance(value, int) or not ledger.exists(f.ref, value):
+                err(f.name, f"no {f.ref.replace('_', ' ')} with id {value!r}")
+        elif f.type == "text" and not isinstance(value, str):
+            err(f.name, f"{value!r} is not text")
+        if f.unique and isinstance(value, str) and ledger.label_taken(kind, f.name, value, row.get("id")):
+            err(f.name, f"{value!r} is already used by another {kind.name}")
+    if any(p.level == "error" for p in out):
+        return out
+    extra = _RULES.get(kind.name)
+    if extra:
+        extra(ledger, row, err, warn)
+    return out
+
+
+def _package(ledger: "Ledger", row, err, warn) -> None:
+    auth = ledger.get_row("authority", row["authority_id"])
+    if row["announced_on"] < auth["available_from"]:
+        warn("announced_on", f"is before {auth['name']} is available ({auth['available_from']})")
+    deadline = ledger.effective_deadline(auth["id"], row["announced_on"])
+    if deadline and row["announced_on"] > deadline:
+        warn("announced_on", f"is after {auth['name']}'s deadline ({deadline})")
+    left = ledger.authority_left(auth["id"], exclude_package=row.get("id"))
+    if row["value_cents"] > left:
+        cur = ledger.currency
+        warn(
+            "value_cents",
+            f"{format_cents(row['value_cents'], cur)} is more than {auth['name']} has left "
+            f"({format_cents(left, cur)})",
+        )
+    if row.get("id") is not None:
+        lines = ledger.line_value_sum(row["id"])
+        if lines > row["value_cents"]:
+            warn("value_cents", f"is less than the sum of its lines' values ({format_cents(lines, ledger.currency)})")
+
+
+def _line(ledger: "Ledger", row, err, warn) -> None:
+    pkg = ledger.get_row("package", row["package_id"])
+    if row.get("value_cents") is not None:
+        others = ledger.line_value_sum(pkg["id"], exclude_line=row.get("id"))
+        if others + row["value_cents"] > pkg["value_cents"]:
+            warn("value_cents", f"lines would add up to more than package {pkg['number']}'s value")
+
+
+def _disbursement(ledger: "Ledger", row, err, warn) -> None:
+    pkg = ledger.get_row("package", row["package_id"])
+    if row["disbursed_on"] < pkg["announced_on"]:
+        warn("disbursed_on", f"is before package {pkg['number']} was announced ({pkg['announced_on']})")
+    if row.get("line_id") is not None:
+        line = ledger.get_row("line", row["line_id"])
+        if line["package_id"] != pkg["id"]:
+            err("line_id", f"line {line['id']} belongs to another package, not {pkg['number']}")
+            return
+        if row.get("system_type_id") not in (None, line["system_type_id"]):
+            err("system_type_id", "differs from the system type of its line")
+            return
+        if row.get("quantity") is not None and line.get("quantity") is not None:
+            done = ledger.disbursed_quantity(line["id"], exclude=row.get("id"))
+            if done + row["quantity"] > line["quantity"]:
+                warn("quantity", f"brings deliveries to {done + row['quantity']:,}, more than the line's {line['quantity']:,}")
+    if row.get("value_cents"):
+        done = ledger.disbursed_value(pkg["id"], exclude=row.get("id"))
+        if done + row["value_cents"] > pkg["value_cents"]:
+            cur = ledger.currency
+            warn(
+                "value_cents",
+                f"is more than is left undelivered on package {pkg['number']} "
+                f"({format_cents(pkg['value_cents'] - done, cur)} of {format_cents(pkg['value_cents'], cur)})",
+            )
+
+
+def _adjustment(ledger: "Ledger", row, err, warn) -> None:
+    if row["kind"] != "revaluation" and row["amount_cents"] < 0:
+        err("amount_cents", f"is negative; a {row['kind']} is entered as a positive amount")
+    if row.get("authority_id") is not None:
+        auth = ledger.get_row("authority", row["authority_id"])
+        if auth["program"].casefold() != row["program"].casefold():
+            err("program", f"{row['program']!r} differs from {auth['name']}'s program {auth['program']!r}")
+    if row.get("new_deadline") and row["kind"] != "preservation":
+        err("new_deadline", "only a preservation sets a new deadline")
+
+
+def _system_type(ledger: "Ledger", row, err, warn) -> None:
+    seen = set()
+    aliases = row.get("aliases") or []
+    for alias in json.loads(aliases) if isinstance(aliases, str) else aliases:
+        if not isinstance(alias, str) or not alias.strip():
+            err("aliases", "an alias is empty")
+            continue
+        if ";" in alias:
+            err("aliases", f"alias {alias!r} contains ';' (the separator in workbooks)")
+        owner = ledger.system_type_owner(alias)
+        if (owner is not None and owner != row.get("id")) or alias.casefold() in seen:
+            err("aliases", f"alias {alias!r} already names another system type")
+        seen.add(alias.casefold())
+    owner = ledger.system_type_owner(row["name"])
+    if owner is not None and owner != row.get("id"):
+        err("name", f"{row['name']!r} is already an alias of another system type")
+
+
+def _observation(ledger: "Ledger", row, err, warn) -> None:
+    if row.get("authority_id") is not None and row.get("program"):
+        auth = ledger.get_row("authority", row["authority_id"])
+        if auth["program"].casefold() != row["program"].casefold():
+            err("program", f"{row['program']!r} differs from {auth['name']}'s program {auth['program']!r}")
+
+
+def _authority(ledger: "Ledger", row, err, warn) -> None:
+    if row.get("expires_on") and row["expires_on"] < row["available_from"]:
+        err("expires_on", f"{row['expires_on']} is before the authority is available ({row['available_from']})")
+
+
+_RULES = {
+    "package": _package,
+    "line": _line,
+    "disbursement": _disbursement,
+    "adjustment": _adjustment,
+    "system_type": _system_type,
+    "observation": _observation,
+    "authority": _authority,
+}

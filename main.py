@@ -1,0 +1,18 @@
+"""Aid Ledger: `python main.py` opens the app; `python main.py COMMAND` runs a command (see --help)."""
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ledger import cli
+
+    args = cli.build_parser().parse_args(argv)
+    if args.command is None:
+        from ui.app import run_app
+
+        return run_app(args)
+    return cli.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

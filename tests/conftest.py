@@ -1,0 +1,47 @@
+"""Shared fixtures. Qt runs offscreen: set before any QApplication exists (no display in CI)."""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ledger.sample import build  # noqa: E402
+from ledger.service import Ledger  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Never touch the real user data folder."""
+    monkeypatch.setenv("AID_LEDGER_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def ledger():
+    led = Ledger.memory()
+    yield led
+    led.close()
+
+
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory) -> Path:
+    """A sample ledger on disk, built once; copy it before changing it."""
+    path = tmp_path_factory.mktemp("sample") / "sample.aidledger"
+    with Ledger.open(path) as led:
+        build(led)
+    return path
+
+
+@pytest.fixture
+def sample_copy(sample_file, tmp_path) -> Path:
+    import shutil
+
+    target = tmp_path / "sample.aidledger"
+    shutil.copy(sample_file, target)
+    return target
