@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     p.add_argument("--version", action="version", version=f"Aid Ledger {__version__}")
+    p.add_argument("--self-test", action="store_true", help="check this installation offscreen (sample, workbook, chart, fonts, Qt plugins); exit 0 if all pass")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("sample", parents=[common], help="write a ledger holding the bundled reference data")
