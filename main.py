@@ -7,6 +7,10 @@ def main(argv: list[str] | None = None) -> int:
     from ledger import cli
 
     args = cli.build_parser().parse_args(argv)
+    if args.self_test:
+        from ui.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         from ui.app import run_app
 
