@@ -6,7 +6,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     from ledger import cli
 
-    args = cli.build_parser().parse_args(argv)
+    args = cli.parse_args(argv)
     if args.self_test:
         from ui.selftest import run_self_test
 

@@ -94,8 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; field=value pairs may come before or after options."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if hasattr(args, "values") and all("=" in e and not e.startswith("-") for e in extra):
+            args.values += extra
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     if args.command is None:
         print("Error: no command given (python main.py --help lists them)", file=sys.stderr)
         return EXIT_USAGE
@@ -213,19 +225,26 @@ def parse_values(ledger, kind: str, pairs: list[str], day_first: bool | None) ->
         name = name.strip().replace("-", "_")
         if not sep:
             raise UsageError(f"{pair!r} is not field=value")
-        try:
-            f = k.field(name)
-        except KeyError:
-            try:
-                f = k.field(f"{name}_cents") if k.field(f"{name}_cents") else None
-            except KeyError:
-                try:
-                    f = k.field(f"{name}_id")
-                except KeyError:
-                    names = ", ".join(fl.name.removesuffix("_cents").removesuffix("_id") for fl in k.fields)
-                    raise UsageError(f"a {kind.replace('_', ' ')} has no field {name!r} (fields: {names})") from None
+        f = _field(k, name)
+        if f is None:
+            names = ", ".join(_short(fl.name) for fl in k.fields)
+            raise UsageError(f"a {kind.replace('_', ' ')} has no field {name!r} (fields: {names})")
         out[f.name] = _convert(ledger, f, text, day_first)
     return out
+
+
+def _short(name: str) -> str:
+    for suffix in ("_cents", "_id", "_on"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _field(kind, name: str):
+    """A field by its name, its short name (value, authority, announced) or its label (date)."""
+    for f in kind.fields:
+        if name in (f.name, _short(f.name)) or name == f.label.casefold():
+            return f
+    return None
 
 
 def _convert(ledger, f, text: str, day_first: bool | None) -> Any:

@@ -85,7 +85,7 @@ class Ledger:
                 readonly = True  # writes will say why they cannot happen
         else:
             if not create or readonly:
-                raise NotFoundError(f"{where} does not exist")
+                raise LedgerError(f"{where} does not exist")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

@@ -1,0 +1,50 @@
+"""The core never imports Qt or the UI: a walk over ledger/ fails the build if it does."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "pyqtgraph", "ui")
+
+
+def forbidden_imports(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+            "import_module",
+            "__import__",
+        ):
+            names = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        found += [n for n in names if n.split(".")[0] in FORBIDDEN]
+    return found
+
+
+def test_ledger_never_imports_qt():
+    offenders = {}
+    for path in sorted((ROOT / "ledger").rglob("*.py")):
+        bad = forbidden_imports(path.read_text(encoding="utf-8"))
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = bad
+    assert offenders == {}
+
+
+def test_the_check_catches_imports():
+    assert forbidden_imports("import PySide6.QtCore") == ["PySide6.QtCore"]
+    assert forbidden_imports("from pyqtgraph import PlotWidget") == ["pyqtgraph"]
+    assert forbidden_imports("from ui.app import run_app") == ["ui.app"]
+    assert forbidden_imports("import importlib\nimportlib.import_module('PySide6')") == ["PySide6"]
+    assert forbidden_imports("import sqlite3\nfrom .model import KINDS") == []
+
+
+def test_importing_the_core_loads_no_qt():
+    import subprocess
+    import sys
+
+    code = "import sys, ledger.service, ledger.cli, ledger.sample, ledger.report; print([m for m in sys.modules if m.split('.')[0] in ('PySide6','pyqtgraph','ui')])"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
