@@ -75,6 +75,10 @@ def changes(conn: sqlite3.Connection, action_id: int) -> list[Change]:
     return [Change(t, rid, _load(o), _load(n)) for t, rid, o, n in cur]
 
 
+def change_count(conn: sqlite3.Connection, action_id: int) -> int:
+    return conn.execute("SELECT count(*) FROM history_changes WHERE action_id = ?", (action_id,)).fetchone()[0]
+
+
 def actions(conn: sqlite3.Connection, limit: int = 200) -> list[Action]:
     cur = conn.execute(
         """SELECT a.id, a.at, a.label, a.state, (SELECT count(*) FROM history_changes c WHERE c.action_id = a.id)

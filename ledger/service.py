@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import __version__, balances, history, queries, schema, store, validate
+from . import __version__, backups, balances, history, queries, schema, store, validate
 from .balances import Figures, Movement, Pace
 from .errors import (
     LedgerError,
@@ -29,10 +29,12 @@ from .errors import (
     ValidationError,
     WarningsNotAccepted,
 )
+from .lock import WriterLock
 from .model import KINDS, Kind, kind_of
 from .movements import GROUPINGS, adjustment_effect
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+BULK_CHANGES = 1000  # undoing or redoing at least this many changes takes a backup first
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class Ledger:
         self.where = where
         self.readonly = readonly
         self._listeners: list[Callable[[str], None]] = []
+        self.path: Path | None = None  # the file; None in memory
+        self.note: str | None = None  # why a ledger opened read-only, or a backup that failed
+        self._lock: WriterLock | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -71,6 +76,7 @@ class Ledger:
         """Open (or create) a ledger file. Raises LedgerError subclasses with a readable message."""
         path = Path(path)
         where = str(path)
+        note = None
         if path.is_dir():
             raise NotALedgerError(f"{where} is a folder, not a ledger file")
         if path.exists():
@@ -82,7 +88,10 @@ class Ledger:
             if header and header != SQLITE_HEADER:
                 raise NotALedgerError(f"{where} is not a ledger: it is not an SQLite database")
             if not readonly and not os.access(path, os.W_OK):
-                readonly = True  # writes will say why they cannot happen
+                readonly, note = True, f"{where} is a read-only file: it was opened read-only"
+            elif not readonly and not os.access(path.parent, os.W_OK):
+                # SQLite writes its journal beside the ledger: a read-only folder means a read-only ledger.
+                readonly, note = True, f"the folder of {where} cannot be written: the ledger was opened read-only"
         else:
             if not create or readonly:
                 raise LedgerError(f"{where} does not exist")
@@ -90,16 +99,31 @@ class Ledger:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ReadOnlyError(f"cannot create the folder for {where}: {exc.strerror}") from None
+            if not os.access(path.parent, os.W_OK):
+                raise ReadOnlyError(f"cannot create {where}: its folder cannot be written")
+        lock = None
+        if not readonly:
+            try:
+                lock = WriterLock(path).acquire(where)  # LedgerInUseError names who holds it
+            except OSError as exc:
+                readonly, note = True, f"{where} could not be locked for writing ({exc.strerror}): it was opened read-only"
         uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+        if readonly and not os.access(path.parent, os.W_OK):
+            uri += "&immutable=1"  # nobody can write here, and SQLite could not create its -shm file
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
+            if lock:
+                lock.release()
             raise _translate(exc, where) from None
         ledger = cls(conn, where, readonly)
+        ledger.path, ledger.note, ledger._lock = path, note, lock
         try:
             ledger._prepare(currency)
+            if not readonly:
+                ledger._daily_backup()
         except BaseException:
-            conn.close()
+            ledger.close()
             raise
         return ledger
 
@@ -123,6 +147,11 @@ class Ledger:
                     self.conn.execute("PRAGMA journal_mode = WAL")
                 # FULL: a committed change survives power loss, not only a crash of the app.
                 self.conn.execute("PRAGMA synchronous = FULL")
+            if 0 < version < schema.SCHEMA_VERSION:
+                if self.readonly:
+                    self._upgrade_in_memory()
+                else:
+                    self.backup("before migration")
             if version < schema.SCHEMA_VERSION:
                 self._migrate(version, currency)
         except sqlite3.Error as exc:
@@ -141,8 +170,20 @@ class Ledger:
             self.conn.execute("ROLLBACK")
             raise
 
+    def _upgrade_in_memory(self) -> None:
+        """A read-only ledger of an older schema: read a migrated copy in memory, leave the file as it is."""
+        mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self.conn.backup(mem)
+        self.conn.close()
+        self.conn, self.db = mem, Database(mem)
+        mem.execute("PRAGMA foreign_keys = ON")
+        self.note = (self.note + "; " if self.note else "") + "it uses an older format, upgraded in memory only"
+
     def close(self) -> None:
         self.conn.close()
+        if self._lock:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> "Ledger":
         return self
@@ -368,9 +409,15 @@ class Ledger:
             self.conn.execute("ROLLBACK")
 
     @contextmanager
-    def action(self, label: str, accept_warnings: bool = False) -> Iterator["Action"]:
-        """Group changes into one transaction and one undoable history entry."""
+    def action(self, label: str, accept_warnings: bool = False, backup: bool = False) -> Iterator["Action"]:
+        """Group changes into one transaction and one undoable history entry.
+
+        backup=True (imports, bulk changes) first copies the ledger into its backups folder; if that
+        copy cannot be made, nothing is changed.
+        """
         act = Action(self, label, accept_warnings)
+        if backup and not self.readonly:
+            self.backup(f"before {label}")
         with self._write():
             yield act
         if act.action_id is not None:
@@ -400,7 +447,7 @@ class Ledger:
 
     def merge_system_types(self, source_id: int, target_id: int) -> None:
         """Move everything of one system type to another; its name becomes an alias there."""
-        with self.action("Merge system types") as act:
+        with self.action("Merge system types", backup=True) as act:
             act.merge_system_types(source_id, target_id)
 
     # -- undo / redo / history ---------------------------------------------------------------------
@@ -420,6 +467,9 @@ class Ledger:
         return self._step(history.first_undone, forward=True)
 
     def _step(self, pick, forward: bool) -> str | None:
+        row = pick(self.conn)
+        if row and not self.readonly and history.change_count(self.conn, row[0]) >= BULK_CHANGES:
+            self.backup(f"before {'redo' if forward else 'undo'} of {row[1]}")  # e.g. undoing an import
         with self._write():
             row = pick(self.conn)
             if row is None:
@@ -434,6 +484,76 @@ class Ledger:
 
     def history(self, limit: int = 200) -> list[history.Action]:
         return history.actions(self.conn, limit)
+
+    # -- backups (see docs/data-safety.md) ---------------------------------------------------------
+
+    def backup(self, reason: str = "manual") -> backups.Backup | None:
+        """Copy the committed ledger into `<ledger>.backups/` and keep the newest `backups_keep`.
+
+        Returns None for a ledger in memory. Raises LedgerError if the copy cannot be made.
+        """
+        if self.path is None:
+            return None
+        taken = backups.take(self.conn, self.path, reason)
+        backups.prune(self.path, self.backups_keep)
+        return taken
+
+    def backups(self) -> list[backups.Backup]:
+        """This ledger's backups, newest first."""
+        return backups.list_backups(self.path) if self.path else []
+
+    @property
+    def backups_folder(self) -> Path | None:
+        return backups.folder_for(self.path) if self.path else None
+
+    @property
+    def backups_keep(self) -> int:
+        try:
+            return max(1, int(self.meta(backups.KEEP_KEY, str(backups.DEFAULT_KEEP))))
+        except ValueError:
+            return backups.DEFAULT_KEEP
+
+    def set_backups_keep(self, keep: int) -> None:
+        if not isinstance(keep, int) or keep < 1:
+            raise LedgerError(f"the number of backups to keep must be a whole number of at least 1, not {keep!r}")
+        self.set_meta(backups.KEEP_KEY, str(keep))
+        if self.path:
+            backups.prune(self.path, keep)
+
+    def backup_if_due(self) -> backups.Backup | None:
+        """The daily backup: taken when the newest backup is a day old (call it now and then while open)."""
+        if self.path is None or self.readonly or not backups.due(self.path):
+            return None
+        if self.conn.execute("SELECT 1 FROM history_actions LIMIT 1").fetchone() is None:
+            return None  # nothing written yet: nothing to lose
+        return self.backup("daily")
+
+    def _daily_backup(self) -> None:
+        try:
+            self.backup_if_due()
+        except LedgerError as exc:  # opening must not fail for it; say so instead
+            self.note = f"the daily backup failed: {exc}"
+
+    def restore(self, backup: str | os.PathLike) -> backups.Backup:
+        """Bring back a backup (a path, a file name or its number in `backups()`, 1 = newest).
+
+        The current state is backed up first; returns that backup. The restored ledger's history is the
+        backup's: undo does not reach across a restore, the backup taken first does.
+        """
+        if self.path is None or self.readonly:
+            raise ReadOnlyError(f"{self.where} is open read-only: nothing was restored")
+        source = backups.resolve(self.path, str(backup))
+        backups.check(source)
+        current = self.backup("before restore")
+        try:
+            backups.copy_into(source, self.conn)
+            version = schema.check_identity(self.conn, self.where)
+            if version < schema.SCHEMA_VERSION:
+                self._migrate(version, self.currency)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.where) from None
+        self._notify("Restore backup")
+        return current
 
     def record_history(self, kind: str, record_id: int) -> list[tuple[history.Action, history.Change]]:
         return history.record_history(self.conn, KINDS[kind].table, record_id)
