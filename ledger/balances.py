@@ -12,20 +12,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 STAGES = ("authorized", "adjustments", "committed", "disbursed")
 
 
-@dataclass(frozen=True)
-class Movement:
+class Movement(NamedTuple):
+    """A tuple, not a dataclass: a million-entry ledger makes tens of thousands of these per series."""
+
     day: str
     group: str
     stage: str
     cents: int
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     authorized_cents: int = 0
     adjustments_cents: int = 0
     committed_cents: int = 0
@@ -46,13 +47,8 @@ class Figures:
         """The headline 'authorized versus disbursed': authorized - disbursed."""
         return self.authorized_cents - self.disbursed_cents
 
-    def plus(self, stage: str, cents: int) -> "Figures":
-        values = self.as_tuple()
-        i = STAGES.index(stage)
-        return Figures(*values[:i], values[i] + cents, *values[i + 1 :])
-
     def as_tuple(self) -> tuple[int, int, int, int]:
-        return (self.authorized_cents, self.adjustments_cents, self.committed_cents, self.disbursed_cents)
+        return tuple(self)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -96,6 +92,7 @@ def series(movements: Iterable[Movement]) -> dict[str, list[tuple[str, Figures]]
     for m in movements:
         daily[m.group][m.day][index[m.stage]] += m.cents
     out: dict[str, list[tuple[str, Figures]]] = {}
+    new = Figures._make
     for group, days in daily.items():
         a = b = c = d = 0
         points = []
@@ -105,7 +102,7 @@ def series(movements: Iterable[Movement]) -> dict[str, list[tuple[str, Figures]]
             b += db
             c += dc
             d += dd
-            points.append((day, Figures(a, b, c, d)))
+            points.append((day, new((a, b, c, d))))
         out[group] = points
     return out
 

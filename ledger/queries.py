@@ -67,6 +67,7 @@ def daily_movements(conn: sqlite3.Connection, by: str) -> list[Movement]:
     else:
         names = None
     out = []
+    new = Movement._make
     for day, key, stage, cents, program in conn.execute(_sql(by)):
         if cents is None:
             continue
@@ -74,5 +75,5 @@ def daily_movements(conn: sqlite3.Connection, by: str) -> list[Movement]:
             group = no_authority_group(program) if by == "authority" else program
         else:
             group = names[key] if names is not None else key
-        out.append(Movement(day, group, stage, cents))
+        out.append(new((day, group, stage, cents)))
     return out
