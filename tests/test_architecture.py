@@ -48,3 +48,10 @@ def test_importing_the_core_loads_no_qt():
     code = "import sys, ledger.service, ledger.cli, ledger.sample, ledger.report; print([m for m in sys.modules if m.split('.')[0] in ('PySide6','pyqtgraph','ui')])"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_model_doc_is_current():
+    import runpy
+
+    render = runpy.run_path(str(ROOT / "scripts" / "model_doc.py"))["render"]
+    assert (ROOT / "docs" / "model.md").read_text(encoding="utf-8") == render(), "run scripts/model_doc.py"
