@@ -18,6 +18,8 @@ UNALLOCATED = "Unallocated"
 
 @dataclass(frozen=True)
 class Source:
+    """Where a figure comes from: a release, a fact sheet, a report, a statement."""
+
     title: str
     url: str | None = None
     published_on: dt.date | None = None
@@ -56,6 +58,8 @@ class Package:
 
 @dataclass(frozen=True)
 class SystemType:
+    """A kind of equipment or service; aliases are the other names imports and lists use for it."""
+
     name: str
     aliases: tuple[str, ...] = ()
     notes: str | None = None
