@@ -169,6 +169,47 @@ def copy_into(backup: Path, conn: sqlite3.Connection) -> None:
         src.close()
 
 
+def restore_over(ledger_path: str | os.PathLike, backup: Path) -> Path | None:
+    """Put a backup where a ledger that cannot be opened (missing, damaged, not a ledger) was.
+
+    The file found there is renamed, never deleted; returns its new name (None if there was none).
+    """
+    from .lock import WriterLock
+
+    target = Path(ledger_path)
+    check(backup)
+    lock = WriterLock(target).acquire(str(target))
+    try:
+        kept = None
+        if target.exists():
+            stamp = dt.datetime.now(dt.timezone.utc).strftime(_STAMP)
+            kept = target.with_name(f"{target.name}.damaged-{stamp}")
+            os.replace(target, kept)
+            for extra in ("-wal", "-shm"):  # they belong to the old file, not to the backup
+                side = target.with_name(target.name + extra)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + extra))
+        part = target.with_name(target.name + ".part")
+        try:
+            src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+            dest = sqlite3.connect(part)
+            try:
+                src.backup(dest)
+            finally:
+                dest.close()
+                src.close()
+            _fsync(part)
+            os.replace(part, target)
+            _fsync(target.parent)
+        except (OSError, sqlite3.Error) as exc:
+            _remove(part)
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise LedgerError(f"could not restore {backup.name} to {target} ({why})") from None
+        return kept
+    finally:
+        lock.release()
+
+
 def _fsync(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)

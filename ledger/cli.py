@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import fields as dc_fields
 from typing import Any
 
-from . import __version__
+from . import __version__, cli_backups
 from .dates import DateError, parse_date
 from .errors import (
     LedgerError,
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("redo", parents=[common], help="redo the last undone change")
     s = sub.add_parser("history", parents=[common], help="recent changes")
     s.add_argument("--limit", type=int, default=20)
+    cli_backups.add_parsers(sub, common)
     return p
 
 
@@ -135,6 +137,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     except BrokenPipeError:
         return EXIT_OK
+    except sqlite3.Error as exc:  # e.g. a damaged page met while reading
+        from .service import _translate
+
+        print(f"Error: {_translate(exc, str(args.ledger or default_ledger()))}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # a bug: say so in one line, never a traceback
         print(f"Error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -350,4 +357,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "undo": cmd_undo,
     "redo": cmd_undo,
     "history": cmd_history,
+    **cli_backups.COMMANDS,
 }

@@ -389,7 +389,8 @@ class Ledger:
     @contextmanager
     def _write(self) -> Iterator[None]:
         if self.readonly:
-            raise ReadOnlyError(f"{self.where} is open read-only: nothing was changed")
+            why = f" ({self.note})" if self.note else ""
+            raise ReadOnlyError(f"{self.where} is open read-only{why}: nothing was changed")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
