@@ -41,6 +41,7 @@ class Problem:
     record: str  # how a person names the record, e.g. "package PDA 71"
     field: str
     message: str
+    record_id: int | None = None  # set by bulk adds, so an import can point at the row
 
     def __str__(self) -> str:
         return f"{self.record}, {self.field}: {self.message}"

@@ -659,17 +659,30 @@ class Action:
         history.record(self.conn, self._history_id(), k.table, row["id"], None, row)
         return replace(record, id=row["id"], **_record_values(k, row))
 
-    def add_many(self, records: list[Any]) -> list[int]:
-        """Add records of one kind with one executemany (imports). Returns their ids."""
+    def add_many(self, records: list[Any], keep_ids: bool = False) -> list[int]:
+        """Add records of one kind with one executemany (imports). Returns their ids.
+
+        `keep_ids` writes the ids the records carry (an import that keeps a workbook's ids); otherwise
+        ids follow the highest in use. Every record is checked and all problems are raised together,
+        each with the id of its record.
+        """
         if not records:
             return []
         k = kind_of(records[0])
         next_id = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
         rows = []
+        problems: list[Problem] = []
         for i, record in enumerate(records):
-            row = self._checked(k, store.to_row(k, record))
-            row["id"] = next_id + i
+            row = self._normalise(k, store.to_row(k, record))
+            row["id"] = record.id if keep_ids else next_id + i
+            problems.extend(replace(p, record_id=row["id"]) for p in validate.check(self.ledger, k, row))
             rows.append(row)
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise ValidationError(errors)
+        if problems and not self.accept_warnings:
+            raise WarningsNotAccepted(problems)
+        self.warnings.extend(problems)
         store.insert_rows(self.conn, k, rows)
         history.record_inserts(self.conn, self._history_id(), k.table, rows)
         return [row["id"] for row in rows]
