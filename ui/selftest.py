@@ -37,7 +37,9 @@ class SelfTest:
         except CheckFailed as exc:
             return self._fail(name, str(exc))
         except Exception as exc:  # an unexpected error is a failed check, never a traceback
-            return self._fail(name, f"unexpected {type(exc).__name__}: {exc}")
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            # Long messages (numpy's import advice) end with the cause: keep that one line.
+            return self._fail(name, f"unexpected {type(exc).__name__}: {lines[-1] if lines else ''}")
         print(f"ok    {name}: {detail}", file=self.out, flush=True)
         return True
 

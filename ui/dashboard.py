@@ -1,0 +1,236 @@
+"""Dashboard: the headline figures as cards and, per authority or program, deadline and pace."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger.service import Group, Ledger, Summary
+
+from .fmt import Display, date_text, days_text
+
+# (label, Figures attribute, what it means): the cards in reading order.
+CARDS = (
+    ("Authorized", "authorized_cents", "Ceilings and appropriations available by this date"),
+    ("Committed", "committed_cents", "Announced packages and contracts"),
+    ("Disbursed", "disbursed_cents", "Delivered or paid"),
+    ("Remaining authority", "remaining_authority_cents", "Authorized + adjustments - committed: what can still be announced"),
+    ("Undelivered", "undelivered_cents", "Committed - disbursed: promised, not yet arrived"),
+    ("Authorized minus disbursed", "authorized_minus_disbursed_cents", "The headline: authorized - disbursed"),
+)
+
+ROLE_SORT = Qt.ItemDataRole.UserRole
+ROLE_GROUP = Qt.ItemDataRole.UserRole + 1
+
+
+class GroupModel(QAbstractTableModel):
+    """One row per group of a Summary: balances, deadline and pace."""
+
+    COLUMNS = (
+        "Group", "Authorized", "Adjustments", "Committed", "Disbursed", "Remaining authority", "Undelivered",
+        "Deadline", "Days to deadline", "Committed/day (30 d)", "Committed/day (90 d)", "Needed/day",
+        "Projected zero",
+    )
+
+    def __init__(self, display: Display, parent=None):
+        super().__init__(parent)
+        self.display = display
+        self.groups: tuple[Group, ...] = ()
+
+    def set_summary(self, summary: Summary | None) -> None:
+        self.beginResetModel()
+        self.groups = summary.groups if summary else ()
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.groups)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(self.COLUMNS):
+                return self.COLUMNS[section]
+        return None
+
+    def _raw(self, g: Group, col: int):
+        f, p = g.figures, g.pace
+        return (
+            g.name, f.authorized_cents, f.adjustments_cents, f.committed_cents, f.disbursed_cents,
+            f.remaining_authority_cents, f.undelivered_cents, p.deadline, p.days_to_deadline,
+            p.committed_per_day_cents.get(30), p.committed_per_day_cents.get(90), p.needed_commit_per_day_cents,
+            p.projected_zero_authority,
+        )[col]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.groups)):
+            return None
+        g = self.groups[index.row()]
+        col = index.column()
+        raw = self._raw(g, col)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return raw
+            if 1 <= col <= 6:
+                return self.display.money(raw)
+            if col in (7, 12):
+                return date_text(raw)
+            if col == 8:
+                return days_text(raw)
+            return self.display.per_day(raw)
+        if role == Qt.ItemDataRole.ToolTipRole and 1 <= col <= 6:
+            return self.display.full(raw)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ROLE_SORT:
+            return raw
+        if role == ROLE_GROUP:
+            return g
+        return None
+
+
+class Card(QFrame):
+    def __init__(self, title: str, tip: str, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setToolTip(tip)
+        lay = QVBoxLayout(self)
+        self.title = QLabel(title)
+        self.value = QLabel("")
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.7)
+        font.setBold(True)
+        self.value.setFont(font)
+        lay.addWidget(self.title)
+        lay.addWidget(self.value)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        lay.addWidget(self.detail)
+        self.setAccessibleName(title)
+
+    def set(self, text: str, full: str, detail: str = "") -> None:
+        self.value.setText(text)
+        self.value.setToolTip(full)
+        self.detail.setText(detail)
+        self.setAccessibleDescription(full)
+
+
+class Dashboard(QWidget):
+    as_of_changed = Signal(str)
+
+    def __init__(self, display: Display, parent=None):
+        super().__init__(parent)
+        self.display = display
+        self.ledger: Ledger | None = None
+        self.summary: Summary | None = None
+        lay = QVBoxLayout(self)
+
+        bar = QHBoxLayout()
+        self.heading = QLabel("")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.heading.setFont(font)
+        bar.addWidget(self.heading, 1)
+        bar.addWidget(QLabel("As of:"))
+        self.as_of = QDateEdit(QDate.currentDate())
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.setAccessibleName("As of date")
+        self.as_of.dateChanged.connect(self._as_of_edited)
+        bar.addWidget(self.as_of)
+        today = QPushButton("Today")
+        today.setAccessibleName("Set the as-of date to today")
+        today.clicked.connect(lambda: self.as_of.setDate(QDate.currentDate()))
+        bar.addWidget(today)
+        bar.addWidget(QLabel("Per:"))
+        self.by = QComboBox()
+        self.by.addItem("Authority", "authority")
+        self.by.addItem("Program", "program")
+        self.by.setAccessibleName("Group figures per")
+        self.by.currentIndexChanged.connect(self.refresh)
+        bar.addWidget(self.by)
+        lay.addLayout(bar)
+
+        grid = QGridLayout()
+        self.cards: dict[str, Card] = {}
+        for i, (title, attr, tip) in enumerate(CARDS):
+            card = Card(title, tip)
+            self.cards[attr] = card
+            grid.addWidget(card, i // 3, i % 3)
+        lay.addLayout(grid)
+
+        self.pace = QLabel("")
+        self.pace.setWordWrap(True)
+        self.pace.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.pace)
+
+        self.model = GroupModel(display, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Balances, deadline and pace per group")
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        lay.addWidget(self.table, 1)
+
+    def as_of_text(self) -> str:
+        return self.as_of.date().toString("yyyy-MM-dd")
+
+    def set_as_of(self, day: dt.date) -> None:
+        self.as_of.setDate(QDate(day.year, day.month, day.day))
+
+    def _as_of_edited(self) -> None:
+        self.refresh()
+        self.as_of_changed.emit(self.as_of_text())
+
+    def set_ledger(self, ledger: Ledger | None) -> None:
+        self.ledger = ledger
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.ledger is None:
+            self.summary = None
+            self.model.set_summary(None)
+            return
+        self.summary = s = self.ledger.summary(self.as_of_text(), self.by.currentData())
+        self.display.currency = s.currency
+        name = self.ledger.meta("name") or ""
+        self.heading.setText(name)
+        for _title, attr, _tip in CARDS:
+            cents = getattr(s.totals, attr)
+            detail = ""
+            if attr == "remaining_authority_cents":
+                detail = f"incl. adjustments {self.display.money(s.totals.adjustments_cents)}"
+            self.cards[attr].set(self.display.money(cents), self.display.full(cents), detail)
+        p = s.pace
+        parts = [
+            f"Committed per day: {self.display.per_day(p.committed_per_day_cents.get(30))} (last 30 days), "
+            f"{self.display.per_day(p.committed_per_day_cents.get(90))} (last 90 days)."
+        ]
+        if p.deadline:
+            parts.append(f"Deadline {p.deadline} ({days_text(p.days_to_deadline)}).")
+            if p.needed_commit_per_day_cents is not None:
+                parts.append(f"Needed to commit the rest by then: {self.display.per_day(p.needed_commit_per_day_cents)}.")
+        else:
+            parts.append("No default deadline: set one in Preferences.")
+        if p.projected_zero_authority:
+            parts.append(f"At the 30-day pace the remaining authority reaches zero on {p.projected_zero_authority}.")
+        self.pace.setText(" ".join(parts))
+        self.model.set_summary(s)

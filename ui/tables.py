@@ -1,0 +1,509 @@
+"""Tables of ledger records: a lazily fetching model, search and sort done by the service, inline
+editing with validation messages, add/delete, and a detail pane with the record's source and history."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger.errors import LedgerError, Problem, ValidationError, WarningsNotAccepted
+from ledger.model import KINDS, Field, Kind
+from ledger.service import Ledger
+
+from .convert import InputProblem, to_text, to_value
+from .fmt import Display
+
+PAGE = 200
+ROLE_RECORD = Qt.ItemDataRole.UserRole
+ROLE_SORT = Qt.ItemDataRole.UserRole + 1
+ERROR_BRUSH = QColor(220, 80, 80, 90)
+
+# Confirmation asked before writing a change that raises warnings: (parent, problems) -> accept?
+Confirm = Callable[[QWidget | None, list[Problem]], bool]
+
+
+def ask_accept_warnings(parent: QWidget | None, problems: list[Problem]) -> bool:
+    text = "\n".join(f"• {p}" for p in problems)
+    answer = QMessageBox.question(
+        parent, "Write despite warnings?",
+        f"This change raises warnings:\n\n{text}\n\nReal data does this sometimes. Write it anyway?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class RecordModel(QAbstractTableModel):
+    """Records of one kind, fetched a page at a time as the view scrolls (never all at once)."""
+
+    problem = Signal(str)  # a validation message to show beside the table ("" clears it)
+
+    def __init__(self, ledger: Ledger, kind: str, display: Display, day_first: Callable[[], bool | None] = lambda: None,
+                 confirm: Confirm = ask_accept_warnings, parent=None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.kind: Kind = KINDS[kind]
+        self.display = display
+        self.day_first = day_first
+        self.confirm = confirm
+        self.fields: tuple[Field, ...] = self.kind.fields
+        self.search_text = ""
+        self.sort_field = "id"
+        self.descending = False
+        self.rows: list[Any] = []
+        self.total = 0
+        self.labels: dict[str, dict[int, str]] = {}
+        self.cell_problems: dict[tuple[int, str], str] = {}
+        self.reload()
+
+    # -- fetching ---------------------------------------------------------------------------------
+
+    def reload(self, keep: int = 0) -> None:
+        """Query again from the top, keeping at least `keep` rows loaded (the view's scroll depth)."""
+        self.beginResetModel()
+        self.total = self.ledger.search_count(self.kind.name, self.search_text)
+        want = min(max(keep, PAGE), self.total)
+        self.rows = self._page(0, want) if want else []
+        self.labels = {}
+        self._load_labels(self.rows)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.reload(keep=len(self.rows))
+
+    def _page(self, offset: int, limit: int) -> list[Any]:
+        return self.ledger.search(self.kind.name, self.search_text, self.sort_field, self.descending, limit, offset)
+
+    def _load_labels(self, rows: list[Any]) -> None:
+        for f in self.fields:
+            if f.type == "ref":
+                ids = {getattr(r, f.name) for r in rows} - set(self.labels.get(f.ref, {}))
+                if ids - {None}:
+                    self.labels.setdefault(f.ref, {}).update(self.ledger.labels(f.ref, ids))
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        more = self._page(len(self.rows), PAGE)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self._load_labels(more)
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def set_search(self, text: str) -> None:
+        self.search_text = text
+        self.reload()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_field = "id" if column <= 0 else self.fields[column - 1].name
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.fields) + 1
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if section == 0:
+                return "Id"
+            if 0 < section <= len(self.fields):
+                f = self.fields[section - 1]
+                return f.label + (" *" if f.required else "")
+            return None
+        return None
+
+    def record(self, row: int) -> Any:
+        return self.rows[row]
+
+    def row_of(self, record_id: int) -> int | None:
+        for i, r in enumerate(self.rows):
+            if r.id == record_id:
+                return i
+        return None
+
+    def label(self, f: Field, value: Any) -> str | None:
+        if value is None:
+            return None
+        return self.labels.get(f.ref, {}).get(value)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        rec = self.rows[index.row()]
+        col = index.column()
+        if col == 0:
+            if role in (Qt.ItemDataRole.DisplayRole, ROLE_SORT):
+                return rec.id
+            if role == ROLE_RECORD:
+                return rec
+            return None
+        f = self.fields[col - 1]
+        value = getattr(rec, f.name)
+        problem = self.cell_problems.get((rec.id, f.name))
+        if role == Qt.ItemDataRole.DisplayRole:
+            if f.type in ("cents", "signed_cents"):
+                return self.display.money(value)
+            if f.type == "ref":
+                return self.label(f, value) or ("" if value is None else f"#{value}")
+            if f.type == "text" and value:
+                return value.splitlines()[0]
+            return to_text(f, value)
+        if role == Qt.ItemDataRole.EditRole:
+            return to_text(f, value, self.label(f, value))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if problem:
+                return problem
+            if f.type in ("cents", "signed_cents") and value is not None:
+                return self.display.full(value)
+            if f.type == "text" and value and ("\n" in value or len(value) > 40):
+                return value
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole and problem:
+            return ERROR_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and f.type in ("cents", "signed_cents", "int"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ROLE_SORT:
+            return value
+        if role == ROLE_RECORD:
+            return rec
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.isValid() and index.column() > 0 and not self.ledger.readonly:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    # -- editing ---------------------------------------------------------------------------------
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
+            return False
+        rec = self.rows[index.row()]
+        f = self.fields[index.column() - 1]
+        key = (rec.id, f.name)
+        try:
+            new_value = to_value(self.ledger, f, str(value), self.day_first())
+        except InputProblem as exc:
+            return self._reject(index, key, str(exc))
+        if new_value == getattr(rec, f.name):
+            self._clear(index, key)
+            return False
+        changed = replace(rec, **{f.name: new_value})
+        try:
+            try:
+                self.ledger.update(changed)
+            except WarningsNotAccepted as exc:
+                if not self.confirm(None, exc.problems):
+                    return self._reject(index, key, "Not written: " + "; ".join(p.message for p in exc.problems))
+                self.ledger.update(changed, accept_warnings=True)
+        except ValidationError as exc:
+            return self._reject(index, key, "; ".join(f"{p.field}: {p.message}" for p in exc.problems))
+        except LedgerError as exc:
+            return self._reject(index, key, str(exc))
+        self._clear(index, key)
+        # The ledger's listeners reload views; make sure this row shows the stored record meanwhile.
+        row = self.row_of(rec.id)
+        if row is not None and self.ledger.exists(self.kind.name, rec.id):
+            self.rows[row] = self.ledger.get(self.kind.name, rec.id)
+            self._load_labels([self.rows[row]])
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        return True
+
+    def _reject(self, index, key, message: str) -> bool:
+        self.cell_problems[key] = message
+        self.dataChanged.emit(index, index)
+        self.problem.emit(message)
+        return False
+
+    def _clear(self, index, key) -> None:
+        if self.cell_problems.pop(key, None) is not None:
+            self.dataChanged.emit(index, index)
+        self.problem.emit("")
+
+
+def detail_html(ledger: Ledger, kind: str, rec: Any, display: Display, labels: dict[str, dict[int, str]]) -> str:
+    """The detail pane: every field, the record's source, and its history."""
+    k = KINDS[kind]
+    esc = html.escape
+    out = [f"<h3>{esc(k.name.replace('_', ' ').capitalize())} {esc(str(getattr(rec, k.label_field)))} "
+           f"<small>(id {rec.id})</small></h3><table>"]
+    for f in k.fields:
+        value = getattr(rec, f.name)
+        if f.type in ("cents", "signed_cents"):
+            text = display.full(value)
+        elif f.type == "ref":
+            text = (labels.get(f.ref, {}).get(value) or ledger.labels(f.ref, [value]).get(value, "")) if value else ""
+        else:
+            text = to_text(f, value)
+        out.append(f"<tr><td><b>{esc(f.label)}</b></td><td>{esc(text).replace(chr(10), '<br>')}</td></tr>")
+    out.append("</table>")
+    source_id = getattr(rec, "source_id", None)
+    if source_id and ledger.exists("source", source_id):
+        s = ledger.get("source", source_id)
+        link = ""
+        if s.url:
+            link = (f' <a href="{esc(s.url)}">{esc(s.url)}</a>' if s.url.startswith(("http://", "https://"))
+                    else f" {esc(s.url)}")
+        when = f" ({s.published_on.isoformat()})" if s.published_on else ""
+        out.append(f"<h4>Source</h4><p>{esc(s.title)}{when}{link}</p>")
+    elif kind != "source":
+        out.append("<h4>Source</h4><p><i>none recorded</i></p>")
+    out.append("<h4>History</h4><ul>")
+    for action, change in ledger.record_history(kind, rec.id):
+        state = "" if action.state == "done" else f" <i>({esc(action.state)})</i>"
+        what = change.op
+        if change.op == "update" and change.old and change.new:
+            diffs = [f"{esc(c)}: {esc(str(change.old.get(c)))} → {esc(str(change.new.get(c)))}"
+                     for c in change.new if change.old.get(c) != change.new.get(c)]
+            what = "; ".join(diffs) or "no change"
+        out.append(f"<li>{esc(action.at)} — {esc(action.label)}{state}: {what}</li>")
+    out.append("</ul>")
+    return "".join(out)
+
+
+class RecordDialog(QDialog):
+    """A form for a new record: one line per field, references typed by name (with completion)."""
+
+    def __init__(self, ledger: Ledger, kind: str, day_first: bool | None, parent=None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.kind = KINDS[kind]
+        self.day_first = day_first
+        self.record: Any = None
+        self.setWindowTitle(f"New {kind.replace('_', ' ')}")
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for f in self.kind.fields:
+            edit = QLineEdit()
+            edit.setAccessibleName(f.label)
+            hint = {"cents": "e.g. 725M or 1,234.56", "signed_cents": "e.g. -2.5 bn", "date": "e.g. 2024-12-02",
+                    "aliases": "separated by ;", "int": "a whole number"}.get(f.type, "")
+            if f.type == "choice":
+                hint = " / ".join(f.choices)
+                edit.setCompleter(QCompleter(list(f.choices), edit))
+            if f.type == "ref":
+                names = [str(getattr(r, KINDS[f.ref].label_field)) for r in ledger.search(f.ref, limit=2000)]
+                edit.setCompleter(QCompleter(names, edit))
+                edit.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                hint = f"name of the {f.ref.replace('_', ' ')}"
+            edit.setPlaceholderText(hint)
+            form.addRow(f.label + (" *" if f.required else ""), edit)
+            self.edits[f.name] = edit
+        lay.addLayout(form)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c0392b")
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {f.name: to_value(self.ledger, f, self.edits[f.name].text(), self.day_first) for f in self.kind.fields}
+
+    def try_accept(self, confirm: Confirm = ask_accept_warnings) -> None:
+        try:
+            rec = self.kind.cls(**self.values())
+            try:
+                self.record = self.ledger.add(rec)
+            except WarningsNotAccepted as exc:
+                if not confirm(self, exc.problems):
+                    return
+                self.record = self.ledger.add(rec, accept_warnings=True)
+        except InputProblem as exc:
+            self.message.setText(str(exc))
+            return
+        except ValidationError as exc:
+            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
+            return
+        except LedgerError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+class RecordsView(QWidget):
+    """Search box, table, add/delete buttons and the detail pane for one kind of record."""
+
+    def __init__(self, ledger: Ledger, kind: str, display: Display, settings=None, parent=None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.kind = kind
+        self.settings = settings
+        plural = KINDS[kind].plural
+        day_first = (lambda: settings.day_first) if settings else (lambda: None)
+        self.model = RecordModel(ledger, kind, display, day_first, parent=self)
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(f"Search {plural}…")
+        self.search.setAccessibleName(f"Search {plural}")
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 1)
+        self.count = QLabel("")
+        bar.addWidget(self.count)
+        self.add_button = QPushButton("Add…")
+        self.add_button.setAccessibleName(f"Add a {kind.replace('_', ' ')}")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName(f"Delete the selected {plural}")
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.delete_button)
+        lay.addLayout(bar)
+
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(f"{plural.capitalize()} table")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed
+                                   | QTableView.EditTrigger.AnyKeyPressed)
+        self.split.addWidget(self.table)
+        self.detail = QTextBrowser()
+        self.detail.setOpenExternalLinks(True)
+        self.detail.setAccessibleName(f"Details of the selected {kind.replace('_', ' ')}")
+        self.split.addWidget(self.detail)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        lay.addWidget(self.split, 1)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c0392b")
+        self.message.setAccessibleName("Validation message")
+        lay.addWidget(self.message)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(lambda: self.model.set_search(self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.model.problem.connect(self.message.setText)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
+        self.add_button.clicked.connect(self.add_record)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.add_button.setEnabled(not ledger.readonly)
+        self.delete_button.setEnabled(not ledger.readonly)
+        self._update_count()
+        self._restore_columns()
+
+    def _update_count(self, *args) -> None:
+        self.count.setText(f"{self.model.total:,} {KINDS[self.kind].plural if self.model.total != 1 else self.kind.replace('_', ' ')}")
+
+    def _restore_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        widths = self.settings.column_widths(self.kind) if self.settings else []
+        if len(widths) == self.model.columnCount():
+            for i, w in enumerate(widths):
+                header.resizeSection(i, max(30, w))
+        else:
+            self.table.resizeColumnsToContents()
+            for i in range(self.model.columnCount()):
+                header.resizeSection(i, min(header.sectionSize(i), 320))
+
+    def save_columns(self) -> None:
+        if self.settings:
+            header = self.table.horizontalHeader()
+            self.settings.set_column_widths(self.kind, [header.sectionSize(i) for i in range(self.model.columnCount())])
+
+    def refresh(self) -> None:
+        """After a change to the ledger: reload, keeping the scroll depth and the selected record."""
+        current = self.current_record()
+        self.model.refresh()
+        if current is not None:
+            self.select_id(current.id)
+        else:
+            self.detail.clear()
+
+    def current_record(self) -> Any:
+        idx = self.table.currentIndex()
+        return self.model.record(idx.row()) if idx.isValid() and idx.row() < self.model.rowCount() else None
+
+    def select_id(self, record_id: int) -> bool:
+        row = self.model.row_of(record_id)
+        if row is None:
+            self.detail.clear()
+            return False
+        self.table.setCurrentIndex(self.model.index(row, max(self.table.currentIndex().column(), 0)))
+        self.show_detail(row)
+        return True
+
+    def show_detail(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            rec = self.model.record(row)
+            self.detail.setHtml(detail_html(self.ledger, self.kind, rec, self.model.display, self.model.labels))
+        else:
+            self.detail.clear()
+
+    def add_record(self) -> None:
+        dialog = RecordDialog(self.ledger, self.kind, self.settings.day_first if self.settings else None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.record is not None:
+            self.select_id(dialog.record.id)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return [self.model.record(r).id for r in rows]
+
+    def delete_selected(self, confirm: bool = True) -> int:
+        ids = self.selected_ids()
+        if not ids:
+            return 0
+        k = KINDS[self.kind]
+        what = f"{len(ids)} {k.plural}" if len(ids) > 1 else f"{self.kind.replace('_', ' ')} {ids[0]}"
+        if confirm:
+            extra = " with its lines and disbursements" if self.kind == "package" else ""
+            answer = QMessageBox.question(self, "Delete", f"Delete {what}{extra}? Undo brings it back.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        try:
+            with self.ledger.action(f"Delete {what}") as act:
+                removed = sum(act.delete(self.kind, i) for i in ids)
+        except ValidationError as exc:
+            self.message.setText("; ".join(f"{p.record}: {p.message}" for p in exc.problems))
+            return 0
+        except LedgerError as exc:
+            self.message.setText(str(exc))
+            return 0
+        self.message.setText(f"Deleted {what}" + (f" ({removed} records in all)" if removed > len(ids) else ""))
+        return removed
