@@ -57,12 +57,21 @@ class SelfTest:
 
 
 def run_self_test(out=None) -> int:
+    try:
+        return _run(out)
+    except BrokenPipeError:  # output piped into `head` and cut off
+        return 1
+
+
+def _run(out) -> int:
     from ledger import __version__
 
     test = SelfTest(out)
     sys.addaudithook(test.audit)  # records any attempt to reach the network, from any module
     frozen = "bundle" if getattr(sys, "frozen", False) else "source"
-    print(f"Aid Ledger {__version__} self-test ({frozen}, {sys.platform}, Python {sys.version.split()[0]})", file=test.out)
+    print(
+        f"Aid Ledger {__version__} self-test ({frozen}, {sys.platform}, Python {sys.version.split()[0]})", file=test.out
+    )
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -77,6 +86,7 @@ def run_self_test(out=None) -> int:
 
 def run_checks(test: SelfTest, tmp: Path) -> None:
     test.check("resources", check_resources)
+    test.check("components", check_components)
     if not test.check("Qt platform plugins", check_platform_plugins):
         return  # without the offscreen plugin Qt would abort the process: stop here, cleanly
     app = make_app(test)
@@ -107,6 +117,19 @@ def check_resources() -> str:
     if missing:
         raise CheckFailed(f"{root} lacks {', '.join(missing)}: the installation is incomplete, reinstall it")
     return str(root)
+
+
+def check_components() -> str:
+    """Versions from package metadata: a bundle built without it cannot say what it holds."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for dist in ("pyside6-essentials", "pyqtgraph", "numpy", "sqlite-utils"):
+        try:
+            found.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            raise CheckFailed(f"no package metadata for {dist}: the bundle was built without it") from None
+    return ", ".join(found)
 
 
 def platform_plugin_files() -> dict[str, str]:
@@ -149,13 +172,17 @@ def check_fonts() -> str:
 
     families = QFontDatabase.families()
     if not families:
-        raise CheckFailed("no font found: text would show as boxes; install fontconfig and a font (libfontconfig1, fonts-dejavu-core)")
+        raise CheckFailed(
+            "no font found: text would show as boxes; install fontconfig and a font (libfontconfig1, fonts-dejavu-core)"
+        )
     font = QGuiApplication.font()
     metrics = QFontMetrics(font)
     missing = [c for c in "0123456789$.,-ABCMUSDabc" if not metrics.inFontUcs4(ord(c))]
     if missing:
         family = QFontInfo(font).family() or "(none)"
-        raise CheckFailed(f"no usable font: {family!r} lacks the glyphs {''.join(missing)!r}; install libfontconfig1 and fonts-dejavu-core")
+        raise CheckFailed(
+            f"no usable font: {family!r} lacks the glyphs {''.join(missing)!r}; install libfontconfig1 and fonts-dejavu-core"
+        )
     return f"{len(families)} families; the app's font is {QFontInfo(font).family()!r}"
 
 
