@@ -118,6 +118,9 @@ def prune(ledger_path: str | os.PathLike, keep: int) -> list[Path]:
     for b in list_backups(ledger_path)[max(keep, 1):]:
         if _remove(b.path):
             gone.append(b.path)
+    for part in folder_for(ledger_path).glob(f"*{SUFFIX}.part"):  # left by a crash while backing up
+        if _remove(part):
+            gone.append(part)
     return gone
 
 
