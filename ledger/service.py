@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -163,7 +164,9 @@ class Ledger:
             schema.migrate(self.conn, version)
             if version == 0:
                 now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-                for key, value in (("currency", currency), ("created_at", now), ("created_by", __version__)):
+                # uid: tells this ledger from others, e.g. when an exported workbook comes back to it.
+                ident = uuid.uuid4().hex
+                for key, value in (("currency", currency), ("created_at", now), ("created_by", __version__), ("uid", ident)):
                     self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
             self.conn.execute("COMMIT")
         except BaseException:
