@@ -2,6 +2,7 @@
 
     python tests/crash_child.py import LEDGER ROWS   # one action adding ROWS disbursements
     python tests/crash_child.py edits LEDGER         # edit one package again and again until killed
+    python tests/crash_child.py hold LEDGER          # keep the ledger open for writing until killed
 
 Prints "ready" once the ledger is open (and locked), "done" when the import has committed.
 """
@@ -33,7 +34,11 @@ def main() -> None:
     mode, path = sys.argv[1], sys.argv[2]
     ledger = Ledger.open(path, create=False)
     print("ready", flush=True)
-    if mode == "import":
+    if mode == "hold":
+        import time
+
+        time.sleep(3600)
+    elif mode == "import":
         records = rows(ledger, int(sys.argv[3]))
         with ledger.action(IMPORT_LABEL, accept_warnings=True, backup=True) as act:
             act.add_many(records)
