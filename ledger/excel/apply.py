@@ -1,0 +1,135 @@
+"""Write a previewed import: one transaction, one history entry ("Import FILE"), all or nothing.
+
+Added records keep the ids the preview gave them (references between the file's rows already
+point at those ids) and go in with one executemany per kind and chunk; changed records are updated
+one by one. With `skip_invalid`, rows the preview rejected are left out, and rows the ledger's rules
+reject on writing are dropped (with the rows that depend on them) and the write is tried again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..errors import Problem, ValidationError
+from ..model import KIND_ORDER, KINDS
+from .errors import Cancelled, ExcelError
+from .plan import Rejection
+from .preview import Preview
+
+if TYPE_CHECKING:
+    from ..service import Ledger
+
+CHUNK = 20_000
+MAX_ROUNDS = 8  # each round drops what the rules rejected; dependants fall in the next
+
+
+class ImportRejected(ExcelError):
+    """Rows were rejected and the import is all-or-nothing: nothing was written."""
+
+    def __init__(self, rejected: list[Rejection]):
+        self.rejected = rejected
+        super().__init__(f"{len(rejected)} row{'s' if len(rejected) != 1 else ''} rejected: nothing was imported")
+
+
+@dataclass
+class ImportResult:
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)  # rows left out (skip_invalid) and why
+    warnings: list[Problem] = field(default_factory=list)  # accepted warnings
+
+    @property
+    def total(self) -> int:
+        return sum(self.added.values()) + sum(self.changed.values())
+
+
+def apply_import(
+    ledger: Ledger,
+    preview: Preview,
+    skip_invalid: bool = False,
+    accept_warnings: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Write the preview's added and changed rows. Raises ImportRejected (nothing written) if rows were
+    rejected and `skip_invalid` is false; WarningsNotAccepted if the rules warn and warnings are not accepted."""
+    rejected = list(preview.rejected)
+    if rejected and not skip_invalid:
+        raise ImportRejected(rejected)
+    added, changed = list(preview.added), list(preview.changed)
+    where = {(a.kind, a.record.id): (a.sheet, a.row) for a in added}
+    where.update({(c.kind, c.new.id): (c.sheet, c.row) for c in changed})
+    for _ in range(MAX_ROUNDS):
+        try:
+            return _write(ledger, preview, added, changed, rejected, accept_warnings, progress, cancelled)
+        except ValidationError as exc:
+            found = _rejections(exc.problems, where)
+            if not skip_invalid:
+                raise ImportRejected(rejected + found) from None
+            bad = {(p.kind, p.record_id) for p in exc.problems}
+            if not bad or all(rid is None for _, rid in bad):
+                raise
+            rejected += found
+            added = [a for a in added if (a.kind, a.record.id) not in bad]
+            changed = [c for c in changed if (c.kind, c.new.id) not in bad]
+            added, dropped = _without_orphans(added, bad)
+            rejected += dropped
+    raise ExcelError("the import kept finding rows the ledger rejects; nothing was imported")
+
+
+def _write(ledger, preview, added, changed, rejected, accept_warnings, progress, cancelled) -> ImportResult:
+    result = ImportResult(rejected=list(rejected))
+    total = len(added) + len(changed)
+    done = 0
+    label = f"Import {preview.plan.path.name}"
+    with ledger.action(label, accept_warnings) as act:
+        for kind in KIND_ORDER:
+            records = [a.record for a in added if a.kind == kind]
+            for start in range(0, len(records), CHUNK):
+                if cancelled and cancelled():
+                    raise Cancelled("import cancelled: nothing was imported")
+                chunk = records[start : start + CHUNK]
+                act.add_many(chunk, keep_ids=True)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            if records:
+                result.added[kind] = len(records)
+            updates = [c.new for c in changed if c.kind == kind]
+            for i, record in enumerate(updates):
+                if cancelled and i % 1000 == 0 and cancelled():
+                    raise Cancelled("import cancelled: nothing was imported")
+                act.update(record)
+            done += len(updates)
+            if updates:
+                result.changed[kind] = len(updates)
+                if progress:
+                    progress(done, total)
+        result.warnings = list(act.warnings)
+    return result
+
+
+def _rejections(problems: list[Problem], where: dict) -> list[Rejection]:
+    out = []
+    for p in problems:
+        sheet, row = where.get((p.kind, p.record_id), ("", 0))
+        field_label = KINDS[p.kind].field(p.field).label if p.field in {f.name for f in KINDS[p.kind].fields} else p.field
+        out.append(Rejection(sheet, row, field_label, None, f"{p.record}: {p.message}"))
+    return out
+
+
+def _without_orphans(added, bad: set) -> tuple[list, list[Rejection]]:
+    """Drop added rows that refer to a dropped record."""
+    dropped_ids = {(k, rid) for k, rid in bad}
+    out, gone = [], []
+    for a in added:
+        k = KINDS[a.kind]
+        orphan = next((f for f in k.fields if f.type == "ref" and (f.ref, getattr(a.record, f.name)) in dropped_ids), None)
+        if orphan is not None:
+            dropped_ids.add((a.kind, a.record.id))
+            gone.append(Rejection(a.sheet, a.row, orphan.label, None, f"refers to a {orphan.ref.replace('_', ' ')} that was rejected"))
+        else:
+            out.append(a)
+    return out, gone

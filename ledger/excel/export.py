@@ -1,0 +1,258 @@
+"""Export the whole ledger as a documented workbook, streamed (openpyxl write-only mode + lxml).
+
+Memory stays flat whatever the ledger's size: rows are read from the ledger and written one at a
+time. Data sheets hold values only, never formulas. See docs/excel.md for the layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from .. import APP_NAME, __version__
+from ..dates import MAX_DATE
+from ..model import KINDS
+from . import layout
+from .cells import ColumnCell, clean_text
+from .errors import Cancelled, ExcelError
+from .preview import ledger_identity
+
+if TYPE_CHECKING:
+    from ..service import Ledger
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+
+WIDTH_SAMPLE = 1000  # rows looked at to size columns (the sheet is streamed, so widths come first)
+PROGRESS_EVERY = 2000
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)  # kind -> rows written
+    replaced_characters: int = 0  # text cells whose control characters XML cannot hold were replaced
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def export_workbook(
+    ledger: Ledger, path: str | os.PathLike, progress: Progress | None = None, cancelled: IsCancelled | None = None
+) -> ExportResult:
+    """Write the ledger to `path` (.xlsx). The file appears only when complete (written beside, then renamed)."""
+    path = Path(path)
+    result = ExportResult(path)
+    total = sum(ledger.count(k) for k in layout.DATA_KINDS)
+    done = 0
+    currency = ledger.currency
+    money = layout.money_format(currency)
+    wb = Workbook(write_only=True)
+    labels = _Labels(ledger)
+
+    _about_sheet(wb, ledger, path)
+    for kind in layout.DATA_KINDS:
+        ws = wb.create_sheet(layout.SHEET_NAMES[kind])
+        cols = layout.columns(kind)
+        sample = ledger.records(kind, limit=WIDTH_SAMPLE)
+        _header(ws, cols, _widths(cols, sample, labels))
+        writers = [_column_writer(ws, c, money) for c in cols]
+        getters = [_getter(c, labels) for c in cols]
+        n = 0
+        for record in ledger.iter_records(kind):
+            row = []
+            for get, write in zip(getters, writers):
+                value = get(record)
+                if value.__class__ is str:
+                    value, replaced = clean_text(value)
+                    result.replaced_characters += replaced
+                row.append(write(value))
+            ws.append(row)
+            n += 1
+            if n % PROGRESS_EVERY == 0:
+                if cancelled and cancelled():
+                    raise Cancelled("export cancelled: no file was written")
+                if progress:
+                    progress(done + n, total)
+        result.counts[kind] = n
+        done += n
+        if progress:
+            progress(done, total)
+    _summary_sheet(wb, ledger, money)
+    _series_sheet(wb, ledger, money)
+    _save(wb, path)
+    return result
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExcelError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+class _Labels:
+    """id -> the name people know a record by, per referenced kind (loaded on first use)."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.cache: dict[str, dict[int, str]] = {}
+
+    def __call__(self, kind: str) -> dict[int, str]:
+        if kind not in self.cache:
+            label = KINDS[kind].label_field
+            self.cache[kind] = {r.id: str(getattr(r, label)) for r in self.ledger.iter_records(kind)}
+        return self.cache[kind]
+
+
+def _getter(col: layout.Column, labels: _Labels):
+    if col.type == "ref_name":
+        names = labels(col.ref)
+        ref_field = col.ref_field
+        return lambda r: names.get(getattr(r, ref_field))
+    name = col.field
+    if col.type in ("cents", "signed_cents"):
+        return lambda r: None if (c := getattr(r, name)) is None else _money_value(c)
+    if col.type == "aliases":
+        return lambda r: "; ".join(getattr(r, name)) or None
+    if col.type in ("text", "choice"):
+        return lambda r: getattr(r, name) or None
+    return lambda r: getattr(r, name)
+
+
+def _money_value(cents: int):
+    """Currency units as a number: an int when whole (exact at any size), else a float (exact below
+    10**13 units, far beyond aid figures; the parser rounds it back to the same cents)."""
+    if cents % 100 == 0:
+        return cents // 100
+    return cents / 100
+
+
+def _column_writer(ws, col: layout.Column, money: str):
+    if col.type in ("cents", "signed_cents"):
+        return ColumnCell(ws, money)
+    if col.type == "date":
+        return ColumnCell(ws, layout.DATE_FORMAT)
+    if col.type in ("int", "id", "ref"):
+        return ColumnCell(ws, layout.INT_FORMAT if col.type == "int" else "0")
+    return ColumnCell(ws, text=True)
+
+
+def _text_len(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return max(len(line) for line in value.split("\n"))
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:,.2f}") + 5
+    return len(f"{value:,}") + 1
+
+
+def _widths(cols, sample, labels: _Labels) -> list[float]:
+    out = []
+    for col in cols:
+        get = _getter(col, labels)
+        longest = max([len(col.header)] + [_text_len(get(r)) + (5 if col.type in ("cents", "signed_cents") else 0) for r in sample])
+        out.append(min(max(longest + 2, 6), 60))
+    return out
+
+
+def _header(ws, cols, widths) -> None:
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}1048576"
+    ws.append([_bold(ws, c.header) for c in cols])
+
+
+def _bold(ws, text):
+    return ColumnCell(ws, bold=True)(text)
+
+
+def _about_sheet(wb: Workbook, ledger: Ledger, path: Path) -> None:
+    ws = wb.create_sheet(layout.ABOUT_SHEET)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 70
+    now = dt.datetime.now().replace(microsecond=0)
+    rows = [
+        ("Application", f"{APP_NAME} {__version__}"),
+        ("Ledger", Path(ledger.where).stem if ledger.where != ":memory:" else "(in memory)"),
+        ("Ledger id", ledger_identity(ledger)),
+        ("Currency", ledger.currency),
+        ("Exported at", now),
+        ("Layout version", layout.LAYOUT_VERSION),
+        ("", None),
+        ("Layout", "One sheet per kind of record; the ID column holds the record's stable id, used to match rows when the workbook is imported again."),
+        ("References", "A column ending in 'ID' holds the id of the record referred to; the column after it shows its name and is for reading only."),
+        ("Amounts", f"Numbers in {ledger.currency} (not cents), with a currency format. Dates are real dates."),
+        ("Summary", "Balances of every record (any date) by authority and by system type; Unallocated holds value no line splits."),
+        ("Balance over time", "Totals after every day something changed."),
+    ]
+    bold = ColumnCell(ws, bold=True)
+    stamp = ColumnCell(ws, "yyyy-mm-dd hh:mm:ss")
+    text = ColumnCell(ws, text=True)
+    for key, value in rows:
+        ws.append([bold(key), stamp(value) if isinstance(value, dt.datetime) else text(value) if isinstance(value, str) else value])
+
+
+FIGURE_HEADERS = ("Authorized", "Adjustments", "Committed", "Disbursed", "Remaining authority", "Undelivered", "Authorized - disbursed")
+
+
+def _figures(f) -> list[int | float]:
+    return [
+        _money_value(c)
+        for c in (
+            f.authorized_cents,
+            f.adjustments_cents,
+            f.committed_cents,
+            f.disbursed_cents,
+            f.remaining_authority_cents,
+            f.undelivered_cents,
+            f.authorized_minus_disbursed_cents,
+        )
+    ]
+
+
+def _summary_sheet(wb: Workbook, ledger: Ledger, money: str) -> None:
+    ws = wb.create_sheet(layout.SUMMARY_SHEET)
+    ws.column_dimensions["A"].width = 34
+    for i in range(2, 2 + len(FIGURE_HEADERS)):
+        ws.column_dimensions[get_column_letter(i)].width = 22
+    ws.freeze_panes = "B1"
+    bold = ColumnCell(ws, bold=True)
+    text = ColumnCell(ws, text=True)
+    cells = [ColumnCell(ws, money) for _ in FIGURE_HEADERS]
+    # As of the last possible date: every record counts, so the sheet depends on the ledger only.
+    for by, title in (("authority", "By authority"), ("system_type", "By system type")):
+        s = ledger.summary(as_of=MAX_DATE.isoformat(), by=by)
+        ws.append([bold(title), *[_bold(ws, h) for h in FIGURE_HEADERS]])
+        for g in s.groups:
+            ws.append([text(g.name), *[c(v) for c, v in zip(cells, _figures(g.figures))]])
+        ws.append([bold("Total"), *[ColumnCell(ws, money, bold=True)(v) for v in _figures(s.totals)]])
+        ws.append([])
+
+
+def _series_sheet(wb: Workbook, ledger: Ledger, money: str) -> None:
+    ws = wb.create_sheet(layout.SERIES_SHEET)
+    ws.column_dimensions["A"].width = 12
+    for i in range(2, 2 + len(FIGURE_HEADERS)):
+        ws.column_dimensions[get_column_letter(i)].width = 22
+    ws.freeze_panes = "A2"
+    ws.append([_bold(ws, "Date"), *[_bold(ws, h) for h in FIGURE_HEADERS]])
+    day = ColumnCell(ws, layout.DATE_FORMAT)
+    cells = [ColumnCell(ws, money) for _ in FIGURE_HEADERS]
+    for iso, fig in ledger.series("authority").get("total", []):
+        ws.append([day(dt.date.fromisoformat(iso)), *[c(v) for c, v in zip(cells, _figures(fig))]])

@@ -1,0 +1,159 @@
+"""Finding the header row of a foreign sheet and the field each column holds.
+
+Headers are compared after normalising: lower case, punctuation dropped, and units taken out
+("Value ($M)" -> "value" with unit 10**6; "USD millions" -> an amount in millions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import KINDS
+
+HEADER_SEARCH_ROWS = 30  # title rows above the header are common; 30 is plenty
+
+_PACKAGE = ("package", "package number", "package no", "package name", "tranche", "pda", "pda number", "drawdown", "number")
+_AMOUNT = ("amount", "value", "usd", "dollars", "total value", "package value", "amount usd", "value usd", "cost", "")
+_DATE = ("date", "announced", "announcement date", "date announced", "announced on", "day")
+_SYSTEM = ("system", "system type", "item", "capability", "category", "type", "weapon system")
+_QUANTITY = ("quantity", "qty", "number of items", "count", "units")
+
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "package": {
+        "number": _PACKAGE,
+        "announced_on": _DATE,
+        "authority_id": ("authority", "authority name", "appropriation", "funding"),
+        "value_cents": _AMOUNT,
+        "notes": ("notes", "comments", "remarks", "contents", "items", "description"),
+        "source_id": ("source",),
+    },
+    "line": {
+        "package_id": _PACKAGE,
+        "system_type_id": _SYSTEM,
+        "description": ("description", "details", "equipment", "name", "item description"),
+        "quantity": _QUANTITY,
+        "qualifier": ("qualifier",),
+        "unit": ("unit", "unit of measure"),
+        "value_cents": _AMOUNT,
+        "notes": ("notes", "comments", "remarks"),
+    },
+    "disbursement": {
+        "disbursed_on": ("date", "delivered", "delivery date", "date delivered", "disbursed", "disbursed on", "paid", "paid on", "payment date"),
+        "package_id": _PACKAGE,
+        "line_id": ("line id", "line"),
+        "system_type_id": _SYSTEM,
+        "quantity": _QUANTITY + ("delivered quantity", "quantity delivered"),
+        "value_cents": _AMOUNT + ("paid amount", "amount paid", "delivered value"),
+        "notes": ("notes", "comments", "remarks"),
+        "source_id": ("source",),
+    },
+    "authority": {
+        "program": ("program", "programme"),
+        "name": ("name", "authority", "authority name", "appropriation"),
+        "amount_cents": _AMOUNT + ("cap", "ceiling", "authorized", "authorised"),
+        "available_from": ("available from", "enacted", "start", "from", "date"),
+        "expires_on": ("expires", "expires on", "expiry", "deadline", "until"),
+        "kind": ("kind",),
+        "legal_basis": ("legal basis", "law", "statute"),
+        "notes": ("notes", "comments"),
+    },
+    "observation": {
+        "observed_on": ("date", "as of", "observed", "reported on", "report date"),
+        "metric": ("metric", "measure", "figure"),
+        "value_cents": _AMOUNT + ("remaining", "balance", "reported balance"),
+        "program": ("program",),
+        "balance": ("compares with", "balance kind"),
+        "scope": ("scope",),
+        "reported_by": ("reported by", "who", "reporter", "by"),
+        "notes": ("notes", "comments"),
+    },
+}
+
+_UNITS = (
+    (re.compile(r"\b(?:in\s+)?(?:usd\s*|us\s*\$\s*|\$\s*)?(?:billions?|bn|b)\b"), 10**9),
+    (re.compile(r"\b(?:in\s+)?(?:usd\s*|us\s*\$\s*|\$\s*)?(?:millions?|mn|mm|m)\b"), 10**6),
+    (re.compile(r"\b(?:in\s+)?(?:usd\s*|us\s*\$\s*|\$\s*)?(?:thousands?|k)\b"), 10**3),
+)
+_CURRENCY = re.compile(r"\busd\b|us\$|\$")
+
+
+@dataclass(frozen=True)
+class Header:
+    text: str  # as written
+    base: str  # normalised, units removed
+    unit: int  # multiplier for plain numbers in the column
+
+
+def normalise(text: object) -> Header:
+    raw = "" if text is None else str(text).strip()
+    low = " ".join(raw.lower().replace("_", " ").split())
+    unit = 1
+    inner = " ".join(re.findall(r"[(\[]([^)\]]*)[)\]]", low))
+    outer = re.sub(r"[(\[][^)\]]*[)\]]", " ", low)
+    for part in (inner, outer):
+        for pattern, scale in _UNITS:
+            if pattern.search(part) and (part is inner or _CURRENCY.search(part) or re.search(r"\bin\s|millions|billions|thousands", part)):
+                unit = scale
+                break
+        if unit != 1:
+            break
+    base = outer
+    if unit != 1:
+        for pattern, _ in _UNITS:
+            base = pattern.sub(" ", base)
+    base = _CURRENCY.sub(" ", base)
+    base = re.sub(r"[^a-z0-9 ]+", " ", base)
+    base = " ".join(base.split())
+    return Header(raw, base, unit)
+
+
+def is_amount_header(h: Header) -> bool:
+    return h.base == "" and (h.unit != 1 or _CURRENCY.search(h.text.lower()) is not None)
+
+
+def match_field(kind: str, h: Header) -> str | None:
+    """The field of `kind` a header names, or None."""
+    if not h.text:
+        return None
+    for name, words in SYNONYMS[kind].items():
+        if h.base in words and (h.base != "" or is_amount_header(h)):
+            return name
+    # "Authority ID" / "Package" written as in our own layout
+    for f in KINDS[kind].fields:
+        if h.base in (f.label.lower(), f.name.replace("_", " "), f.label.lower() + " id"):
+            return f.name
+    return None
+
+
+def map_columns(kind: str, headers: list[Header], skip: set[int]) -> dict[int, str]:
+    """column index -> field, first column wins for a field."""
+    out: dict[int, str] = {}
+    taken: set[str] = set()
+    for i, h in enumerate(headers):
+        if i in skip:
+            continue
+        name = match_field(kind, h)
+        if name and name not in taken:
+            out[i] = name
+            taken.add(name)
+    return out
+
+
+def score(kind: str, row: list) -> int:
+    headers = [normalise(v) for v in row if isinstance(v, str) and v.strip()]
+    return len(map_columns(kind, headers, set()))
+
+
+def find_header(rows: list[list], kinds: list[str]) -> tuple[int, str, int] | None:
+    """(index of the header row among `rows`, kind, score) for the best row, or None."""
+    best: tuple[int, str, int] | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [v for v in row if isinstance(v, str) and v.strip()]
+        if len(texts) < 2:
+            continue
+        for kind in kinds:
+            s = score(kind, row)
+            if s >= 2 and (best is None or s > best[2]):
+                best = (i, kind, s)
+    return best

@@ -1,0 +1,77 @@
+"""What an import found in a file, before it is compared with a ledger: typed rows and rejections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference given by name (a foreign sheet's "PDA 71", "Air defense"), resolved against the ledger."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One cell (or row) that cannot be imported: where it is, what it holds and why."""
+
+    sheet: str
+    row: int
+    column: str
+    value: Any
+    why: str
+
+    def __str__(self) -> str:
+        where = f"sheet {self.sheet!r}, row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        shown = "" if self.value is None or self.value == "" else f" ({_short(self.value)})"
+        return f"{where}{shown}: {self.why}"
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One row of a sheet as typed field values (aligned with its batch's `fields`)."""
+
+    row: int
+    wid: int | None  # the record's id in the workbook (our own exports); None for foreign rows
+    values: tuple
+
+
+@dataclass
+class Batch:
+    """The rows of one kind read from one sheet."""
+
+    sheet: str
+    kind: str
+    fields: tuple[str, ...]
+    rows: list[Incoming] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the column header it came from
+
+
+@dataclass
+class ImportPlan:
+    """Everything read from a file; nothing is written. Built by `read_import`."""
+
+    path: Path
+    format: str  # "aid-ledger" (our own export), "xlsx" or "csv"
+    batches: list[Batch] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things the reader did or skipped (hidden columns, totals rows)
+    mappings: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> column header -> field
+    unmapped: dict[str, list[str]] = field(default_factory=dict)  # sheet -> headers no field took
+    origin: str | None = None  # our exports: the exporting ledger's creation stamp (matching ids needs the same ledger)
+
+    @property
+    def own(self) -> bool:
+        return self.format == "aid-ledger"
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(b.rows) for b in self.batches)

@@ -1,0 +1,444 @@
+"""Read a workbook or CSV file into an ImportPlan: typed rows and rejected cells. Nothing is written.
+
+Our own exports are recognised by their About sheet and read by their exact layout. Any other sheet
+is read as analysts make them: the header row found among the first rows, columns matched by name
+and synonym (units in headers honoured), blank rows, merged cells, hidden columns and a totals row
+handled, each such decision written into the plan's notes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..model import KINDS
+from . import headers as hdr
+from . import layout
+from .cells_in import CellError, converter, id_cell, is_blank
+from .errors import Cancelled, ExcelError, UnreadableFile
+from .plan import Batch, ImportPlan, Incoming, Rejection
+from .profiles import load_profile, profile_for_shape
+from .sources import Book, Sheet, open_book
+
+# Kinds a foreign sheet may hold (the command line's --kind names them in the plural).
+IMPORT_KINDS = ("package", "line", "disbursement", "authority", "observation")
+KIND_WORDS = {"packages": "package", "lines": "line", "package-lines": "line", "disbursements": "disbursement",
+              "authorities": "authority", "observations": "observation"}
+MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a million errors helps no one
+CHECK_EVERY = 5000
+_TOTAL_WORDS = ("total", "totals", "grand total", "sum", "subtotal")
+
+
+def read_import(
+    path: str | os.PathLike,
+    kind: str | None = None,
+    sheet: str | int | None = None,
+    profile: str | None = None,
+    day_first: bool | None = None,
+    mapping: dict[str, str] | None = None,
+    defaults: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportPlan:
+    """Read `path` (xlsx or CSV). `kind` says what a foreign sheet holds when its headers cannot
+    ("packages", "lines", ... or the singular); `mapping` maps header text to a field name ("" ignores
+    the column); `defaults` gives field values for columns the sheet lacks (e.g. authority);
+    `day_first` orders numeric dates (never guessed: ambiguous ones are rejected without it)."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFile(f"{path} does not exist")
+    if path.is_dir():
+        raise UnreadableFile(f"{path} is a folder, not a file")
+    if kind is not None:
+        kind = KIND_WORDS.get(kind.replace("_", "-"), kind)
+        if kind not in IMPORT_KINDS:
+            raise ExcelError(f"unknown kind {kind!r}: use one of packages, lines, disbursements, authorities, observations")
+    prof = load_profile(profile) if profile else None
+    if prof:
+        kind = kind or prof.get("kind")
+        day_first = prof.get("day_first") if day_first is None else day_first
+        mapping = {**prof.get("mapping", {}), **(mapping or {})}
+    book = open_book(path)
+    try:
+        fmt = book.format
+        plan = ImportPlan(path, fmt)
+        if fmt == "csv" and path.suffix.lower() in (".xlsx", ".xlsm"):
+            plan.notes.append(f"{path.name} is named like a workbook but holds CSV text: read as CSV")
+        reader = _Reader(plan, book, day_first, progress, cancelled)
+        if fmt == "xlsx" and layout.ABOUT_SHEET in book.sheet_names and sheet is None and kind is None and not mapping:
+            origin = _own_origin(book)
+            if origin is not None:
+                plan.format = "aid-ledger"
+                plan.origin = origin or None
+                reader.own()
+                return plan
+        reader.foreign(kind, sheet, mapping or {}, defaults or {}, profile is not None)
+        return plan
+    finally:
+        if book.close:
+            book.close()
+
+
+def _own_origin(book: Book) -> str | None:
+    """Our About sheet's ledger stamp ('' if blank), or None when the workbook is not ours."""
+    about = book.open_sheet(layout.ABOUT_SHEET)
+    found: dict[str, Any] = {}
+    for _, row in about.rows:
+        if len(row) >= 2 and isinstance(row[0], str):
+            found[row[0].strip()] = row[1]
+    version = found.get("Layout version")
+    if version is None:
+        return None
+    try:
+        version = int(float(version))
+    except (TypeError, ValueError):
+        return None
+    if version > layout.LAYOUT_VERSION:
+        raise ExcelError(f"the workbook was exported by a newer version of the app (layout {version}): update the app to import it")
+    created = found.get("Ledger id")
+    return str(created).strip() if created not in (None, "") else ""
+
+
+class _Reader:
+    def __init__(self, plan: ImportPlan, book: Book, day_first, progress, cancelled):
+        self.plan = plan
+        self.book = book
+        self.day_first = day_first
+        self.progress = progress
+        self.cancelled = cancelled
+        self.rejected_more = 0
+        self.rows_read = 0
+
+    def reject(self, sheet: str, row: int, column: str, value: Any, why: str) -> None:
+        if len(self.plan.rejected) < MAX_REJECTIONS:
+            self.plan.rejected.append(Rejection(sheet, row, column, value, why))
+        else:
+            self.rejected_more += 1
+
+    def tick(self) -> None:
+        self.rows_read += 1
+        if self.rows_read % CHECK_EVERY == 0:
+            if self.cancelled and self.cancelled():
+                raise Cancelled("import cancelled: nothing was imported")
+            if self.progress:
+                self.progress(self.rows_read, 0)
+
+    def finish(self) -> None:
+        if self.rejected_more:
+            self.plan.notes.append(f"{self.rejected_more:,} more problems were found and not listed")
+
+    # -- our own exports ----------------------------------------------------------------------
+
+    def own(self) -> None:
+        names = {n.casefold(): n for n in self.book.sheet_names}
+        for kind in layout.DATA_KINDS:
+            name = names.get(layout.SHEET_NAMES[kind].casefold())
+            if name is None:
+                continue
+            self._own_sheet(kind, self.book.open_sheet(name))
+        self.finish()
+
+    def _own_sheet(self, kind: str, sheet: Sheet) -> None:
+        cols_by_header = {c.header.casefold(): c for c in layout.columns(kind)}
+        rows = iter(sheet.rows)
+        header_row = None
+        for number, values in rows:
+            if any(not is_blank(v) for v in values):
+                header_row = (number, values)
+                break
+        if header_row is None:
+            self.plan.notes.append(f"sheet {sheet.name!r} is empty")
+            return
+        found: dict[int, layout.Column] = {}
+        unmapped = []
+        for i, v in enumerate(header_row[1]):
+            if is_blank(v):
+                continue
+            col = cols_by_header.get(str(v).strip().casefold())
+            if col is None:
+                unmapped.append(str(v))
+            else:
+                found[i] = col
+        if unmapped:
+            self.plan.unmapped[sheet.name] = unmapped
+            self.plan.notes.append(f"sheet {sheet.name!r}: columns not part of the layout were ignored: {', '.join(unmapped)}")
+        k = KINDS[kind]
+        id_col = next((i for i, c in found.items() if c.type == "id"), None)
+        # For each field: (column index, converter) of its own column, and of the name column for references.
+        fields = tuple(f.name for f in k.fields if any(c.field == f.name or (c.type == "ref_name" and c.ref_field == f.name) for c in found.values()))
+        plan_cols = []
+        for name in fields:
+            f = k.field(name)
+            main = next((i for i, c in found.items() if c.field == name), None)
+            named = next((i for i, c in found.items() if c.type == "ref_name" and c.ref_field == name), None)
+            plan_cols.append((name, main, converter(f, day_first=self.day_first, date1904=sheet.date1904),
+                              named, converter(f, by_name=True) if named is not None else None))
+        headers = {i: c.header for i, c in found.items()}
+        batch = Batch(sheet.name, kind, fields, columns={name: headers[main] if main is not None else headers.get(named, name) for name, main, _, named, _ in plan_cols})
+        self.plan.batches.append(batch)
+        self.plan.mappings[sheet.name] = {c.header: (c.field or "") for c in found.values()}
+        for number, values in rows:
+            self.tick()
+            if all(is_blank(v) for v in values):
+                continue
+            wid = None
+            ok = True
+            if id_col is not None and id_col < len(values) and not is_blank(values[id_col]):
+                try:
+                    wid = id_cell(values[id_col])
+                except CellError as exc:
+                    self.reject(sheet.name, number, "ID", values[id_col], str(exc))
+                    ok = False
+            out = []
+            for _name, main, conv, named, by_name in plan_cols:
+                value = None
+                cell = values[main] if main is not None and main < len(values) else None
+                if not is_blank(cell):
+                    try:
+                        value = conv(cell)
+                    except CellError as exc:
+                        self.reject(sheet.name, number, headers[main], cell, str(exc))
+                        ok = False
+                elif named is not None and named < len(values) and not is_blank(values[named]):
+                    value = by_name(values[named])
+                out.append(value)
+            if ok:
+                batch.rows.append(Incoming(number, wid, tuple(out)))
+
+    # -- foreign sheets --------------------------------------------------------------------------
+
+    def foreign(self, kind, sheet_choice, mapping: dict[str, str], defaults: dict[str, str], from_profile: bool) -> None:
+        names = self.book.sheet_names
+        if sheet_choice is not None:
+            chosen = _choose_sheet(names, sheet_choice)
+            sheets = [chosen]
+        else:
+            sheets = names
+        found_any = False
+        for name in sheets:
+            sheet = self.book.open_sheet(name)
+            if sheet.hidden and sheet_choice is None:
+                self.plan.notes.append(f"sheet {name!r} is hidden: skipped (name it with --sheet to import it)")
+                continue
+            found_any |= self._foreign_sheet(sheet, kind, mapping, defaults, from_profile, explicit=sheet_choice is not None)
+        if not found_any:
+            where = f"sheet {sheets[0]!r}" if len(sheets) == 1 else "any sheet"
+            raise ExcelError(
+                f"{self.plan.path.name}: no header row with known column names in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
+                + ("" if kind else "; say which records it holds with --kind, or map the columns")
+            )
+        self.finish()
+
+    def _foreign_sheet(self, sheet: Sheet, kind, mapping, defaults, from_profile, explicit: bool) -> bool:
+        rows = iter(sheet.rows)
+        head: list[tuple[int, list]] = []
+        for item in rows:
+            head.append(item)
+            if len(head) >= hdr.HEADER_SEARCH_ROWS:
+                break
+        merged = _merged_lookup(sheet)
+        if not any(any(not is_blank(v) for v in r) for _, r in head):
+            self.plan.notes.append(f"sheet {sheet.name!r} is empty")
+            return False
+        lowered_map = {k.strip().casefold(): v for k, v in mapping.items()}
+        header_at, kind = self._find_header(sheet, head, kind, lowered_map)
+        if header_at is None:
+            if explicit:
+                return False
+            self.plan.notes.append(f"sheet {sheet.name!r}: no header row with known column names: skipped")
+            return False
+        number, header_values = head[header_at]
+        headers = [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in header_values]
+        hidden = {i for i in range(len(headers)) if i + sheet.col0 in sheet.hidden_columns}
+        columns = hdr.map_columns(kind, headers, hidden)
+        for i, h in enumerate(headers):
+            key = h.text.strip().casefold()
+            if key and key in lowered_map:
+                target = lowered_map[key]
+                columns = {c: f for c, f in columns.items() if f != target and c != i}
+                if target:
+                    if target not in {f.name for f in KINDS[kind].fields}:
+                        target = _field_by_label(kind, target)
+                    columns[i] = target
+        shape = [h.text for h in headers if h.text]
+        if not from_profile and not mapping:
+            named = profile_for_shape(shape)
+            if named:
+                prof = load_profile(named)
+                if prof.get("kind") == kind:
+                    self.plan.notes.append(f"sheet {sheet.name!r}: columns mapped by the saved profile {named!r}")
+                    sheet.rows = _chain(head, rows)  # start again from the top, with the profile's mapping
+                    return self._foreign_sheet(sheet, kind, prof.get("mapping", {}), defaults, True, explicit)
+        for i in sorted(hidden):
+            if headers[i].text:
+                how = "used (mapped)" if i in columns else "ignored"
+                self.plan.notes.append(f"sheet {sheet.name!r}: hidden column {headers[i].text!r} {how}")
+        return self._foreign_rows(sheet, kind, number, headers, columns, defaults, merged, head[header_at + 1 :], rows, shape)
+
+    def _find_header(self, sheet: Sheet, head, kind, lowered_map):
+        kinds = [kind] if kind else list(IMPORT_KINDS)
+        rows = [r for _, r in head]
+        if lowered_map:
+            for i, r in enumerate(rows):
+                if sum(1 for v in r if isinstance(v, str) and v.strip().casefold() in lowered_map) >= 1 and kind:
+                    return i, kind
+        best = hdr.find_header(rows, kinds)
+        if best is None:
+            return None, kind
+        at, found_kind, score = best
+        if kind is None:
+            ties = [k for k in IMPORT_KINDS if k != found_kind and hdr.score(k, rows[at]) == score]
+            if ties:
+                options = " or ".join(KINDS[k].plural for k in [found_kind, *ties])
+                raise ExcelError(f"sheet {sheet.name!r} could hold {options}: say which with --kind")
+            self.plan.notes.append(f"sheet {sheet.name!r}: read as {KINDS[found_kind].plural} (from its headers)")
+        return at, found_kind
+
+    def _foreign_rows(self, sheet: Sheet, kind, header_number, headers, columns, defaults, merged, rest_head, rows, shape) -> bool:
+        k = KINDS[kind]
+        label_field = k.label_field
+        self.plan.mappings[sheet.name] = {headers[i].text: f for i, f in sorted(columns.items())}
+        self.plan.unmapped[sheet.name] = [h.text for i, h in enumerate(headers) if h.text and i not in columns]
+        self.plan.shapes = getattr(self.plan, "shapes", {})
+        self.plan.shapes[sheet.name] = (kind, shape)
+        col_list = sorted(columns.items())
+        fields = tuple(f for _, f in col_list)
+        convs = [converter(k.field(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904, by_name=True) for i, f in col_list]
+        fixed = []
+        for name, text in defaults.items():
+            fname = name if name in {f.name for f in k.fields} else _field_by_label(kind, name)
+            if fname in fields:
+                continue
+            try:
+                fixed.append((fname, converter(k.field(fname), day_first=self.day_first, by_name=True)(text)))
+            except CellError as exc:
+                raise ExcelError(f"the value given for {name}: {exc}") from None
+        fields = fields + tuple(f for f, _ in fixed)
+        fixed_values = tuple(v for _, v in fixed)
+        batch = Batch(sheet.name, kind, fields, columns={f: headers[i].text for i, f in col_list})
+        self.plan.batches.append(batch)
+        label_col = next((i for i, f in col_list if f == label_field), None)
+        amount_cols = [i for i, f in col_list if k.field(f).type in ("cents", "signed_cents")]
+        date_cols = [i for i, f in col_list if k.field(f).type == "date"]
+        amount_at = [col_list.index((i, columns[i])) for i in amount_cols]
+        sums = [0] * len(amount_cols)
+        col0 = sheet.col0
+        tops: dict[tuple[int, int], Any] = {}
+        for number, values in _chain(rest_head, rows):
+            self.tick()
+            if merged:
+                values = _fill_merged(values, number, col0, merged, tops)
+            if all(is_blank(v) for v in values):
+                continue
+            if _says_total(values) or _sums_above(values, label_col, date_cols, amount_cols, amount_at, convs, sums):
+                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
+                continue
+            out = []
+            ok = True
+            for (i, _f), conv in zip(col_list, convs):
+                cell = values[i] if i < len(values) else None
+                if is_blank(cell):
+                    if (number, i + col0) in sheet.formula_blanks:
+                        self.reject(sheet.name, number, headers[i].text, None,
+                                    "a formula without a stored value: open the file in Excel or LibreOffice, save it, and import again")
+                        ok = False
+                    out.append(None)
+                    continue
+                try:
+                    out.append(conv(cell))
+                except CellError as exc:
+                    self.reject(sheet.name, number, headers[i].text, cell, str(exc))
+                    ok = False
+                    out.append(None)
+            if ok:
+                for n, at in enumerate(amount_at):
+                    sums[n] += out[at] or 0
+                batch.rows.append(Incoming(number, None, tuple(out) + fixed_values))
+        return True
+
+
+def _chain(head, rows):
+    yield from head
+    yield from rows
+
+
+def _choose_sheet(names: list[str], choice: str | int) -> str:
+    if isinstance(choice, int) or (isinstance(choice, str) and choice.isdigit()):
+        i = int(choice)
+        if 1 <= i <= len(names):
+            return names[i - 1]
+        raise ExcelError(f"there is no sheet number {i}: the file has {len(names)} ({', '.join(names)})")
+    for n in names:
+        if n.casefold() == str(choice).strip().casefold():
+            return n
+    raise ExcelError(f"there is no sheet named {choice!r} (sheets: {', '.join(names)})")
+
+
+def _field_by_label(kind: str, text: str) -> str:
+    key = text.strip().casefold().replace("-", " ").replace("_", " ")
+    for f in KINDS[kind].fields:
+        if key in (f.name.replace("_", " "), f.label.casefold(), f.name.removesuffix("_cents").removesuffix("_id").replace("_", " ")):
+            return f.name
+    names = ", ".join(f.name.removesuffix("_cents").removesuffix("_id") for f in KINDS[kind].fields)
+    raise ExcelError(f"a {kind.replace('_', ' ')} has no field {text!r} (fields: {names})")
+
+
+def _merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row number, absolute column) of every cell covered by a merge -> its top-left cell."""
+    out = {}
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+            continue  # a whole-column merge carries no data worth spreading
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    out[(r + 1, c)] = (r0 + 1, c0)
+    return out
+
+
+def _fill_merged(values: list, number: int, col0: int, merged: dict, tops: dict) -> list:
+    """Give every cell of a merged range its top-left value (a package number merged over its lines)."""
+    out = list(values)
+    for i in range(len(out)):
+        top = merged.get((number, i + col0))
+        if top is not None and top in tops:
+            out[i] = tops[top]
+    for i, v in enumerate(out):
+        if not is_blank(v) and (number, i + col0) not in merged:
+            tops[(number, i + col0)] = v
+    return out
+
+
+def _says_total(values) -> bool:
+    """The row's first filled cell says Total (or Sum, Grand total...)."""
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            word = v.strip().rstrip(":").casefold()
+            return word in _TOTAL_WORDS or word.startswith(("total ", "grand total"))
+        if not is_blank(v):
+            return False
+    return False
+
+
+def _sums_above(values, label_col, date_cols, amount_cols, amount_at, convs, sums) -> bool:
+    """A row with amounts but no label and no date, each amount the sum of the rows above: a totals row."""
+    if not amount_cols or not any(sums):
+        return False
+    if label_col is not None and label_col < len(values) and not is_blank(values[label_col]):
+        return False
+    if any(i < len(values) and not is_blank(values[i]) for i in date_cols):
+        return False
+    seen = False
+    for n, (i, at) in enumerate(zip(amount_cols, amount_at)):
+        cell = values[i] if i < len(values) else None
+        if is_blank(cell):
+            continue
+        try:
+            if convs[at](cell) != sums[n]:
+                return False
+        except CellError:
+            return False
+        seen = True
+    return seen

@@ -1,0 +1,124 @@
+"""Checks a file before any parser sees it: what it really is, and whether it is safe to open.
+
+A spreadsheet is a zip of XML parts. Hostile or broken ones are refused with a clear message before
+parsing: not a zip at all (CSV or HTML renamed .xlsx), an old binary .xls, a password-protected
+workbook (an encrypted OLE container), a truncated or corrupt zip, a zip bomb (parts that expand
+beyond a cap or by an absurd ratio), XML with a DOCTYPE (entity bombs need one; real workbooks never
+have one). Parts are streamed and counted as they expand, so a lying size header gains nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UnreadableFile
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_PART_BYTES = 2 * 1024**3  # a 1,000,000-row sheet of 20 columns expands to well under this
+MAX_TOTAL_BYTES = 3 * 1024**3
+MAX_RATIO = 1000  # real sheet XML compresses 5-30x; a bomb compresses thousands of times
+RATIO_FLOOR = 20 * 1024**2  # small parts may compress well (empty styles); judge ratio above this
+CHUNK = 1 << 20
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_HIDDEN_COL = re.compile(rb"<col\b[^>]*>")
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+
+
+@dataclass
+class PartScan:
+    """What a streamed pass over one worksheet part found."""
+
+    size: int = 0
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based
+    has_formulas: bool = False
+    formulas_without_values: int = 0
+
+
+def kind_of_file(path: Path) -> str:
+    """'xlsx', 'xls', 'encrypted', 'csv' or 'unknown' from the first bytes (never from the name)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise UnreadableFile(f"{path} cannot be read: {exc.strerror or exc}") from None
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        # An encrypted xlsx is an OLE container holding "EncryptionInfo" (UTF-16 names in the directory).
+        with open(path, "rb") as fh:
+            data = fh.read(1 << 20)
+        return "encrypted" if "EncryptionInfo".encode("utf-16-le") in data else "xls"
+    if not head:
+        return "empty"
+    low = head.lstrip().lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return "html"
+    if b"\x00" in head:
+        return "unknown"
+    return "csv"
+
+
+def check_zip(path: Path) -> zipfile.ZipFile:
+    """Open the zip and check its declared sizes; raise UnreadableFile with the reason."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnreadableFile(f"{path} is damaged: it is not a complete xlsx (zip) file; was it cut short while copying?") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{path} cannot be read: {exc.strerror or exc}") from None
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        zf.close()
+        kind = "an OpenDocument spreadsheet (.ods): save it as .xlsx" if "content.xml" in names else "not an Excel workbook"
+        raise UnreadableFile(f"{path} is a zip file but {kind}")
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or (
+            info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            zf.close()
+            raise UnreadableFile(
+                f"{path} was refused: its part {info.filename} would expand to {info.file_size:,} bytes "
+                f"from {info.compress_size:,} (a zip bomb, or a sheet far beyond what the ledger imports)"
+            )
+    return zf
+
+
+def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False) -> PartScan:
+    """Stream one part: refuse DOCTYPEs (entity bombs) and expansion beyond the cap; for a worksheet,
+    note hidden columns and formulas (with or without a cached value)."""
+    scan = PartScan()
+    try:
+        with zf.open(name) as fh:
+            tail = b""
+            head_done = not worksheet
+            while chunk := fh.read(CHUNK):
+                scan.size += len(chunk)
+                if scan.size > MAX_PART_BYTES:
+                    raise UnreadableFile(f"{path} was refused: {name} expands beyond {MAX_PART_BYTES:,} bytes (a zip bomb?)")
+                data = tail + chunk
+                if _DOCTYPE.search(data):
+                    raise UnreadableFile(f"{path} was refused: {name} declares XML entities (never in a real workbook; an entity bomb?)")
+                if not head_done:
+                    end = data.find(b"<sheetData")
+                    for m in _HIDDEN_COL.finditer(data if end < 0 else data[:end]):
+                        attrs = dict(_ATTR.findall(m.group(0)))
+                        if attrs.get(b"hidden") in (b"1", b"true"):
+                            lo, hi = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
+                            scan.hidden_columns.update(range(lo - 1, min(hi, 16384)))
+                    head_done = end >= 0
+                if worksheet and (b"<f>" in data or b"<f " in data or b"<f/>" in data):
+                    scan.has_formulas = True
+                tail = data[-64:]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise UnreadableFile(f"{path} is damaged ({name}: {exc}); was it cut short while copying?") from None
+    except RuntimeError as exc:  # zipfile raises this for encrypted members
+        raise UnreadableFile(f"{path} cannot be read: {exc}") from None
+    return scan
