@@ -7,7 +7,7 @@ See docs/excel.md.
 
 from __future__ import annotations
 
-from .apply import ImportResult, apply_import
+from .apply import ImportRejected, ImportResult, apply_import
 from .errors import Cancelled, ExcelError, UnreadableFile
 from .export import ExportResult, export_workbook
 from .plan import Batch, ImportPlan, Incoming, Ref, Rejection
@@ -24,6 +24,7 @@ __all__ = [
     "ExportResult",
     "IMPORT_KINDS",
     "ImportPlan",
+    "ImportRejected",
     "ImportResult",
     "Incoming",
     "Missing",

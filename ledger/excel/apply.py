@@ -108,6 +108,11 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
                 if progress:
                     progress(done, total)
         result.warnings = list(act.warnings)
+    if preview.mode == "copy":
+        # An exact copy carries the ledger's settings too (the deadline the pace is measured against).
+        for key, value in preview.plan.settings.items():
+            if ledger.meta(key) is None:
+                ledger.set_meta(key, value)
     return result
 
 

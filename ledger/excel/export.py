@@ -192,6 +192,7 @@ def _about_sheet(wb: Workbook, ledger: Ledger, path: Path) -> None:
         ("Ledger", Path(ledger.where).stem if ledger.where != ":memory:" else "(in memory)"),
         ("Ledger id", ledger_identity(ledger)),
         ("Currency", ledger.currency),
+        ("Default deadline", dt.date.fromisoformat(ledger.default_deadline) if ledger.default_deadline else ""),
         ("Exported at", now),
         ("Layout version", layout.LAYOUT_VERSION),
         ("", None),
@@ -203,9 +204,10 @@ def _about_sheet(wb: Workbook, ledger: Ledger, path: Path) -> None:
     ]
     bold = ColumnCell(ws, bold=True)
     stamp = ColumnCell(ws, "yyyy-mm-dd hh:mm:ss")
+    day = ColumnCell(ws, layout.DATE_FORMAT)
     text = ColumnCell(ws, text=True)
     for key, value in rows:
-        ws.append([bold(key), stamp(value) if isinstance(value, dt.datetime) else text(value) if isinstance(value, str) else value])
+        ws.append([bold(key), stamp(value) if isinstance(value, dt.datetime) else day(value) if isinstance(value, dt.date) else text(value) if isinstance(value, str) else value])
 
 
 FIGURE_HEADERS = ("Authorized", "Adjustments", "Committed", "Disbursed", "Remaining authority", "Undelivered", "Authorized - disbursed")

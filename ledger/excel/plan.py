@@ -66,6 +66,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)  # things the reader did or skipped (hidden columns, totals rows)
     mappings: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> column header -> field
     unmapped: dict[str, list[str]] = field(default_factory=dict)  # sheet -> headers no field took
+    shapes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # foreign sheet -> (kind, headers)
+    settings: dict[str, str] = field(default_factory=dict)  # our exports: ledger settings (default deadline)
     origin: str | None = None  # our exports: the exporting ledger's creation stamp (matching ids needs the same ledger)
 
     @property

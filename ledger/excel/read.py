@@ -72,6 +72,9 @@ def read_import(
             if origin is not None:
                 plan.format = "aid-ledger"
                 plan.origin = origin or None
+                deadline = _about_value(book, "Default deadline")
+                if deadline:
+                    plan.settings["default_deadline"] = deadline
                 reader.own()
                 return plan
         reader.foreign(kind, sheet, mapping or {}, defaults or {}, profile is not None)
@@ -79,6 +82,13 @@ def read_import(
     finally:
         if book.close:
             book.close()
+
+
+def _about_value(book: Book, key: str) -> str | None:
+    for _, row in book.open_sheet(layout.ABOUT_SHEET).rows:
+        if len(row) >= 2 and row[0] == key and not is_blank(row[1]):
+            return converter(KINDS["authority"].field("expires_on"))(row[1]).isoformat()
+    return None
 
 
 def _own_origin(book: Book) -> str | None:
@@ -301,7 +311,6 @@ class _Reader:
         label_field = k.label_field
         self.plan.mappings[sheet.name] = {headers[i].text: f for i, f in sorted(columns.items())}
         self.plan.unmapped[sheet.name] = [h.text for i, h in enumerate(headers) if h.text and i not in columns]
-        self.plan.shapes = getattr(self.plan, "shapes", {})
         self.plan.shapes[sheet.name] = (kind, shape)
         col_list = sorted(columns.items())
         fields = tuple(f for _, f in col_list)
