@@ -67,6 +67,11 @@ def cmd_restore(args) -> int:
         print(f"Note: {exc}", file=sys.stderr)
         print(f"Restored {source.name} to {path}" + (f"; the previous file was kept as {kept}" if kept else ""))
         return EXIT_OK
+    if ledger.damaged:
+        ledger.close()
+        kept = backups.restore_over(path, source)
+        print(f"Restored {source.name} to {path}; the damaged file was kept as {kept}")
+        return EXIT_OK
     with ledger:
         before = ledger.restore(source)
     print(f"Restored {source.name} to {path}; the state before was backed up as {before.name}")

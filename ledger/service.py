@@ -67,6 +67,7 @@ class Ledger:
         self.path: Path | None = None  # the file; None in memory
         self.note: str | None = None  # why a ledger opened read-only, or a backup that failed
         self._lock: WriterLock | None = None
+        self.damaged = False  # quick_check failed on opening: read-only until a backup is restored
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -122,6 +123,8 @@ class Ledger:
         try:
             ledger._prepare(currency)
             if not readonly:
+                ledger._check_sound()
+            if not ledger.readonly:
                 ledger._daily_backup()
         except BaseException:
             ledger.close()
@@ -172,6 +175,27 @@ class Ledger:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+
+    def _check_sound(self) -> None:
+        """Before writing into a file, make sure it is not damaged (about 0.1 s per 70 MB)."""
+        try:
+            verdict = self.conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            verdict = str(exc)
+        if verdict == "ok":
+            return
+        self.damaged, self.readonly = True, True
+        self.note = (f"{self.where} is damaged ({verdict.splitlines()[0]}): it was opened read-only; "
+                     "restore a backup (python main.py backups --ledger PATH lists them)")
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    @staticmethod
+    def restore_file(path: str | os.PathLike, backup: str | os.PathLike) -> Path | None:
+        """Put a backup in place of a ledger that cannot be opened or is damaged; the file found there is
+        kept under a `.damaged-<time>` name, returned (None if there was no file)."""
+        return backups.restore_over(path, backups.resolve(path, str(backup)))
 
     def _upgrade_in_memory(self) -> None:
         """A read-only ledger of an older schema: read a migrated copy in memory, leave the file as it is."""
