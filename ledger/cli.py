@@ -29,7 +29,13 @@ from .money import AmountError, format_cents, parse_amount
 from .paths import default_ledger
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-KIND_NAMES = {k.replace("_", "-"): k for k in KINDS}
+# Kinds by the names people type: singular or plural ("package", "packages", "package-lines", "lines").
+KIND_NAMES = {
+    **{k.replace("_", "-"): k for k in KINDS},
+    **{kind.plural.replace(" ", "-"): k for k, kind in KINDS.items()},
+    "package-line": "line",
+    "lines": "line",
+}
 
 
 class UsageError(Exception):
@@ -210,9 +216,14 @@ def cmd_list(args) -> int:
     if args.format == "json":
         print(json.dumps([_jsonable(r) for r in records], indent=1, ensure_ascii=False))
     else:
-        for r in records:
-            print("  ".join(f"{k}={v}" for k, v in _jsonable(r).items() if v not in (None, "", [])))
+        for r in records:  # one line per record; --format json has every field in full
+            print("  ".join(f"{k}={_one_line(v)}" for k, v in _jsonable(r).items() if v not in (None, "", [])))
     return EXIT_OK
+
+
+def _one_line(value: Any, width: int = 60) -> str:
+    text = " | ".join(str(value).splitlines()) if not isinstance(value, list) else "; ".join(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _jsonable(record) -> dict[str, Any]:
