@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import fields as dc_fields
 from typing import Any
 
-from . import __version__, cli_backups
+from . import __version__, cli_backups, cli_excel
 from .dates import DateError, parse_date
 from .errors import (
     LedgerError,
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("history", parents=[common], help="recent changes")
     s.add_argument("--limit", type=int, default=20)
     cli_backups.add_parsers(sub, common)
+    cli_excel.add_parsers(sub, common)
     return p
 
 
@@ -369,4 +370,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "redo": cmd_undo,
     "history": cmd_history,
     **cli_backups.COMMANDS,
+    **cli_excel.COMMANDS,
 }

@@ -84,7 +84,7 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
     total = len(added) + len(changed)
     done = 0
     label = f"Import {preview.plan.path.name}"
-    with ledger.action(label, accept_warnings) as act:
+    with ledger.action(label, accept_warnings, backup=True) as act:
         for kind in KIND_ORDER:
             records = [a.record for a in added if a.kind == kind]
             for start in range(0, len(records), CHUNK):
@@ -113,6 +113,9 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
         for key, value in preview.plan.settings.items():
             if ledger.meta(key) is None:
                 ledger.set_meta(key, value)
+        if preview.plan.origin:
+            # Its ids are the exporting ledger's: the same workbook, edited, matches rows by ID here too.
+            ledger.set_meta("copied_from", preview.plan.origin)
     return result
 
 

@@ -100,7 +100,7 @@ def preview_import(
     empty = all(ledger.count(k) == 0 for k in KIND_ORDER)
     if plan.own and empty:
         mode = "copy"
-    elif plan.own and plan.origin and plan.origin == ledger_identity(ledger):
+    elif plan.own and plan.origin and plan.origin in (ledger_identity(ledger), ledger.meta("copied_from")):
         mode = "by id"
     else:
         mode = "by label"
@@ -289,7 +289,7 @@ class _Matcher:
         return new_id
 
 
-def ledger_identity(ledger: "Ledger") -> str:
+def ledger_identity(ledger: Ledger) -> str:
     """What an export records to recognise its ledger: the uid given at creation (older ledgers: creation time)."""
     return ledger.meta("uid") or ledger.meta("created_at", "") or ""
 

@@ -1,0 +1,207 @@
+"""Command line for workbooks: `export FILE.xlsx` and `import FILE` (a preview first, then the write).
+
+A real import prints the preview, then writes (after asking, when run at a terminal without --yes).
+`--dry-run` prints the preview only. Rejected rows: nothing is written and the exit code is 1,
+unless --skip-invalid. Progress goes to stderr when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .errors import WarningsNotAccepted
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+SHOW_CHANGED = 20  # changed rows printed in full; the rest are counted
+
+
+def add_parsers(sub, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser("export", parents=[common], help="write the whole ledger as an Excel workbook")
+    s.add_argument("file", metavar="FILE.xlsx")
+    s = sub.add_parser("import", parents=[common], help="import a workbook or CSV file (shows a preview first)")
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    s.add_argument("--kind", help="what a foreign sheet holds: packages, lines, disbursements, authorities, observations")
+    s.add_argument("--sheet", help="import only this sheet (name or number)")
+    s.add_argument("--profile", metavar="NAME", help="map columns with a saved profile")
+    s.add_argument("--save-profile", metavar="NAME", help="save this file's column mapping as a profile")
+    s.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD", help="map a column to a field (FIELD empty: ignore it)")
+    s.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a value for a field the sheet lacks (e.g. authority='PDA FY2024')")
+    s.add_argument("--map-type", action="append", default=[], metavar="NAME=TYPE", help="map an unknown system type to an existing one")
+    s.add_argument("--create-types", action="store_true", help="add unknown system types as new types")
+    s.add_argument("--day-first", action="store_true", help="read 2/12/2024 as 2 December")
+    s.add_argument("--month-first", action="store_true", help="read 12/2/2024 as 2 December")
+    s.add_argument("--skip-invalid", action="store_true", help="import the valid rows, leave out the rejected ones")
+    s.add_argument("--accept-warnings", action="store_true", help="write even if records raise warnings")
+    s.add_argument("--yes", action="store_true", help="do not ask before writing")
+
+
+class _Progress:
+    """`progress(done, total)` printing to stderr at a terminal, at most a few times a second."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.tty or now - self.last < 0.2:
+            return
+        self.last = now
+        of = f" of {total:,}" if total else ""
+        print(f"\r{self.what}: {done:,}{of} rows", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+            self.shown = False
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    from .cli import UsageError
+
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"{what} {item!r} is not NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def cmd_export(args) -> int:
+    from .cli import _open
+
+    with _open(args, readonly=True) as ledger:
+        progress = _Progress("Exporting")
+        try:
+            result = ledger.export_workbook(args.file, progress=progress)
+        finally:
+            progress.end()
+    from .model import KINDS
+
+    parts = ", ".join(f"{n:,} {KINDS[k].plural if n != 1 else k.replace('_', ' ')}" for k, n in result.counts.items() if n)
+    print(f"Exported {result.total:,} records to {args.file}" + (f" ({parts})" if parts else ""))
+    if result.replaced_characters:
+        print(f"Note: {result.replaced_characters} texts held control characters a workbook cannot store; they were replaced by \ufffd",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from .cli import UsageError, _open, _order
+    from .excel import ImportRejected, read_import, save_profile
+
+    day_first = _order(args)
+    if args.sheet is not None and args.sheet.isdigit():
+        args.sheet = int(args.sheet)
+    with _open(args, create=True) as ledger:
+        progress = _Progress("Reading")
+        try:
+            plan = read_import(args.file, kind=args.kind, sheet=args.sheet, profile=args.profile, day_first=day_first,
+                               mapping=_pairs(args.map, "--map"), defaults=_pairs(args.set, "--set"), progress=progress)
+            progress.what = "Comparing"
+            preview = ledger.preview_import(plan, type_map=_pairs(args.map_type, "--map-type"),
+                                            create_types=args.create_types, progress=progress)
+        finally:
+            progress.end()
+        if args.save_profile:
+            if not plan.shapes:
+                raise UsageError("--save-profile: the file is one of our own exports; it needs no profile")
+            sheet, (kind, shape) = next(iter(plan.shapes.items()))
+            save_profile(args.save_profile, kind, plan.mappings[sheet], shape, day_first)
+            print(f"Saved the column mapping of sheet {sheet!r} as profile {args.save_profile!r}")
+        _print_preview(preview)
+        if preview.rejected and not args.skip_invalid:
+            print(f"Error: {len(preview.rejected)} row problem{'s' if len(preview.rejected) != 1 else ''}: nothing was imported"
+                  " (fix them, or use --skip-invalid to import the other rows)", file=sys.stderr)
+            return EXIT_REJECTED
+        if args.dry_run:
+            print("Dry run: nothing was written")
+            return EXIT_OK
+        if not preview.has_changes:
+            print(f"Nothing to import: the ledger already holds everything in {args.file}")
+            return EXIT_OK
+        if not args.yes and sys.stdin.isatty():
+            answer = input("Import these changes? [y/N] ").strip().lower()
+            if answer not in ("y", "yes"):
+                print("Nothing was imported")
+                return EXIT_REJECTED
+        progress = _Progress("Writing")
+        try:
+            result = ledger.apply_import(preview, skip_invalid=args.skip_invalid, accept_warnings=args.accept_warnings, progress=progress)
+        except ImportRejected as exc:
+            progress.end()
+            for r in exc.rejected:
+                print(f"Rejected: {r}", file=sys.stderr)
+            print(f"Error: {exc}", file=sys.stderr)
+            return EXIT_REJECTED
+        except WarningsNotAccepted:
+            progress.end()
+            raise
+        progress.end()
+        for w in result.warnings:
+            print(f"Warning (accepted): {w}", file=sys.stderr)
+        left_out = f"; {len(result.rejected)} rows left out (listed above)" if result.rejected else ""
+        print(f"Imported {args.file}: {sum(result.added.values()):,} added, {sum(result.changed.values()):,} changed{left_out}"
+              " (python main.py undo reverses it)")
+    return EXIT_OK
+
+
+def _print_preview(preview) -> None:
+    from .model import KINDS
+
+    plan = preview.plan
+    what = {"aid-ledger": "an Aid Ledger workbook", "xlsx": "a workbook", "csv": "a CSV file"}[plan.format]
+    how = {"copy": "rows keep their ids", "by id": "rows matched by ID", "by label": "rows matched by name or number where they have one"}[preview.mode]
+    print(f"{plan.path.name}: {what}, {plan.row_count:,} rows read; {how}")
+    for note in plan.notes:
+        print(f"Note: {note}")
+    for sheet, mapping in plan.mappings.items():
+        if plan.format != "aid-ledger":
+            cols = ", ".join(f"{h!r} -> {f or '(ignored)'}" for h, f in mapping.items())
+            print(f"Columns of {sheet!r}: {cols}")
+            if plan.unmapped.get(sheet):
+                print(f"  not used: {', '.join(repr(h) for h in plan.unmapped[sheet])}")
+    counts = preview.counts()
+    if counts:
+        print(f"{'':<16}{'added':>10}{'changed':>10}{'unchanged':>11}{'missing':>9}")
+        for kind, c in counts.items():
+            print(f"{KINDS[kind].plural:<16}{c['added']:>10,}{c['changed']:>10,}{c['unchanged']:>11,}{c['missing']:>9,}")
+    for ch in preview.changed[:SHOW_CHANGED]:
+        diffs = "; ".join(f"{_label(ch.kind, f)}: {_shown(f, a)} -> {_shown(f, b)}" for f, a, b in ch.diffs)
+        print(f"Changed {ch.kind.replace('_', ' ')} id {ch.new.id} (sheet {ch.sheet!r}, row {ch.row}): {diffs}")
+    if len(preview.changed) > SHOW_CHANGED:
+        print(f"... and {len(preview.changed) - SHOW_CHANGED:,} more changed rows")
+    if preview.missing:
+        shown = ", ".join(f"{m.kind.replace('_', ' ')} {m.label!r} (id {m.id})" for m in preview.missing[:10])
+        more = f" and {len(preview.missing) - 10:,} more" if len(preview.missing) > 10 else ""
+        print(f"In the ledger but not in the file (kept, never deleted by an import): {shown}{more}")
+    if preview.unknown_system_types:
+        names = ", ".join(repr(n) for n in preview.unknown_system_types)
+        print(f"Unknown system types: {names} (map with --map-type NAME=TYPE, or add them with --create-types)")
+    for r in preview.rejected:
+        print(f"Rejected: {r}", file=sys.stderr)
+
+
+def _label(kind: str, field: str) -> str:
+    from .model import KINDS
+
+    return KINDS[kind].field(field).label
+
+
+def _shown(field: str, value) -> str:
+    from .excel.preview import describe_value
+    from .money import format_cents
+
+    if field.endswith("_cents") and isinstance(value, int):
+        return format_cents(value, short=False)
+    return describe_value(value)
+
+
+COMMANDS = {"export": cmd_export, "import": cmd_import}
