@@ -19,7 +19,7 @@ from . import layout
 from .cells_in import CellError, converter, id_cell, is_blank
 from .errors import Cancelled, ExcelError, UnreadableFile
 from .plan import Batch, ImportPlan, Incoming, Rejection
-from .profiles import load_profile, profile_for_shape
+from .profiles import list_profiles, load_profile, profile_for_shape
 from .sources import Book, Sheet, open_book
 
 # Kinds a foreign sheet may hold (the command line's --kind names them in the plural).
@@ -28,6 +28,7 @@ KIND_WORDS = {"packages": "package", "lines": "line", "package-lines": "line", "
               "authorities": "authority", "observations": "observation"}
 MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a million errors helps no one
 CHECK_EVERY = 5000
+FORMULA_WITHOUT_VALUE = "a formula without a stored value: open the file in Excel or LibreOffice, save it, and import again"
 _TOTAL_WORDS = ("total", "totals", "grand total", "sum", "subtotal")
 
 
@@ -186,6 +187,7 @@ class _Reader:
             plan_cols.append((name, main, converter(f, day_first=self.day_first, date1904=sheet.date1904),
                               named, converter(f, by_name=True) if named is not None else None))
         headers = {i: c.header for i, c in found.items()}
+        types = {i: c.type for i, c in found.items()}  # our texts keep their whitespace, even all of it
         batch = Batch(sheet.name, kind, fields, columns={name: headers[main] if main is not None else headers.get(named, name) for name, main, _, named, _ in plan_cols})
         self.plan.batches.append(batch)
         self.plan.mappings[sheet.name] = {c.header: (c.field or "") for c in found.values()}
@@ -205,7 +207,10 @@ class _Reader:
             for _name, main, conv, named, by_name in plan_cols:
                 value = None
                 cell = values[main] if main is not None and main < len(values) else None
-                if not is_blank(cell):
+                if main is not None and is_blank(cell) and (number, main + sheet.col0) in sheet.formula_blanks:
+                    self.reject(sheet.name, number, headers[main], None, FORMULA_WITHOUT_VALUE)
+                    ok = False
+                elif not (is_blank(cell) if types[main] != "text" else cell is None or cell == ""):
                     try:
                         value = conv(cell)
                     except CellError as exc:
@@ -252,6 +257,15 @@ class _Reader:
         if not any(any(not is_blank(v) for v in r) for _, r in head):
             self.plan.notes.append(f"sheet {sheet.name!r} is empty")
             return False
+        if not from_profile and not mapping:
+            found = _saved_profile_for(head, kind)
+            if found:
+                name, prof = found
+                self.plan.notes.append(f"sheet {sheet.name!r}: columns mapped by the saved profile {name!r}")
+                if self.day_first is None:
+                    self.day_first = prof.get("day_first")
+                sheet.rows = _chain(head, rows)
+                return self._foreign_sheet(sheet, prof.get("kind"), prof.get("mapping", {}), defaults, True, explicit)
         lowered_map = {k.strip().casefold(): v for k, v in mapping.items()}
         header_at, kind = self._find_header(sheet, head, kind, lowered_map)
         if header_at is None:
@@ -273,14 +287,6 @@ class _Reader:
                         target = _field_by_label(kind, target)
                     columns[i] = target
         shape = [h.text for h in headers if h.text]
-        if not from_profile and not mapping:
-            named = profile_for_shape(shape)
-            if named:
-                prof = load_profile(named)
-                if prof.get("kind") == kind:
-                    self.plan.notes.append(f"sheet {sheet.name!r}: columns mapped by the saved profile {named!r}")
-                    sheet.rows = _chain(head, rows)  # start again from the top, with the profile's mapping
-                    return self._foreign_sheet(sheet, kind, prof.get("mapping", {}), defaults, True, explicit)
         for i in sorted(hidden):
             if headers[i].text:
                 how = "used (mapped)" if i in columns else "ignored"
@@ -317,7 +323,10 @@ class _Reader:
         convs = [converter(k.field(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904, by_name=True) for i, f in col_list]
         fixed = []
         for name, text in defaults.items():
-            fname = name if name in {f.name for f in k.fields} else _field_by_label(kind, name)
+            try:
+                fname = name if name in {f.name for f in k.fields} else _field_by_label(kind, name)
+            except ExcelError:
+                continue  # a value for another kind's field (several sheets, several kinds)
             if fname in fields:
                 continue
             try:
@@ -350,8 +359,7 @@ class _Reader:
                 cell = values[i] if i < len(values) else None
                 if is_blank(cell):
                     if (number, i + col0) in sheet.formula_blanks:
-                        self.reject(sheet.name, number, headers[i].text, None,
-                                    "a formula without a stored value: open the file in Excel or LibreOffice, save it, and import again")
+                        self.reject(sheet.name, number, headers[i].text, None, FORMULA_WITHOUT_VALUE)
                         ok = False
                     out.append(None)
                     continue
@@ -366,6 +374,21 @@ class _Reader:
                     sums[n] += out[at] or 0
                 batch.rows.append(Incoming(number, None, tuple(out) + fixed_values))
         return True
+
+
+def _saved_profile_for(head, kind) -> tuple[str, dict] | None:
+    """A saved profile made from a sheet whose header row is one of these rows."""
+    if not list_profiles():
+        return None
+    for _, row in head:
+        shape = [str(v).strip() for v in row if not is_blank(v)]
+        if len(shape) >= 2:
+            name = profile_for_shape(shape)
+            if name:
+                prof = load_profile(name)
+                if kind is None or prof.get("kind") == kind:
+                    return name, prof
+    return None
 
 
 def _chain(head, rows):
