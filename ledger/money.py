@@ -86,10 +86,11 @@ def parse_amount(value: object, unit: int = 1) -> int:
         scale = SCALES[word] if word else unit
     if not dec.is_finite():
         raise AmountError("is not a finite number")
-    cents = (dec * scale * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
-    if abs(cents) > MAX_CENTS:
+    raw = dec * scale * 100
+    # Checked before quantize: beyond 28 digits quantize raises InvalidOperation instead of rounding.
+    if abs(raw) > MAX_CENTS:
         raise AmountError(f"is larger than {format_cents(MAX_CENTS, 'USD', short=False)}: check the figure")
-    return int(cents)
+    return int(raw.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def format_cents(cents: int | None, currency: str = "USD", short: bool = True) -> str:

@@ -57,7 +57,7 @@ def fuzz_ledger(sample_file, tmp_path_factory) -> Path:
 
 
 AMOUNTS = st.one_of(
-    st.sampled_from(["125M", "$1.25 billion", "-5", "1e9", "1,000,000.005", "0", "9" * 25, "USD 3", "nan", "inf",
+    st.sampled_from(["125M", "$1.25 billion", "-5", "1e9", "99999999999999999999999M", "1e20", "1,000,000.005", "0", "9" * 25, "USD 3", "nan", "inf",
                      "-inf", "½", "1_000", "0x10", "(5)", "5-", "$", "M", "1.2.3", "1 000", "١٢٣", "10**9", "-0"]),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.decimals(allow_nan=True, allow_infinity=True, places=3).map(str),
@@ -155,3 +155,19 @@ def test_the_fuzzer_reaches_both_outcomes(fuzz_ledger):
     assert check(["add", "package", "number=Z1", "announced=2024-02-30", "authority=PDA FY2024", "value=5M"], fuzz_ledger) == 1
     assert check(["edit", "package", "1", "value=-5"], fuzz_ledger) == 1
     assert check(["summary", "--as-of", "yesterday"], fuzz_ledger) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.floats(), st.integers(min_value=-(10**40), max_value=10**40), AMOUNTS,
+                       st.from_regex(r"\A-?[0-9]{1,40}(\.[0-9]{1,5})?\s?(k|M|bn|million|billion)?\Z")),
+       unit=st.sampled_from([1, 1000, 10**6, 10**9]))
+def test_any_amount_is_either_cents_or_a_clear_error(value, unit):
+    """Found by the importer fuzz: 1e20 in a '(USD M)' column overflowed Decimal.quantize."""
+    from ledger.money import MAX_CENTS, AmountError, parse_amount
+
+    try:
+        cents = parse_amount(value, unit)
+    except AmountError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(cents, int) and abs(cents) <= MAX_CENTS
