@@ -66,7 +66,7 @@ def open_book(path: Path) -> Book:
 
 
 def _xlsx(path: Path) -> Book:
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     zf = check_zip(path)
     try:
@@ -87,8 +87,10 @@ def _xlsx(path: Path) -> Book:
     except PasswordError:
         zf.close()
         raise UnreadableFile(f"{path} is password-protected: remove the password and save it again") from None
-    except CalamineError as exc:
+    except BaseException as exc:  # CalamineError, or a panic inside the parser (not an Exception subclass)
         zf.close()
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         raise UnreadableFile(f"{path} cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
     visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet}
     names = [n for n in wb.sheet_names if n in visible]
@@ -100,10 +102,10 @@ def _xlsx(path: Path) -> Book:
             sh = wb.get_sheet_by_name(name)
             merged = sh.merged_cell_ranges or []
             start = sh.start
-        except CalamineError as exc:
-            raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({exc})") from None
+        except Exception as exc:
+            raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
         col0 = start[1] if start else 0
-        sheet = Sheet(name, _numbered(sh), col0, date1904=date1904, merged=list(merged), hidden=not visible.get(name, True))
+        sheet = Sheet(name, _numbered(sh, name, path), col0, date1904=date1904, merged=list(merged), hidden=not visible.get(name, True))
         if scan:
             sheet.hidden_columns = scan.hidden_columns
             if scan.has_formulas:
@@ -117,10 +119,13 @@ def _xlsx(path: Path) -> Book:
     return Book("xlsx", names, open_sheet, close)
 
 
-def _numbered(sh) -> Iterator[tuple[int, list]]:
+def _numbered(sh, name: str, path: Path) -> Iterator[tuple[int, list]]:
     # python-calamine yields rows from the first row of the sheet (leading empty rows included) and
     # columns from the first used column.
-    yield from enumerate(sh.iter_rows(), 1)
+    try:
+        yield from enumerate(sh.iter_rows(), 1)
+    except Exception as exc:
+        raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
 
 
 def _sheet_parts(zf: zipfile.ZipFile, workbook_xml: bytes) -> dict[str, str]:
@@ -188,6 +193,9 @@ def _csv(path: Path) -> Book:
                 yield from enumerate(reader, 1)
             except csv.Error as exc:
                 raise UnreadableFile(f"{path} is not a readable CSV file (line {reader.line_num}: {exc})") from None
+            except UnicodeDecodeError:  # the first megabyte looked like {encoding}, a later line is not
+                raise UnreadableFile(f"{path} mixes text encodings (text after line {reader.line_num} is not {encoding}): "
+                                     "save it again as UTF-8 CSV") from None
 
     return Book("csv", [name], lambda _name: Sheet(name, rows()))
 
@@ -202,6 +210,6 @@ def _encoding(path: Path) -> str:
         io.TextIOWrapper(io.BytesIO(head), encoding="utf-8-sig").read()
         return "utf-8-sig"
     except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a character cut at the sample's end
+        if len(head) == 1 << 20 and exc.start > len(head) - 4:  # a character cut at the sample's end
             return "utf-8-sig"
         return "cp1252"
