@@ -21,7 +21,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_PART_BYTES = 2 * 1024**3  # a 1,000,000-row sheet of 20 columns expands to well under this
 MAX_TOTAL_BYTES = 3 * 1024**3
-MAX_RATIO = 1000  # real sheet XML compresses 5-30x; a bomb compresses thousands of times
+MAX_RATIO = 500  # real sheet XML compresses 5-100x; a bomb of repeated bytes about 1000x
 RATIO_FLOOR = 20 * 1024**2  # small parts may compress well (empty styles); judge ratio above this
 CHUNK = 1 << 20
 
@@ -68,7 +68,7 @@ def check_zip(path: Path) -> zipfile.ZipFile:
     """Open the zip and check its declared sizes; raise UnreadableFile with the reason."""
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError, UnicodeDecodeError, NotImplementedError, ValueError):
         raise UnreadableFile(f"{path} is damaged: it is not a complete xlsx (zip) file; was it cut short while copying?") from None
     except OSError as exc:
         raise UnreadableFile(f"{path} cannot be read: {exc.strerror or exc}") from None
@@ -117,7 +117,7 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                 if worksheet and (b"<f>" in data or b"<f " in data or b"<f/>" in data):
                     scan.has_formulas = True
                 tail = data[-64:]
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, NotImplementedError, ValueError) as exc:
         raise UnreadableFile(f"{path} is damaged ({name}: {exc}); was it cut short while copying?") from None
     except RuntimeError as exc:  # zipfile raises this for encrypted members
         raise UnreadableFile(f"{path} cannot be read: {exc}") from None
