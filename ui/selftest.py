@@ -139,7 +139,12 @@ def platform_plugin_files() -> dict[str, str]:
 
 def check_platform_plugins() -> str:
     """Load each platform plugin the way Qt would, so a missing library is named instead of Qt aborting."""
-    from PySide6.QtCore import QLibraryInfo, QPluginLoader
+    try:
+        from PySide6.QtCore import QLibraryInfo, QPluginLoader
+    except ImportError as exc:  # a system library Qt links against is missing (a tarball on a bare system)
+        raise CheckFailed(
+            f"Qt cannot load: {exc}; install the system libraries it needs (the .deb's Depends, docs/packaging.md)"
+        ) from None
 
     plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
     found = []
