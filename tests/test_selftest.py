@@ -90,3 +90,9 @@ def test_network_attempts_fail_the_offline_check():
     test.audit("socket.connect", (None, ("192.0.2.1", 443)))
     with pytest.raises(selftest.CheckFailed, match="tried to reach the network: socket.connect"):
         selftest.check_offline(test)
+
+
+def test_qt_that_cannot_load_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "PySide6.QtCore", None)  # importing it now fails, as without libglib
+    with pytest.raises(selftest.CheckFailed, match=r"Qt cannot load: .*install the system libraries"):
+        selftest.check_platform_plugins()
