@@ -94,7 +94,7 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
 
 
 def _text(v: Any) -> str:
-    if isinstance(v, float) and v == int(v) and abs(v) < 1e15:
+    if isinstance(v, float) and abs(v) < 1e15 and v == int(v):  # abs first: int(inf) raises
         return str(int(v))  # a package number typed as 71 comes back as 71.0
     if isinstance(v, dt.datetime) and v.time() == dt.time(0):
         return v.date().isoformat()
