@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -116,6 +116,10 @@ OPTIONS = st.lists(st.sampled_from(["--accept-warnings", "--skip-invalid", "--cr
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(book=st.lists(sheets(), min_size=1, max_size=2), csv=st.booleans(), options=OPTIONS)
+# Found by this test: a Decimal overflow on 1e20 in a "(USD M)" column, an OverflowError on a float that
+# calamine reads back as infinity.
+@example(book=[[["Package", "Announced", "Value (USD M)"], [None, None, 1e20]]], csv=False, options=[])
+@example(book=[[["Announced", "Package"], [None, 1.7976931348623155e308]]], csv=False, options=[])
 def test_generated_workbooks_never_crash_the_importer(fuzz_ledger, tmp_path_factory, book, csv, options):
     folder = tmp_path_factory.mktemp("book")
     path = folder / ("in.csv" if csv else "in.xlsx")
