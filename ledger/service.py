@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from . import __version__, backups, balances, history, queries, schema, store, validate
 from .balances import Figures, Movement, Pace
+from .bulk_facts import BulkFacts
 from .errors import (
     LedgerError,
     LedgerLockedError,
@@ -679,11 +680,11 @@ class Action:
             self.action_id = history.begin_action(self.conn, self.label)
         return self.action_id
 
-    def _normalise(self, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+    def _normalise(self, kind: Kind, row: dict[str, Any], facts: Any = None) -> dict[str, Any]:
         for f in kind.fields:
             if (f.unique or f.name == "program") and isinstance(row.get(f.name), str):
                 row[f.name] = row[f.name].strip()
-        get = self.ledger.get_row
+        get = (facts or self.ledger).get_row
         if kind.name in ("adjustment", "observation") and row.get("authority_id") is not None and not row.get("program"):
             auth = get("authority", row["authority_id"]) if isinstance(row["authority_id"], int) else None
             if auth:
@@ -725,10 +726,14 @@ class Action:
         next_id = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
         rows = []
         problems: list[Problem] = []
+        facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
         for i, record in enumerate(records):
-            row = self._normalise(k, store.to_row(k, record))
+            row = self._normalise(k, store.to_row(k, record), facts)
             row["id"] = record.id if keep_ids else next_id + i
-            problems.extend(replace(p, record_id=row["id"]) for p in validate.check(self.ledger, k, row))
+            found = validate.check(facts, k, row)
+            problems.extend(replace(p, record_id=row["id"]) for p in found)
+            if not any(p.level == "error" for p in found):
+                facts.added(k, row)
             rows.append(row)
         errors = [p for p in problems if p.level == "error"]
         if errors:

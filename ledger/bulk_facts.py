@@ -1,0 +1,135 @@
+"""The figures `validate.check` asks of a ledger, loaded once for a bulk add and kept current as its
+rows are checked.
+
+`Action.add_many` (imports) checks every row with the same rules as a single add; asking SQLite for
+each reference, label and running sum per row made that quadratic (a package's delivered value is a
+SUM over its deliveries). Here each figure is read once, then the rows already checked in the batch
+are added to it, so a row is also checked against the rows before it in the same import (two rows
+with one package number, deliveries adding up to more than a package).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import store
+from .model import KINDS, Kind
+
+if TYPE_CHECKING:
+    from .service import Ledger
+
+# SQLite's NOCASE folds ASCII letters only: compare labels the same way.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _nocase(text: str) -> str:
+    return text.strip().translate(_ASCII_LOWER)
+
+
+class BulkFacts:
+    def __init__(self, ledger: "Ledger"):
+        self.ledger = ledger
+        self.conn = ledger.conn
+        self.currency = ledger.currency
+        self._ids: dict[str, set[int]] = {}
+        self._rows: dict[tuple[str, int], dict[str, Any] | None] = {}
+        self._labels: dict[tuple[str, str], dict[str, int]] = {}
+        self._deadlines: dict[tuple[int, str | None], str | None] = {}
+        self._left: dict[int, int] = {}
+        self._line_sums: dict[int, int] = {}
+        self._disbursed_value: dict[int, int] = {}
+        self._disbursed_quantity: dict[int, int] = {}
+        self._owners: dict[str, int] | None = None
+
+    # -- what validate.check asks -------------------------------------------------------------
+
+    def _id_set(self, kind: str) -> set[int]:
+        if kind not in self._ids:
+            self._ids[kind] = {r[0] for r in self.conn.execute(f"SELECT id FROM {KINDS[kind].table}")}
+        return self._ids[kind]
+
+    def exists(self, kind: str, record_id: int) -> bool:
+        return record_id in self._id_set(kind)
+
+    def get_row(self, kind: str, record_id: int) -> dict[str, Any] | None:
+        key = (kind, record_id)
+        if key not in self._rows:
+            self._rows[key] = store.fetch_row(self.conn, KINDS[kind], record_id)
+        return self._rows[key]
+
+    def label_taken(self, kind: Kind, field: str, value: str, exclude_id: int | None) -> bool:
+        labels = self._label_map(kind, field)
+        owner = labels.get(_nocase(value))
+        return owner is not None and owner != exclude_id
+
+    def _label_map(self, kind: Kind, field: str) -> dict[str, int]:
+        key = (kind.name, field)
+        if key not in self._labels:
+            self._labels[key] = {_nocase(v): i for i, v in self.conn.execute(f"SELECT id, {field} FROM {kind.table}")}
+        return self._labels[key]
+
+    def effective_deadline(self, authority_id: int, as_of: str | None = None) -> str | None:
+        key = (authority_id, as_of)
+        if key not in self._deadlines:
+            self._deadlines[key] = self.ledger.effective_deadline(authority_id, as_of)
+        return self._deadlines[key]
+
+    def authority_left(self, authority_id: int, exclude_package: int | None = None) -> int:
+        if authority_id not in self._left:
+            self._left[authority_id] = self.ledger.authority_left(authority_id)
+        return self._left[authority_id]
+
+    def line_value_sum(self, package_id: int, exclude_line: int | None = None) -> int:
+        return self._sum(self._line_sums, "package", package_id, self.ledger.line_value_sum)
+
+    def disbursed_value(self, package_id: int, exclude: int | None = None) -> int:
+        return self._sum(self._disbursed_value, "package", package_id, self.ledger.disbursed_value)
+
+    def disbursed_quantity(self, line_id: int, exclude: int | None = None) -> int:
+        return self._sum(self._disbursed_quantity, "line", line_id, self.ledger.disbursed_quantity)
+
+    def _sum(self, cache: dict[int, int], kind: str, record_id: int, query) -> int:
+        if record_id not in cache:
+            # A record not stored yet has nothing against it in the ledger.
+            cache[record_id] = query(record_id) if record_id in self._id_set(kind) else 0
+        return cache[record_id]
+
+    def system_type_owner(self, name_or_alias: str) -> int | None:
+        if self._owners is None:
+            self._owners = {}
+            for tid, name, aliases in self.conn.execute("SELECT id, name, aliases FROM system_types ORDER BY id"):
+                for word in (name, *json.loads(aliases or "[]")):
+                    self._owners.setdefault(word.casefold(), tid)
+        return self._owners.get(name_or_alias.strip().casefold())
+
+    # -- a checked row joins the batch ----------------------------------------------------------
+
+    def added(self, kind: Kind, row: dict[str, Any]) -> None:
+        rid = row["id"]
+        self._id_set(kind.name).add(rid)
+        for f in kind.fields:
+            if f.unique and isinstance(row.get(f.name), str):
+                self._label_map(kind, f.name).setdefault(_nocase(row[f.name]), rid)
+        name = kind.name
+        if name == "package":
+            left = self.authority_left(row["authority_id"])
+            self._left[row["authority_id"]] = left - (row["value_cents"] or 0)
+        elif name == "line" and row.get("value_cents"):
+            pkg = row["package_id"]
+            self._line_sums[pkg] = self.line_value_sum(pkg) + row["value_cents"]
+        elif name == "disbursement":
+            pkg, line = row["package_id"], row.get("line_id")
+            if row.get("value_cents"):
+                self._disbursed_value[pkg] = self.disbursed_value(pkg) + row["value_cents"]
+            if line is not None and row.get("quantity") is not None:
+                self._disbursed_quantity[line] = self.disbursed_quantity(line) + row["quantity"]
+        elif name == "adjustment":
+            self._left.pop(row.get("authority_id"), None)  # its effect on what is left: read again
+            self._deadlines = {}
+        elif name == "system_type" and self._owners is not None:
+            aliases = row.get("aliases") or "[]"
+            for word in (row["name"], *(json.loads(aliases) if isinstance(aliases, str) else aliases)):
+                self._owners.setdefault(word.casefold(), rid)
+
+

@@ -1,0 +1,68 @@
+"""Bulk adds (imports) check every row with the same rules as single adds, including against the rows
+before it in the same batch."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from builders import build_ledger, ledger_specs
+from ledger.errors import ValidationError
+from ledger.model import KIND_ORDER, Authority, Disbursement, Package
+from ledger.sample import build
+from ledger.service import Ledger
+
+
+def _key(problems):
+    return Counter((p.level, p.kind, p.field, p.message) for p in problems)
+
+
+def _copy_with_add_many(src: Ledger) -> list:
+    dst = Ledger.memory()
+    with dst.action("copy", accept_warnings=True) as act:
+        for kind in KIND_ORDER:
+            act.add_many(src.records(kind), keep_ids=True)
+    for kind in KIND_ORDER:
+        assert dst.records(kind) == src.records(kind)
+    return act.warnings
+
+
+def test_bulk_add_of_the_sample_raises_the_warnings_single_adds_raise():
+    src = Ledger.memory()
+    warnings = build(src)
+    assert len(warnings) == 27
+    assert _key(_copy_with_add_many(src)) == _key(warnings)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=ledger_specs(max_packages=8))
+def test_bulk_and_single_adds_agree_on_random_ledgers(spec):
+    src = Ledger.memory()
+    build_ledger(src, spec)
+    one_by_one = Ledger.memory()
+    warnings = []
+    with one_by_one.action("singles", accept_warnings=True) as act:
+        for kind in KIND_ORDER:
+            for record in src.records(kind):
+                act.add(record)
+        warnings = act.warnings
+    assert _key(_copy_with_add_many(src)) == _key(warnings)
+
+
+def test_duplicates_within_one_batch_are_errors_not_constraint_failures(ledger):
+    with ledger.action("a") as act:
+        auth = act.add(Authority("PDA", "A", 10_00, dt.date(2024, 1, 1)))
+    with pytest.raises(ValidationError) as exc, ledger.action("b", accept_warnings=True) as act:
+        act.add_many([Package("P1", dt.date(2024, 2, 1), auth.id, 1_00), Package("p1", dt.date(2024, 2, 2), auth.id, 1_00)])
+    (problem,) = exc.value.problems
+    assert problem.field == "number" and "already used" in problem.message and problem.record_id == 2
+    assert ledger.count("package") == 0
+
+
+def test_deliveries_adding_up_beyond_the_package_warn_within_one_batch(ledger):
+    with ledger.action("a", accept_warnings=True) as act:
+        auth = act.add(Authority("PDA", "A", 100_00, dt.date(2024, 1, 1)))
+        pkg = act.add(Package("P1", dt.date(2024, 2, 1), auth.id, 100_00))
+        act.add_many([Disbursement(dt.date(2024, 3, 1), pkg.id, value_cents=60_00) for _ in range(2)])
+    assert [p.field for p in act.warnings] == ["value_cents"] and act.warnings[0].record_id == 2
