@@ -37,8 +37,12 @@ class Change:
         return "insert" if self.old is None else "delete" if self.new is None else "update"
 
 
+# One encoder for every row (json.dumps with options builds a new one per call: a bulk import's cost).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _dump(row: dict[str, Any] | None) -> str | None:
-    return None if row is None else json.dumps(row, ensure_ascii=False, sort_keys=True)
+    return None if row is None else _ENCODER.encode(row)
 
 
 def _load(text: str | None) -> dict[str, Any] | None:

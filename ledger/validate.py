@@ -32,14 +32,13 @@ def describe(kind: Kind, row: dict[str, Any]) -> str:
 
 def check(ledger: "Ledger", kind: Kind, row: dict[str, Any]) -> list[Problem]:
     """All problems with `row` (a stored-form row: ISO dates, int cents) about to be written."""
-    who = describe(kind, row)
     out: list[Problem] = []
 
     def err(field: str, msg: str) -> None:
-        out.append(Problem("error", kind.name, who, field, msg))
+        out.append(Problem("error", kind.name, describe(kind, row), field, msg))
 
     def warn(field: str, msg: str) -> None:
-        out.append(Problem("warning", kind.name, who, field, msg))
+        out.append(Problem("warning", kind.name, describe(kind, row), field, msg))
 
     for f in kind.fields:
         value = row.get(f.name)
