@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from ..dates import DateError, parse_date
+from ..dates import MAX_DATE, MIN_DATE, DateError, parse_date
 from ..model import Field
 from ..money import AmountError, parse_amount
 from .plan import Ref
@@ -46,6 +46,8 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
         epoch = EXCEL_1904 if date1904 else EXCEL_1900
 
         def date(v):
+            if v.__class__ is dt.date and MIN_DATE <= v <= MAX_DATE:
+                return v
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 # A date column holding a plain number: an Excel serial date without a date format.
                 if v != int(v) or not 1 <= v <= 200_000:
@@ -60,6 +62,8 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
     if t == "int":
 
         def whole(v):
+            if v.__class__ is float and v.is_integer() and 0 <= v < 1e15:
+                return int(v)
             if isinstance(v, float) and v == int(v):
                 v = int(v)
             elif isinstance(v, str):
@@ -76,7 +80,15 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
         return whole
     if t == "ref":
         if by_name:
-            return lambda v: Ref(_text(v))
+            refs: dict[Any, Ref] = {}  # one Ref per distinct name: a column repeats a few names
+
+            def by_name_ref(v):
+                ref = refs.get(v)
+                if ref is None:
+                    ref = refs[v] = Ref(_text(v))
+                return ref
+
+            return by_name_ref
         return _ref_id
     if t == "choice":
         choices = {c.casefold(): c for c in f.choices}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import KIND_ORDER, KINDS, SystemType
 from .plan import ImportPlan, Ref, Rejection
@@ -24,11 +24,10 @@ if TYPE_CHECKING:
 UNIQUE_LABEL = {"authority": "name", "package": "number", "system_type": "name"}
 
 
-@dataclass(frozen=True)
-class Added:
+class Added(NamedTuple):
     kind: str
     sheet: str
-    row: int
+    row: int  # 0 for a system type the import creates (no row of its own)
     record: Any  # the record as it will be written, id included
 
 
@@ -202,20 +201,29 @@ class _Matcher:
             # Rows keep their ids: new rows without one are numbered after every id the sheet uses.
             top = max((inc.wid for inc in batch.rows if inc.wid is not None), default=0)
             self.next_id[kind] = max(self.next_id[kind], top + 1)
+        # Per field of the batch: (name, kind referred to or None, column header, is aliases).
+        plan_fields = [(name, specs[name].ref if specs[name].type == "ref" else None, batch.columns.get(name, name),
+                        specs[name].type == "aliases") for name in batch.fields]
+        required = [f for f in k.fields if f.required]
+        resolved: dict[tuple[str, Any], tuple[int | None, str | None]] = {}  # a column repeats a few names
+        added_append = self.preview.added.append
         for inc in batch.rows:
             values = dict(defaults)
             bad = False
-            for name, value in zip(batch.fields, inc.values):
-                f = specs[name]
-                if f.type == "ref" and value is not None:
-                    value, why = self._resolve(f.ref, value, batch.sheet, inc.row, batch.columns.get(name, name))
+            for (name, ref, column, aliases), value in zip(plan_fields, inc.values):
+                if ref is not None and value is not None:
+                    key = (ref, value)
+                    found = resolved.get(key)
+                    if found is None:
+                        found = resolved[key] = self._resolve(ref, value, batch.sheet, inc.row, column)
+                    value, why = found
                     if why:
-                        reject(Rejection(batch.sheet, inc.row, batch.columns.get(name, name), None, why))
+                        reject(Rejection(batch.sheet, inc.row, column, None, why))
                         bad = True
                         continue
-                values[name] = () if value is None and f.type == "aliases" else value
-            for f in k.fields:
-                if f.required and (values[f.name] is None or values[f.name] == ""):
+                values[name] = () if value is None and aliases else value
+            for f in required:
+                if values[f.name] is None or values[f.name] == "":
                     if f.name not in batch.fields or not bad:
                         reject(Rejection(batch.sheet, inc.row, batch.columns.get(f.name, f.label), None, f"{f.label.lower()} is required"))
                     bad = True
@@ -238,8 +246,7 @@ class _Matcher:
                 new_id = self._new_id(kind, inc.wid, unique, values, batch.sheet, inc.row)
                 if new_id is None:
                     continue
-                record = k.cls(**values, id=new_id)
-                self.preview.added.append(Added(kind, batch.sheet, inc.row, record))
+                added_append(Added(kind, batch.sheet, inc.row, k.cls(**values, id=new_id)))
                 if inc.wid is not None:
                     self.ids[kind][inc.wid] = new_id
                 if unique:
@@ -267,6 +274,8 @@ class _Matcher:
         return {r.id: r for r in self.ledger.iter_records(kind)}
 
     def _match(self, kind: str, wid: int | None, values: dict, existing: dict, unique: str | None) -> int | None:
+        if not existing:
+            return None
         if self.mode == "by id":
             return wid if wid in existing else None
         if self.mode == "by label" and unique and isinstance(values.get(unique), str):

@@ -130,7 +130,7 @@ class _Reader:
 
     def tick(self) -> None:
         self.rows_read += 1
-        if self.rows_read % CHECK_EVERY == 0:
+        if not self.rows_read % CHECK_EVERY:
             if self.cancelled and self.cancelled():
                 raise Cancelled("import cancelled: nothing was imported")
             if self.progress:
@@ -344,35 +344,45 @@ class _Reader:
         sums = [0] * len(amount_cols)
         col0 = sheet.col0
         tops: dict[tuple[int, int], Any] = {}
+        cells = [(i, conv, headers[i].text) for (i, _f), conv in zip(col_list, convs)]
+        blanks = sheet.formula_blanks
+        rows_append = batch.rows.append
         for number, values in _chain(rest_head, rows):
             self.tick()
             if merged:
                 values = _fill_merged(values, number, col0, merged, tops)
-            if all(is_blank(v) for v in values):
+            if not any(values) and all(is_blank(v) for v in values):
                 continue
-            if _says_total(values) or _sums_above(values, label_col, date_cols, amount_cols, amount_at, convs, sums):
+            first = values[0] if values else None
+            if (first.__class__ is str or first is None) and _says_total(values):
+                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
+                continue
+            if (label_col is None or label_col >= len(values) or is_blank(values[label_col])) and _sums_above(
+                values, label_col, date_cols, amount_cols, amount_at, convs, sums
+            ):
                 self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                 continue
             out = []
             ok = True
-            for (i, _f), conv in zip(col_list, convs):
-                cell = values[i] if i < len(values) else None
-                if is_blank(cell):
-                    if (number, i + col0) in sheet.formula_blanks:
-                        self.reject(sheet.name, number, headers[i].text, None, FORMULA_WITHOUT_VALUE)
+            width = len(values)
+            for i, conv, header in cells:
+                cell = values[i] if i < width else None
+                if cell is None or cell == "" or (cell.__class__ is str and not cell.strip()):
+                    if blanks and (number, i + col0) in blanks:
+                        self.reject(sheet.name, number, header, None, FORMULA_WITHOUT_VALUE)
                         ok = False
                     out.append(None)
                     continue
                 try:
                     out.append(conv(cell))
                 except CellError as exc:
-                    self.reject(sheet.name, number, headers[i].text, cell, str(exc))
+                    self.reject(sheet.name, number, header, cell, str(exc))
                     ok = False
                     out.append(None)
             if ok:
                 for n, at in enumerate(amount_at):
                     sums[n] += out[at] or 0
-                batch.rows.append(Incoming(number, None, tuple(out) + fixed_values))
+                rows_append(Incoming(number, None, tuple(out) + fixed_values))
         return True
 
 
