@@ -66,3 +66,41 @@ def test_deliveries_adding_up_beyond_the_package_warn_within_one_batch(ledger):
         pkg = act.add(Package("P1", dt.date(2024, 2, 1), auth.id, 100_00))
         act.add_many([Disbursement(dt.date(2024, 3, 1), pkg.id, value_cents=60_00) for _ in range(2)])
     assert [p.field for p in act.warnings] == ["value_cents"] and act.warnings[0].record_id == 2
+
+
+def test_bulk_history_entries_hold_the_rows_as_single_adds_record_them():
+    from ledger import history
+
+    src = Ledger.memory()
+    build(src)
+    bulk = Ledger.memory()
+    with bulk.action("bulk", accept_warnings=True) as act:
+        for kind in KIND_ORDER:
+            act.add_many(src.records(kind), keep_ids=True)
+    (entry,) = bulk.history(1)
+    changes = history.changes(bulk.conn, entry.id)
+    assert len(changes) == sum(src.count(k) for k in KIND_ORDER)
+    from ledger import store
+    from ledger.model import KINDS
+
+    for change in changes:
+        kind = store.KIND_BY_TABLE[change.table]
+        assert change.old is None
+        assert change.new == store.to_row(kind, src.get(kind.name, change.record_id))
+    # Undo removes them all; redo brings back the same ledger.
+    bulk.undo()
+    assert all(bulk.count(k) == 0 for k in KINDS)
+    bulk.redo()
+    for kind in KIND_ORDER:
+        assert bulk.records(kind) == src.records(kind)
+
+
+def test_bulk_history_with_scattered_ids(ledger):
+    from ledger import history
+
+    with ledger.action("a", accept_warnings=True) as act:
+        auth = act.add(Authority("PDA", "A", 10_00, dt.date(2024, 1, 1)))
+        act.add_many([Package(f"P{i}", dt.date(2024, 2, 1), auth.id, 1, id=i) for i in (9, 3, 40, 7)], keep_ids=True)
+    changes = history.changes(ledger.conn, ledger.history(1)[0].id)
+    assert [c.record_id for c in changes] == [1, 9, 3, 40, 7]
+    assert changes[2].new["number"] == "P3"
