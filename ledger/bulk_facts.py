@@ -28,7 +28,7 @@ def _nocase(text: str) -> str:
 
 
 class BulkFacts:
-    def __init__(self, ledger: "Ledger"):
+    def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.conn = ledger.conn
         self.currency = ledger.currency

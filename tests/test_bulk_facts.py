@@ -5,9 +5,9 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from builders import build_ledger, ledger_specs
 from hypothesis import HealthCheck, given, settings
 
-from builders import build_ledger, ledger_specs
 from ledger.errors import ValidationError
 from ledger.model import KIND_ORDER, Authority, Disbursement, Package
 from ledger.sample import build

@@ -19,7 +19,6 @@ from ledger.model import KIND_ORDER
 from ledger.service import Ledger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
-from make_golden import export_ledger  # noqa: E402
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (libreoffice-calc-nogui) is not installed")]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import build_ledger, ledger_specs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import build_ledger, ledger_specs
 from ledger.excel import ImportRejected, read_import
 from ledger.excel.cells import ILLEGAL_CHARS
 from ledger.model import KIND_ORDER, Authority
