@@ -145,7 +145,7 @@ class ChartView(QWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         item.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = item.addLegend(offset=(10, 10))
+        self.legend = item.addLegend(offset=(-10, 10))
         self.split.addWidget(self.plot)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([180, 800])
@@ -185,6 +185,10 @@ class ChartView(QWidget):
     @property
     def balance_attr(self) -> str:
         return self.balance.currentData()
+
+    def end_day(self) -> str:
+        """Lines run on to today (or a later as-of date): a balance holds until something changes it."""
+        return max(self.as_of, dt.date.today().isoformat())
 
     def reload(self) -> None:
         """Read the series again (after a change to the ledger or another grouping)."""
@@ -238,7 +242,7 @@ class ChartView(QWidget):
         if not self.ledger or not self._series:
             return
         attr = self.balance_attr
-        end = max(self.as_of, dt.date.today().isoformat())
+        end = self.end_day()
         picked = self.picked()
         colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(self._ordered_groups())}
         item.setLabel("left", self.display.currency)
@@ -384,7 +388,20 @@ class ChartView(QWidget):
 
         item = self.plot.getPlotItem()
         if path.lower().endswith(".svg"):
-            exporters.SVGExporter(item).export(path)
+            # pyqtgraph's SVGExporter cannot parse the path syntax Qt 6.12 writes: render through QtSvg.
+            from PySide6.QtCore import QRect, QSize
+            from PySide6.QtGui import QPainter
+            from PySide6.QtSvg import QSvgGenerator
+
+            size = self.plot.size()
+            gen = QSvgGenerator()
+            gen.setFileName(path)
+            gen.setSize(QSize(size.width(), size.height()))
+            gen.setViewBox(QRect(0, 0, size.width(), size.height()))
+            gen.setTitle("Remaining balance")
+            painter = QPainter(gen)
+            self.plot.render(painter)
+            painter.end()
         else:
             exp = exporters.ImageExporter(item)
             exp.parameters()["width"] = max(1200, int(self.plot.width()))

@@ -29,8 +29,11 @@ def setup_logging() -> Path:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("aid_ledger")
-    if not any(type(h) is type(handler) for h in root.handlers):
-        root.addHandler(handler)
+    for old in [h for h in root.handlers if getattr(h, "aid_ledger_log", False)]:
+        root.removeHandler(old)  # another data folder (AID_LEDGER_HOME changed): log where it now points
+        old.close()
+    handler.aid_ledger_log = True
+    root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path
 

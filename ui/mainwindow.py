@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.history_dock.setObjectName("history")
         self.history_dock.setWidget(self.history)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.history.setMinimumWidth(240)
         self.resizeDocks([self.history_dock], [260], Qt.Orientation.Horizontal)
 
         self._make_actions()
@@ -402,7 +403,11 @@ class MainWindow(QMainWindow):
 
         dialog = PreferencesDialog(self.settings, self.ledger, self)
         if dialog.exec():
-            self._ledger_changed("Preferences changed")
+            self.apply_preferences()
+
+    def apply_preferences(self) -> None:
+        self.display.short = self.settings.currency_display == "short"
+        self._ledger_changed("Preferences changed")
 
     def about(self) -> None:
         QMessageBox.about(

@@ -13,7 +13,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from ledger.errors import LedgerError
 
@@ -46,7 +47,7 @@ class Worker(QThread):
         except Cancelled:
             self.failed.emit("Cancelled: nothing was changed", "")
         except LedgerError as exc:
-            self.failed.emit(str(exc), "")
+            self.failed.emit("Cancelled: nothing was changed" if self.is_cancelled() else str(exc), "")
         except Exception as exc:  # noqa: BLE001 - shown to the user with details, and logged
             log.exception("background work failed")
             self.failed.emit(f"Unexpected error: {exc}", traceback.format_exc())
@@ -55,3 +56,58 @@ class Worker(QThread):
                 self.failed.emit("Cancelled: nothing was changed", "")
             else:
                 self.succeeded.emit(result)
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread, so the worker's signals reach the dialog through queued calls."""
+
+    def __init__(self, dialog: QProgressDialog):
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.outcome: dict[str, Any] = {}
+
+    @Slot(int, int)
+    def progressed(self, done: int, total: int) -> None:
+        if total > 0:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+
+    @Slot(object)
+    def succeeded(self, result: Any) -> None:
+        self.outcome = {"ok": True, "result": result}
+
+    @Slot(str, str)
+    def failed(self, message: str, details: str) -> None:
+        self.outcome = {"ok": False, "message": message, "details": details}
+
+
+def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -> dict[str, Any]:
+    """Run `work(progress, cancelled)` on a worker thread behind a progress dialog with Cancel.
+
+    Returns {"ok": True, "result": ...} or {"ok": False, "message": ..., "details": ...}. `on_start`
+    receives the worker (tests use it to press Cancel).
+    """
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    relay = _Relay(dialog)
+    worker = Worker(work)
+    worker.progressed.connect(relay.progressed)
+    worker.succeeded.connect(relay.succeeded)
+    worker.failed.connect(relay.failed)
+    dialog.canceled.connect(worker.cancel)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    worker.start()
+    if on_start:
+        on_start(worker)
+    loop.exec()
+    worker.wait()
+    QApplication.processEvents()  # deliver the queued result
+    outcome = relay.outcome or {"ok": False, "message": "The work stopped without a result", "details": ""}
+    dialog.close()
+    dialog.deleteLater()
+    return outcome

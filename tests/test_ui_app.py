@@ -1,0 +1,334 @@
+"""The desktop app, driven offscreen through the real main window (pytest-qt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from ledger.balances import total_series  # noqa: E402
+from ledger.model import KINDS, Package, PackageLine  # noqa: E402
+from ledger.money import format_cents  # noqa: E402
+from ledger.service import Ledger  # noqa: E402
+from ui import app as ui_app  # noqa: E402
+from ui.chart import step_arrays  # noqa: E402
+from ui.dashboard import CARDS  # noqa: E402
+from ui.mainwindow import TABLE_KINDS  # noqa: E402
+from ui.settings import Settings  # noqa: E402
+from ui.tables import PAGE, RecordModel  # noqa: E402
+
+AS_OF = "2024-12-02"
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch):
+    """A modal box would wait for a click forever offscreen: record it and answer No instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+
+    def box(kind):
+        def show(parent, title, text, *args, **kwargs):
+            shown.append((kind, title, text))
+            return QMessageBox.StandardButton.No
+
+        return show
+
+    for kind in ("question", "warning", "information", "critical", "about"):
+        monkeypatch.setattr(QMessageBox, kind, box(kind))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, sample_copy):
+    ui_app.make_app()
+    w = ui_app.build_window(str(sample_copy))
+    qtbot.addWidget(w)
+    w.show()
+    w.dashboard.set_as_of(dt.date.fromisoformat(AS_OF))
+    yield w
+    w.close()
+
+
+def column_of(model: RecordModel, field: str) -> int:
+    return 1 + [f.name for f in model.fields].index(field)
+
+
+def test_title_names_the_file_and_dashboard_matches_core(window, sample_copy):
+    assert sample_copy.name in window.windowTitle()
+    with Ledger.open(sample_copy, readonly=True) as led:
+        s = led.summary(AS_OF, "authority")
+    for _title, attr, _tip in CARDS:
+        assert window.dashboard.cards[attr].value.text() == format_cents(getattr(s.totals, attr), "USD")
+    model = window.dashboard.model
+    assert model.rowCount() == len(s.groups)
+    for row, g in enumerate(s.groups):
+        assert model.index(row, 0).data() == g.name
+        assert model.index(row, 5).data(Qt.ItemDataRole.UserRole) == g.figures.remaining_authority_cents
+        assert model.index(row, 11).data(Qt.ItemDataRole.UserRole) == g.pace.needed_commit_per_day_cents
+    assert "USD" in window.dashboard.cards["committed_cents"].value.text()
+
+
+def test_as_of_moves_the_figures(window, sample_copy):
+    window.dashboard.set_as_of(dt.date(2022, 6, 1))
+    with Ledger.open(sample_copy, readonly=True) as led:
+        s = led.summary("2022-06-01", "authority")
+    assert window.dashboard.cards["committed_cents"].value.text() == format_cents(s.totals.committed_cents)
+
+
+@pytest.mark.parametrize("by", ["authority", "system_type"])
+def test_chart_arrays_are_the_core_series(window, sample_copy, by):
+    window.show_view(1)
+    chart = window.chart
+    chart.by.setCurrentIndex(chart.by.findData(by))
+    with Ledger.open(sample_copy, readonly=True) as led:
+        series = led.series(by)
+        observations = [o for o in led.records("observation") if o.balance == "remaining_authority"]
+    total = total_series(series)
+    for name, points in series.items():
+        days, cents = chart.data[name]
+        assert days == [d for d, _ in points]
+        assert cents == [f.remaining_authority_cents for _, f in points]
+        x, y = chart.curves[name].getOriginalDataset()
+        ex, ey = step_arrays(days, cents, chart.end_day())
+        assert list(y) == list(ey) and list(x) == list(ex)
+    assert chart.data["Total"][1] == [f.remaining_authority_cents for _, f in total]
+    # Reported balances sit beside the derived line.
+    assert len(chart.observation_points) == len(observations)
+    # One vertical marker per deadline date.
+    assert set(chart.deadline_lines) >= {"2025-01-20"}
+
+
+def test_chart_projections_at_current_and_needed_pace(window, sample_copy):
+    window.show_view(1)
+    chart = window.chart
+    chart.set_as_of(AS_OF)
+    with Ledger.open(sample_copy, readonly=True) as led:
+        s = led.summary(AS_OF, "authority")
+    left = s.totals.remaining_authority_cents
+    x, y = chart.projections["pace needed"].getOriginalDataset()
+    assert y[0] == left / 100 and y[-1] == 0
+    assert x[-1] == step_arrays([s.pace.deadline], [0], None)[0][0]
+    x, y = chart.projections["current pace"].getOriginalDataset()
+    days = (x[-1] - x[0]) / 86400
+    assert y[0] == left / 100
+    assert round((y[0] - y[-1]) * 100 / days) == s.pace.committed_per_day_cents[30]
+
+
+def test_chart_stacked_layers_add_up(window):
+    window.show_view(1)
+    chart = window.chart
+    chart.stacked.setChecked(True)
+    names = chart.picked()
+    top_days, top = chart.data[names[-1]]
+    total_days, total = chart.data["Total"]
+    assert top_days == total_days and top == total  # the top layer of all groups is the total
+
+
+def test_chart_export_png_and_svg(window, tmp_path):
+    window.show_view(1)
+    for name in ("chart.png", "chart.svg"):
+        window.chart.export(str(tmp_path / name))
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"
+    assert b"<svg" in (tmp_path / "chart.svg").read_bytes()[:500]
+
+
+def test_crosshair_reading(window):
+    window.show_view(1)
+    text = window.chart.reading("2024-12-02")
+    assert "Total: USD" in text and "2024-12-02" in text
+
+
+def test_edit_a_cell_then_undo_and_redo(window, qtbot):
+    view = window.show_table("package")
+    model = view.model
+    col = column_of(model, "value_cents")
+    row = model.row_of(next(r.id for r in model.rows if r.number == "PDA 71"))
+    before = model.record(row).value_cents
+    model.confirm = lambda parent, problems: True  # more than the authority has left: a warning
+    assert model.setData(model.index(row, col), "800M")
+    assert window.ledger.find("package", "PDA 71").value_cents == 800_000_000_00
+    qtbot.waitUntil(lambda: window.act_undo.isEnabled() and "Edit package" in window.act_undo.text())
+    window.act_undo.trigger()
+    assert window.ledger.find("package", "PDA 71").value_cents == before
+    qtbot.waitUntil(lambda: model.record(model.row_of(model.record(row).id)).value_cents == before)
+    assert model.index(row, col).data() == format_cents(before)
+    window.act_redo.trigger()
+    assert window.ledger.find("package", "PDA 71").value_cents == 800_000_000_00
+    qtbot.waitUntil(lambda: window.history.model.rowCount() >= 2)
+    assert window.history.model.actions[0].label == "Edit package"
+
+
+def test_invalid_cell_shows_why_and_changes_nothing(window):
+    view = window.show_table("package")
+    model = view.model
+    col = column_of(model, "announced_on")
+    before = model.record(0)
+    assert not model.setData(model.index(0, col), "not a date")
+    assert "Announced" in view.message.text() and "not a date" in view.message.text()
+    assert model.index(0, col).data(Qt.ItemDataRole.ToolTipRole) == view.message.text()
+    assert window.ledger.get("package", before.id) == before
+    # A reference that does not exist
+    col = column_of(model, "authority_id")
+    assert not model.setData(model.index(0, col), "PDA FY1999")
+    assert "no authority named" in view.message.text()
+
+
+def test_warning_asks_for_confirmation(window):
+    view = window.show_table("package")
+    model = view.model
+    col = column_of(model, "value_cents")
+    row = model.row_of(next(r.id for r in model.rows if r.number == "PDA 71"))
+    asked = []
+    model.confirm = lambda parent, problems: asked.append(problems) or False
+    before = model.record(row).value_cents
+    assert not model.setData(model.index(row, col), "900 bn")  # beyond what the authority has left
+    assert asked and "Not written" in view.message.text()
+    assert window.ledger.find("package", "PDA 71").value_cents == before
+    model.confirm = lambda parent, problems: True
+    assert model.setData(model.index(row, col), "900 bn")
+    assert window.ledger.find("package", "PDA 71").value_cents == 900 * 10**9 * 100
+
+
+def test_delete_and_undo(window, qtbot):
+    view = window.show_table("package")
+    n = view.model.total
+    view.table.selectRow(0)
+    first = view.model.record(0)
+    removed = view.delete_selected(confirm=False)
+    assert removed >= 1 and not window.ledger.exists("package", first.id)
+    qtbot.waitUntil(lambda: view.model.total == n - 1)
+    window.undo()
+    assert window.ledger.exists("package", first.id)
+    qtbot.waitUntil(lambda: view.model.total == n)
+
+
+def test_search_and_sort_go_through_the_service(window, qtbot):
+    view = window.show_table("package")
+    view.search.setText("USAI")
+    qtbot.waitUntil(lambda: view.model.search_text == "USAI")
+    assert view.model.total == window.ledger.search_count("package", "USAI") < window.ledger.count("package")
+    assert sum(r.number.startswith("USAI") for r in view.model.rows) == 23
+    assert all("usai" in f"{r.number} {r.notes}".lower() for r in view.model.rows)
+    view.table.sortByColumn(column_of(view.model, "value_cents"), Qt.SortOrder.DescendingOrder)
+    values = [r.value_cents for r in view.model.rows]
+    assert values == sorted(values, reverse=True)
+
+
+def test_detail_pane_shows_source_and_history(window):
+    view = window.show_table("package")
+    view.select_id(view.model.record(0).id)
+    text = view.detail.toPlainText()
+    assert "Source" in text and "announcement" in text
+    assert "History" in text and "Load sample data" in text
+
+
+def test_every_model_passes_qtmodeltester(window, qtmodeltester):
+    for kind in TABLE_KINDS:
+        qtmodeltester.check(window.show_table(kind).model)
+    qtmodeltester.check(window.dashboard.model)
+    qtmodeltester.check(window.history.model)
+    window.show_view(2)
+    qtmodeltester.check(window.bars.model)
+
+
+def test_bars_by_system_type_match_summary(window, sample_copy):
+    window.show_view(2)
+    with Ledger.open(sample_copy, readonly=True) as led:
+        s = led.summary(window.bars.as_of, "system_type")
+    for g in s.groups:
+        assert window.bars.values[g.name] == (g.figures.authorized_cents, g.figures.committed_cents, g.figures.disbursed_cents)
+
+
+def test_tables_fetch_lazily(qtbot, tmp_path):
+    led = Ledger.open(tmp_path / "big.aidledger")
+    from ledger.sample import build
+
+    build(led)
+    pkg = led.find("package", "PDA 71")
+    with led.action("Add lines") as act:
+        act.add_many([PackageLine(pkg.id, 1, f"item {i}", quantity=i) for i in range(3 * PAGE)])
+    model = RecordModel(led, "line", ui_display())
+    assert model.rowCount() == PAGE < model.total
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * PAGE
+    led.close()
+
+
+def ui_display():
+    from ui.fmt import Display
+
+    return Display()
+
+
+def test_first_run_shows_welcome_and_makes_the_sample(qtbot):
+    ui_app.make_app()
+    w = ui_app.build_window(None)
+    qtbot.addWidget(w)
+    assert w.stack.currentWidget() is w.welcome and w.ledger is None
+    qtbot.mouseClick(w.welcome.buttons["sample"], Qt.MouseButton.LeftButton)
+    assert w.ledger is not None and w.ledger.count("package") == 97
+    assert "sample.aidledger" in w.windowTitle()
+    assert Settings().last_ledger.endswith("sample.aidledger")
+    w.close()
+
+
+def test_empty_ledger_has_default_system_types(qtbot):
+    ui_app.make_app()
+    w = ui_app.build_window(None)
+    qtbot.addWidget(w)
+    qtbot.mouseClick(w.welcome.buttons["empty"], Qt.MouseButton.LeftButton)
+    assert w.ledger.count("package") == 0 and w.ledger.count("system_type") > 3
+    w.close()
+
+
+def test_preferences_and_settings_are_typed(window, monkeypatch):
+    from ui.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(window.settings, window.ledger, window)
+    dialog.currency.setCurrentIndex(dialog.currency.findData("full"))
+    dialog.deadline.setText("2025-03-01")
+    dialog.try_accept()
+    assert window.ledger.default_deadline == "2025-03-01"
+    assert Settings().currency_display == "full"
+    window.apply_preferences()
+    window.refresh_all()
+    assert window.dashboard.cards["committed_cents"].value.text().endswith(".00")
+    s = Settings()
+    s.q.setValue("display/currency", "nonsense")
+    assert s.currency_display == "short"
+
+
+def test_unexpected_error_dialog_is_logged(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import errors
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append((self.text(), self.detailedText())))
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        import sys
+
+        errors.install_excepthook()
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert shown and "boom" in shown[0][0] and "Traceback" in shown[0][1]
+    assert "boom" in errors.log_path().read_text()
+
+
+def test_window_state_is_remembered(window, qtbot, sample_copy):
+    view = window.show_table("package")
+    view.table.horizontalHeader().resizeSection(2, 211)
+    window.save_window()
+    window.close_ledger()
+    assert Settings().column_widths("package")[2] == 211
+    assert Settings().last_ledger == str(sample_copy.resolve())
+    assert ui_app.initial_ledger(None, Settings()) == str(sample_copy.resolve())
+    assert Settings().bytes("geometry") is not None
