@@ -7,16 +7,18 @@ time. Data sheets hold values only, never formulas. See docs/excel.md for the la
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME, __version__, store
 from ..dates import MAX_DATE
 from ..model import KINDS
 from . import layout
@@ -62,15 +64,17 @@ def export_workbook(
     for kind in layout.DATA_KINDS:
         ws = wb.create_sheet(layout.SHEET_NAMES[kind])
         cols = layout.columns(kind)
-        sample = ledger.records(kind, limit=WIDTH_SAMPLE)
-        _header(ws, cols, _widths(cols, sample, labels))
+        positions = {name: i for i, name in enumerate(store.columns(KINDS[kind]))}
+        getters = [_getter(c, labels, positions) for c in cols]
+        sample = list(islice(ledger.iter_rows(kind), WIDTH_SAMPLE))
+        _header(ws, cols, _widths(cols, sample, getters))
         writers = [_column_writer(ws, c, money) for c in cols]
-        getters = [_getter(c, labels) for c in cols]
+        pairs = list(zip(getters, writers))
         n = 0
-        for record in ledger.iter_records(kind):
+        for stored in ledger.iter_rows(kind):
             row = []
-            for get, write in zip(getters, writers):
-                value = get(record)
+            for get, write in pairs:
+                value = get(stored)
                 if value.__class__ is str:
                     value, replaced = clean_text(value)
                     result.replaced_characters += replaced
@@ -116,19 +120,22 @@ class _Labels:
         return self.cache[kind]
 
 
-def _getter(col: layout.Column, labels: _Labels):
+def _getter(col: layout.Column, labels: _Labels, positions: dict[str, int]):
+    """A function: stored row (a tuple, see Ledger.iter_rows) -> the cell's value."""
     if col.type == "ref_name":
         names = labels(col.ref)
-        ref_field = col.ref_field
-        return lambda r: names.get(getattr(r, ref_field))
-    name = col.field
+        at = positions[col.ref_field]
+        return lambda r: names.get(r[at])
+    at = positions[col.field]
     if col.type in ("cents", "signed_cents"):
-        return lambda r: None if (c := getattr(r, name)) is None else _money_value(c)
+        return lambda r: None if (c := r[at]) is None else _money_value(c)
+    if col.type == "date":
+        return lambda r: None if (d := r[at]) is None else dt.date.fromisoformat(d)
     if col.type == "aliases":
-        return lambda r: "; ".join(getattr(r, name)) or None
+        return lambda r: "; ".join(json.loads(r[at] or "[]")) or None
     if col.type in ("text", "choice"):
-        return lambda r: getattr(r, name) or None
-    return lambda r: getattr(r, name)
+        return lambda r: r[at] or None
+    return lambda r: r[at]
 
 
 def _money_value(cents: int):
@@ -161,10 +168,9 @@ def _text_len(value) -> int:
     return len(f"{value:,}") + 1
 
 
-def _widths(cols, sample, labels: _Labels) -> list[float]:
+def _widths(cols, sample, getters) -> list[float]:
     out = []
-    for col in cols:
-        get = _getter(col, labels)
+    for col, get in zip(cols, getters):
         longest = max([len(col.header)] + [_text_len(get(r)) + (5 if col.type in ("cents", "signed_cents") else 0) for r in sample])
         out.append(min(max(longest + 2, 6), 60))
     return out
