@@ -40,44 +40,76 @@ def check(ledger: "Ledger", kind: Kind, row: dict[str, Any]) -> list[Problem]:
     def warn(field: str, msg: str) -> None:
         out.append(Problem("warning", kind.name, describe(kind, row), field, msg))
 
-    for f in kind.fields:
-        value = row.get(f.name)
-        if value is None or (isinstance(value, str) and not value.strip() and f.type != "aliases"):
-            if f.required:
-                err(f.name, "is required")
+    for name, required, aliases, typed, unique in _field_checks(kind):
+        value = row.get(name)
+        if value is None or (not aliases and isinstance(value, str) and not value.strip()):
+            if required:
+                err(name, "is required")
             continue
-        if f.type in ("cents", "signed_cents", "int"):
-            if isinstance(value, bool) or not isinstance(value, int):
-                err(f.name, f"{value!r} is not a whole number")
-            elif abs(value) > MAX_CENTS:
-                err(f.name, f"{value} is out of range")
-            elif f.type != "signed_cents" and value < 0:
-                err(f.name, f"is negative ({value}); it must be zero or more")
-        elif f.type == "date":
-            try:
-                d = dt.date.fromisoformat(value) if isinstance(value, str) else None
-            except ValueError:
-                d = None
-            if d is None:
-                err(f.name, f"{value!r} is not a date")
-            elif not MIN_DATE <= d <= MAX_DATE:
-                err(f.name, f"{value} is out of range ({MIN_DATE.year} to {MAX_DATE.year})")
-        elif f.type == "choice":
-            if value not in f.choices:
-                err(f.name, f"{value!r} is not one of {', '.join(f.choices)}")
-        elif f.type == "ref":
-            if not isinstance(value, int) or not ledger.exists(f.ref, value):
-                err(f.name, f"no {f.ref.replace('_', ' ')} with id {value!r}")
-        elif f.type == "text" and not isinstance(value, str):
-            err(f.name, f"{value!r} is not text")
-        if f.unique and isinstance(value, str) and ledger.label_taken(kind, f.name, value, row.get("id")):
-            err(f.name, f"{value!r} is already used by another {kind.name}")
+        if typed is not None:
+            msg = typed(ledger, value)
+            if msg:
+                err(name, msg)
+        if unique and isinstance(value, str) and ledger.label_taken(kind, name, value, row.get("id")):
+            err(name, f"{value!r} is already used by another {kind.name}")
     if any(p.level == "error" for p in out):
         return out
     extra = _RULES.get(kind.name)
     if extra:
         extra(ledger, row, err, warn)
     return out
+
+
+_FIELD_CHECKS: dict[str, tuple] = {}
+
+
+def _field_checks(kind: Kind) -> tuple:
+    """Per field: (name, required, is aliases, type check or None, unique), built once per kind."""
+    checks = _FIELD_CHECKS.get(kind.name)
+    if checks is None:
+        checks = _FIELD_CHECKS[kind.name] = tuple(
+            (f.name, f.required, f.type == "aliases", _type_check(f), f.unique) for f in kind.fields
+        )
+    return checks
+
+
+def _type_check(f):
+    """A function (ledger, value) -> message or None for a field's type."""
+    if f.type in ("cents", "signed_cents", "int"):
+        signed = f.type == "signed_cents"
+
+        def number(ledger, value):
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"{value!r} is not a whole number"
+            if abs(value) > MAX_CENTS:
+                return f"{value} is out of range"
+            if not signed and value < 0:
+                return f"is negative ({value}); it must be zero or more"
+            return None
+
+        return number
+    if f.type == "date":
+
+        def date(ledger, value):
+            try:
+                d = dt.date.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                d = None
+            if d is None:
+                return f"{value!r} is not a date"
+            if not MIN_DATE <= d <= MAX_DATE:
+                return f"{value} is out of range ({MIN_DATE.year} to {MAX_DATE.year})"
+            return None
+
+        return date
+    if f.type == "choice":
+        return lambda ledger, value: None if value in f.choices else f"{value!r} is not one of {', '.join(f.choices)}"
+    if f.type == "ref":
+        ref, word = f.ref, f.ref.replace("_", " ")
+        return lambda ledger, value: None if isinstance(value, int) and ledger.exists(ref, value) else f"no {word} with id {value!r}"
+    if f.type == "text":
+        return lambda ledger, value: None if isinstance(value, str) else f"{value!r} is not text"
+    return None
 
 
 def _package(ledger: "Ledger", row, err, warn) -> None:
