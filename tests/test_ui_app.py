@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -332,3 +333,99 @@ def test_window_state_is_remembered(window, qtbot, sample_copy):
     assert Settings().last_ledger == str(sample_copy.resolve())
     assert ui_app.initial_ledger(None, Settings()) == str(sample_copy.resolve())
     assert Settings().bytes("geometry") is not None
+
+
+@pytest.fixture
+def exported(sample_file, tmp_path) -> Path:
+    path = tmp_path / "sample.xlsx"
+    with Ledger.open(sample_file, readonly=True) as led:
+        led.export_workbook(path)
+    return path
+
+
+def empty_window(qtbot, tmp_path):
+    ui_app.make_app()
+    w = ui_app.build_window(str(tmp_path / "empty.aidledger"))
+    qtbot.addWidget(w)
+    return w
+
+
+def test_export_through_the_window(window, tmp_path, monkeypatch):
+    from ui import export
+
+    target = tmp_path / "out.xlsx"
+    outcome = export.export_file(window, window.ledger, str(target))
+    assert outcome["ok"] and target.exists()
+    assert outcome["result"].counts["package"] == window.ledger.count("package")
+
+
+def test_cancel_stops_long_work_between_steps(window):
+    from ui.worker import run_with_progress
+
+    steps = []
+
+    def work(progress, cancelled):
+        for i in range(1000):
+            if cancelled():
+                from ledger.excel import Cancelled
+
+                raise Cancelled("stopped")
+            steps.append(i)
+            progress(i, 1000)
+        return "finished"
+
+    outcome = run_with_progress(window, "Working", work, on_start=lambda worker: worker.cancel())
+    assert not outcome["ok"] and outcome["message"].startswith("Cancelled") and steps == []
+    outcome = run_with_progress(window, "Working", work)
+    assert outcome == {"ok": True, "result": "finished"} and len(steps) == 1000
+
+
+def test_import_wizard_preview_then_apply_then_undo(qtbot, tmp_path, exported, sample_file):
+    from ui.import_wizard import ImportWizard
+
+    w = empty_window(qtbot, tmp_path)
+    wizard = ImportWizard(w.ledger, w.settings, str(exported), w)
+    wizard.imported.connect(w._ledger_changed)
+    assert wizard.run_preview()
+    with Ledger.open(sample_file, readonly=True) as src:
+        n_packages = src.count("package")
+    assert sum(1 for a in wizard.preview.added if a.kind == "package") == n_packages
+    assert w.ledger.count("package") == 0  # a preview writes nothing
+    assert wizard.apply_button.isEnabled()
+    assert "Added (" in wizard.tabs.tabText(0)
+    asked = []
+    wizard.confirm = lambda parent, problems: asked.append(problems) or True  # the sample's 27 warnings
+    assert wizard.apply(), wizard.summary.text()
+    assert asked and len(asked[0]) >= 20
+    assert w.ledger.count("package") == n_packages
+    qtbot.waitUntil(lambda: w.dashboard.summary is not None and w.dashboard.summary.totals.committed_cents > 0)
+    qtbot.waitUntil(lambda: w.act_undo.isEnabled())
+    w.undo()
+    assert w.ledger.count("package") == 0
+    w.close()
+
+
+def test_import_cancelled_changes_nothing(qtbot, tmp_path, exported):
+    from ui.import_wizard import ImportWizard
+
+    w = empty_window(qtbot, tmp_path)
+    wizard = ImportWizard(w.ledger, w.settings, str(exported), w)
+    assert wizard.run_preview()
+    assert not wizard.apply(on_start=lambda worker: worker.cancel())
+    assert wizard.summary.text().startswith("Cancelled")
+    assert w.ledger.count("package") == 0 and w.ledger.undo_label() is None
+    w.close()
+
+
+def test_import_shows_rejected_rows_with_reasons(qtbot, tmp_path):
+    from ui.import_wizard import ImportWizard
+
+    csv = tmp_path / "packages.csv"
+    csv.write_text("Package,Date,Value ($M),Authority\nPDA 99,2024-12-30,125,Nowhere FY1999\nPDA 98,soon,10,Nowhere\n")
+    w = empty_window(qtbot, tmp_path)
+    wizard = ImportWizard(w.ledger, w.settings, str(csv), w)
+    assert wizard.run_preview()
+    assert wizard.preview.rejected
+    assert wizard.lists["rejected"].count() == len(wizard.preview.rejected)
+    assert not wizard.apply_button.isEnabled()
+    w.close()

@@ -425,7 +425,10 @@ class MainWindow(QMainWindow):
         from .import_wizard import ImportWizard
 
         wizard = ImportWizard(self.ledger, self.settings, path, self)
+        wizard.imported.connect(self._ledger_changed)
         self.import_wizard = wizard
+        if path:
+            QTimer.singleShot(0, wizard.run_preview)
         wizard.exec()
 
     def import_into_new(self, path: str | None = None) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, WarningsNotAccepted
 
 log = logging.getLogger("aid_ledger.ui")
 
@@ -29,6 +29,9 @@ class Worker(QThread):
     progressed = Signal(int, int)
     succeeded = Signal(object)
     failed = Signal(str, str)  # message, details (a traceback for unexpected errors, else "")
+    # Why the work stopped, for callers that act on it (warnings to confirm, rows rejected).
+    problems: list = []
+    rejected: list = []
 
     def __init__(self, work: Callable[[Callable[[int, int], None], Callable[[], bool]], Any], parent=None):
         super().__init__(parent)
@@ -47,15 +50,14 @@ class Worker(QThread):
         except Cancelled:
             self.failed.emit("Cancelled: nothing was changed", "")
         except LedgerError as exc:
+            self.problems = list(exc.problems) if isinstance(exc, WarningsNotAccepted) else []
+            self.rejected = list(getattr(exc, "rejected", []) or [])
             self.failed.emit("Cancelled: nothing was changed" if self.is_cancelled() else str(exc), "")
         except Exception as exc:  # noqa: BLE001 - shown to the user with details, and logged
             log.exception("background work failed")
             self.failed.emit(f"Unexpected error: {exc}", traceback.format_exc())
         else:
-            if self.is_cancelled():
-                self.failed.emit("Cancelled: nothing was changed", "")
-            else:
-                self.succeeded.emit(result)
+            self.succeeded.emit(result)  # finished before it saw Cancel: what was done is done
 
 
 class _Relay(QObject):
@@ -85,7 +87,7 @@ def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -
     """Run `work(progress, cancelled)` on a worker thread behind a progress dialog with Cancel.
 
     Returns {"ok": True, "result": ...} or {"ok": False, "message": ..., "details": ...}. `on_start`
-    receives the worker (tests use it to press Cancel).
+    receives the worker before it starts (tests use it to press Cancel).
     """
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
@@ -101,13 +103,15 @@ def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -
     dialog.canceled.connect(worker.cancel)
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
-    worker.start()
     if on_start:
         on_start(worker)
+    worker.start()
     loop.exec()
     worker.wait()
     QApplication.processEvents()  # deliver the queued result
     outcome = relay.outcome or {"ok": False, "message": "The work stopped without a result", "details": ""}
+    if not outcome["ok"]:
+        outcome.update(problems=worker.problems, rejected=worker.rejected)
     dialog.close()
     dialog.deleteLater()
     return outcome

@@ -1,0 +1,268 @@
+"""Import a workbook or CSV file: pick the file, sheet, kind and profile; preview what would be added,
+changed, left unchanged, missed or rejected (with reasons); then apply, on a worker thread with
+progress and Cancel. The whole import is one undoable action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger.errors import LedgerError, WarningsNotAccepted
+from ledger.service import Ledger
+
+from .errors import show_unexpected
+from .tables import ask_accept_warnings
+from .worker import run_with_progress
+
+WORKBOOK_FILTER = "Workbooks and CSV (*.xlsx *.xlsm *.csv);;All files (*)"
+KINDS_OFFERED = (("Find out from the headers", None), ("Packages", "packages"), ("Package lines", "lines"),
+                 ("Disbursements", "disbursements"), ("Authorities", "authorities"), ("Observations", "observations"))
+SHOWN = 1000  # rows listed per tab; the counts say how many there are in all
+
+
+class ImportWizard(QDialog):
+    imported = Signal(str)  # the import wrote through its own connection: the window refreshes
+
+    def __init__(self, ledger: Ledger, settings, path: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.settings = settings
+        self.plan = None
+        self.preview = None
+        self.result = None
+        self.confirm = ask_accept_warnings
+        self.setWindowTitle("Import a workbook")
+        self.resize(900, 640)
+        self.setAcceptDrops(True)
+        lay = QVBoxLayout(self)
+
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.path = QLineEdit(path or "")
+        self.path.setPlaceholderText("an .xlsx or .csv file (or drop one here)")
+        self.path.setAccessibleName("File to import")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("File:", row)
+        self.sheet = QComboBox()
+        self.sheet.addItem("All sheets", None)
+        self.sheet.setAccessibleName("Sheet")
+        form.addRow("Sheet:", self.sheet)
+        self.kind = QComboBox()
+        for text, key in KINDS_OFFERED:
+            self.kind.addItem(text, key)
+        self.kind.setAccessibleName("What the sheet holds")
+        form.addRow("Rows are:", self.kind)
+        self.profile = QComboBox()
+        self.profile.setAccessibleName("Mapping profile")
+        self.profile.addItem("Match columns by their headers", None)
+        for name in _profiles():
+            self.profile.addItem(name, name)
+        form.addRow("Mapping profile:", self.profile)
+        self.day_first = QComboBox()
+        for text, key in (("Refuse to guess (1/2/2024 is rejected)", None), ("Day first", True), ("Month first", False)):
+            self.day_first.addItem(text, key)
+        self.day_first.setCurrentIndex(self.day_first.findData(settings.day_first) if settings else 0)
+        self.day_first.setAccessibleName("Date order in the file")
+        form.addRow("Dates like 1/2/2024:", self.day_first)
+        self.create_types = QCheckBox("Add system types the ledger does not know yet")
+        form.addRow("", self.create_types)
+        self.skip_invalid = QCheckBox("Import the valid rows and leave out the rejected ones")
+        form.addRow("", self.skip_invalid)
+        lay.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.preview_button = QPushButton("&Preview")
+        self.preview_button.setDefault(True)
+        self.apply_button = QPushButton("&Import")
+        self.apply_button.setEnabled(False)
+        close = QPushButton("Close")
+        buttons.addStretch(1)
+        for b in (self.preview_button, self.apply_button, close):
+            buttons.addWidget(b)
+        self.preview_button.clicked.connect(self.run_preview)
+        self.apply_button.clicked.connect(self.apply)
+        close.clicked.connect(self.reject)
+
+        self.summary = QLabel("Choose a file, then Preview: nothing is written until you press Import.")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName("Import summary")
+        lay.addWidget(self.summary)
+        self.tabs = QTabWidget()
+        self.lists: dict[str, QListWidget] = {}
+        for key, title in (("added", "Added"), ("changed", "Changed"), ("unchanged", "Unchanged"),
+                           ("missing", "Missing"), ("rejected", "Rejected"), ("notes", "Notes")):
+            lst = QListWidget()
+            lst.setAccessibleName(f"{title} rows")
+            lst.setWordWrap(True)
+            self.lists[key] = lst
+            self.tabs.addTab(lst, title)
+        lay.addWidget(self.tabs, 1)
+        lay.addLayout(buttons)
+
+    # -- choosing the file ---------------------------------------------------------------------
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a workbook", str(Path.home()), WORKBOOK_FILTER)
+        if path:
+            self.path.setText(path)
+            self.run_preview()
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        self.path.setText(event.mimeData().urls()[0].toLocalFile())
+        self.run_preview()
+
+    def options(self) -> dict[str, Any]:
+        return {"kind": self.kind.currentData(), "sheet": self.sheet.currentData(),
+                "profile": self.profile.currentData(), "day_first": self.day_first.currentData()}
+
+    # -- preview ----------------------------------------------------------------------------------
+
+    def run_preview(self, on_start=None) -> bool:
+        """Read the file and compare it with the ledger, off the GUI thread (nothing is written)."""
+        path = self.path.text().strip()
+        if not path:
+            self.summary.setText("Choose a file first.")
+            return False
+        where, options, create = self.ledger.where, self.options(), self.create_types.isChecked()
+
+        def work(progress, cancelled):
+            with Ledger.open(where, readonly=True) as own:
+                plan = own.read_import(path, progress=progress, cancelled=cancelled, **options)
+                return plan, own.preview_import(plan, create_types=create, progress=progress)
+
+        outcome = run_with_progress(self, f"Reading {Path(path).name}…", work, on_start)
+        self.apply_button.setEnabled(False)
+        if not outcome["ok"]:
+            self._failed(outcome)
+            return False
+        self.plan, self.preview = outcome["result"]
+        self._show_preview()
+        return True
+
+    def _show_preview(self) -> None:
+        plan, p = self.plan, self.preview
+        names = [b.sheet for b in plan.batches]
+        current = self.sheet.currentData()
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.addItem("All sheets", None)
+        for name in dict.fromkeys(names):
+            self.sheet.addItem(name, name)
+        self.sheet.setCurrentIndex(max(0, self.sheet.findData(current)))
+        self.sheet.blockSignals(False)
+
+        counts = p.counts()
+        parts = [f"{kind}: " + ", ".join(f"{n:,} {what}" for what, n in c.items() if n) for kind, c in counts.items()]
+        parts = [x for x in parts if not x.endswith(": ")]
+        text = [f"{Path(plan.path).name} ({plan.format}, {plan.row_count:,} rows, matched {p.mode})."]
+        text.append("; ".join(parts) if parts else "Nothing to import.")
+        if p.rejected:
+            text.append(f"{len(p.rejected):,} rows rejected (see Rejected): "
+                        + ("they will be left out." if self.skip_invalid.isChecked() else "nothing will be written unless you choose to leave them out."))
+        if p.unknown_system_types:
+            text.append("Unknown system types: " + ", ".join(p.unknown_system_types[:10])
+                        + (" …" if len(p.unknown_system_types) > 10 else "")
+                        + " (tick 'Add system types' and Preview again, or rename them in the file).")
+        self.summary.setText("\n".join(text))
+
+        def fill(key: str, items: list[str], total: int) -> None:
+            lst = self.lists[key]
+            lst.clear()
+            lst.addItems(items[:SHOWN])
+            if total > SHOWN:
+                lst.addItem(f"… and {total - SHOWN:,} more")
+            self.tabs.setTabText(list(self.lists).index(key), f"{key.capitalize()} ({total:,})")
+
+        fill("added", [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {_label(a.record)}" for a in p.added[:SHOWN]], len(p.added))
+        fill("changed", [f"{c.kind} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
+                         for c in p.changed[:SHOWN]], len(p.changed))
+        fill("unchanged", [f"{kind}: {n:,}" for kind, n in p.unchanged.items() if n], sum(p.unchanged.values()))
+        fill("missing", [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
+             len(p.missing))
+        fill("rejected", [str(r) for r in p.rejected[:SHOWN]], len(p.rejected))
+        notes = list(plan.notes) + [f"sheet {s!r}: " + ", ".join(f"{h} → {f or '(ignored)'}" for h, f in m.items())
+                                    for s, m in plan.mappings.items()]
+        fill("notes", notes, len(notes))
+        can = p.has_changes and (not p.rejected or self.skip_invalid.isChecked()) and not self.ledger.readonly
+        self.apply_button.setEnabled(can)
+        if p.rejected and not self.skip_invalid.isChecked():
+            self.tabs.setCurrentWidget(self.lists["rejected"])
+
+    # -- apply ------------------------------------------------------------------------------------
+
+    def apply(self, on_start=None, accept_warnings: bool = False) -> bool:
+        if self.preview is None:
+            return False
+        where, preview, skip = self.ledger.where, self.preview, self.skip_invalid.isChecked()
+
+        def work(progress, cancelled):
+            with Ledger.open(where) as own:
+                return own.apply_import(preview, skip_invalid=skip, accept_warnings=accept_warnings,
+                                        progress=progress, cancelled=cancelled)
+
+        outcome = run_with_progress(self, "Importing…", work, on_start)
+        if not outcome["ok"]:
+            problems = outcome.get("problems")
+            if problems and self.confirm(self, problems):
+                return self.apply(on_start, accept_warnings=True)
+            self._failed(outcome)
+            return False
+        self.result = r = outcome["result"]
+        added = sum(r.added.values())
+        changed = sum(r.changed.values())
+        self.summary.setText(f"Imported: {added:,} added, {changed:,} changed"
+                             + (f", {len(r.rejected):,} rows left out" if r.rejected else "")
+                             + ". Undo (Ctrl+Z) takes the whole import back.")
+        self.apply_button.setEnabled(False)
+        self.imported.emit(f"Import {Path(self.plan.path).name}")
+        return True
+
+    def _failed(self, outcome: dict) -> None:
+        if outcome.get("details"):
+            show_unexpected(self, RuntimeError(outcome["message"]), outcome["details"])
+        self.summary.setText(outcome["message"])
+        if outcome.get("rejected"):
+            self.lists["rejected"].clear()
+            self.lists["rejected"].addItems([str(r) for r in outcome["rejected"][:SHOWN]])
+            self.tabs.setCurrentWidget(self.lists["rejected"])
+
+
+def _label(record: Any) -> str:
+    for attr in ("number", "name", "title", "description"):
+        if hasattr(record, attr):
+            return str(getattr(record, attr))
+    return str(getattr(record, "id", ""))
+
+
+def _profiles() -> list[str]:
+    from ledger.excel import list_profiles
+
+    try:
+        return list_profiles()
+    except LedgerError:
+        return []
