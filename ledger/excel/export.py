@@ -54,12 +54,20 @@ def export_workbook(
     path = Path(path)
     result = ExportResult(path)
     total = sum(ledger.count(k) for k in layout.DATA_KINDS)
-    done = 0
     currency = ledger.currency
     money = layout.money_format(currency)
     wb = Workbook(write_only=True)
-    labels = _Labels(ledger)
+    try:
+        _write(wb, ledger, path, result, total, money, progress, cancelled)
+    except BaseException:
+        _discard(wb)
+        raise
+    return result
 
+
+def _write(wb, ledger, path, result, total, money, progress, cancelled) -> None:
+    done = 0
+    labels = _Labels(ledger)
     _about_sheet(wb, ledger, path)
     for kind in layout.DATA_KINDS:
         ws = wb.create_sheet(layout.SHEET_NAMES[kind])
@@ -93,7 +101,19 @@ def export_workbook(
     _summary_sheet(wb, ledger, money)
     _series_sheet(wb, ledger, money)
     _save(wb, path)
-    return result
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the write-only sheets' streams and remove their temporary files (a cancel or a failure)."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        try:
+            ws.close()
+        except Exception:
+            pass  # a stream broken by the failure itself: its file is removed below
+        out = getattr(writer, "out", None)
+        if isinstance(out, str) and os.path.exists(out):
+            os.remove(out)
 
 
 def _save(wb: Workbook, path: Path) -> None:
