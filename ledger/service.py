@@ -65,6 +65,9 @@ class Ledger:
         self.where = where
         self.readonly = readonly
         self._listeners: list[Callable[[str], None]] = []
+        # The last daily movements read, per grouping: a dashboard and a chart ask for the same ones.
+        self._movements_cache: dict[str, tuple[tuple[int, int], list[Movement]]] = {}
+        self._writes = 0
         self.path: Path | None = None  # the file; None in memory
         self.note: str | None = None  # why a ledger opened read-only, or a backup that failed
         self._lock: WriterLock | None = None
@@ -437,6 +440,8 @@ class Ledger:
         except BaseException:
             self._rollback()
             raise
+        finally:
+            self._writes += 1
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
@@ -621,10 +626,17 @@ class Ledger:
     # -- balances --------------------------------------------------------------------------------
 
     def movements(self, by: str) -> list[Movement]:
+        """Daily movements per group; read again only after a write (here or, per data_version, elsewhere)."""
         try:
-            return queries.daily_movements(self.conn, by)
+            version = (self._writes, self.conn.execute("PRAGMA data_version").fetchone()[0])
+            cached = self._movements_cache.get(by)
+            if cached and cached[0] == version:
+                return list(cached[1])
+            moves = queries.daily_movements(self.conn, by)
         except sqlite3.Error as exc:
             raise _translate(exc, self.where) from None
+        self._movements_cache[by] = (version, moves)
+        return list(moves)
 
     def summary(self, as_of: str | None = None, by: str = "authority", deadline: str | None = None) -> Summary:
         """Balances as of a date (default: today), per group and in total, with pace figures."""
