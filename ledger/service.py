@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
 
 from . import __version__, backups, balances, history, queries, schema, store, validate
 from .balances import Figures, Movement, Pace
@@ -60,7 +59,6 @@ class Ledger:
     """An open ledger file. Not thread-safe: use it on the thread that opened it."""
 
     def __init__(self, conn: sqlite3.Connection, where: str, readonly: bool):
-        self.db = Database(conn)
         self.conn = conn
         self.where = where
         self.readonly = readonly
@@ -72,6 +70,14 @@ class Ledger:
         self.note: str | None = None  # why a ledger opened read-only, or a backup that failed
         self._lock: WriterLock | None = None
         self.damaged = False  # quick_check failed on opening: read-only until a backup is restored
+
+    @property
+    def db(self):
+        """sqlite-utils over this connection, imported on first use: importing it (and the pandas it
+        pulls in when installed) is most of the app's startup otherwise."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -206,7 +212,7 @@ class Ledger:
         mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self.conn.backup(mem)
         self.conn.close()
-        self.conn, self.db = mem, Database(mem)
+        self.conn = mem
         mem.execute("PRAGMA foreign_keys = ON")
         self.note = (self.note + "; " if self.note else "") + "it uses an older format, upgraded in memory only"
 
