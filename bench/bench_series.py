@@ -64,6 +64,7 @@ def main() -> None:
             t = time.perf_counter()
             floor_rows = led.conn.execute(FLOOR_SQL).fetchall()
             floor_t.append(time.perf_counter() - t)
+            led.forget_cache()  # measure the work, not the service's cache of the last read
             t = time.perf_counter()
             series = led.series("system_type")
             ours_t.append(time.perf_counter() - t)

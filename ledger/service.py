@@ -631,6 +631,10 @@ class Ledger:
 
     # -- balances --------------------------------------------------------------------------------
 
+    def forget_cache(self) -> None:
+        """Drop the cached movements, so the next balances are read afresh (benchmarks measure this)."""
+        self._movements_cache.clear()
+
     def movements(self, by: str) -> list[Movement]:
         """Daily movements per group; read again only after a write (here or, per data_version, elsewhere)."""
         try:
