@@ -1,0 +1,73 @@
+"""The backups dialog: lists the ledger's backups, takes one, restores one (confirmed), sets how many are kept."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from ledger.service import Ledger  # noqa: E402
+from ui.backups_dialog import COL_REASON, BackupsDialog  # noqa: E402
+
+
+@pytest.fixture
+def opened(sample_copy):
+    led = Ledger.open(sample_copy)
+    yield led
+    led.close()
+
+
+def test_lists_takes_and_restores(qtbot, opened, monkeypatch):
+    dialog = BackupsDialog(opened)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1  # the daily backup taken on opening
+    assert dialog.table.item(0, COL_REASON).text() == "daily"
+    assert not dialog.restore_button.isEnabled()  # nothing selected
+
+    dialog.backup_button.click()
+    assert dialog.table.rowCount() == 2 and dialog.table.item(0, COL_REASON).text() == "manual"
+
+    opened.delete("package", opened.find("package", "PDA 71").id)
+    dialog.table.selectRow(0)
+    assert dialog.restore_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dialog.restore_button.click()
+    assert opened.find("package", "PDA 71") is None  # declined: nothing happened
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.restore_button.click()
+    assert opened.find("package", "PDA 71") is not None
+    assert dialog.table.item(0, COL_REASON).text() == "before restore"
+    assert "Restored" in dialog.message.text()
+
+
+def test_keep_setting_prunes(qtbot, opened):
+    for i in range(4):
+        opened.backup(f"manual {i}")
+    dialog = BackupsDialog(opened)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 5
+    dialog.keep.setValue(2)
+    dialog.set_keep()
+    assert opened.backups_keep == 2 and dialog.table.rowCount() == 2
+
+
+def test_a_read_only_ledger_restores_through_the_window(qtbot, sample_copy, monkeypatch):
+    with Ledger.open(sample_copy) as led:
+        led.backup("manual")
+    ro = Ledger.open(sample_copy, readonly=True)
+    try:
+        dialog = BackupsDialog(ro)
+        qtbot.addWidget(dialog)
+        dialog.table.selectRow(0)
+        assert not dialog.restore_button.isEnabled() and not dialog.keep.isEnabled()
+        asked = []
+        dialog = BackupsDialog(ro, restore_file=asked.append)
+        qtbot.addWidget(dialog)
+        dialog.table.selectRow(0)
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        dialog.restore_button.click()
+        assert asked == [dialog.backups[0].path]
+    finally:
+        ro.close()
