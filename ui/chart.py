@@ -228,6 +228,9 @@ class ChartView(QWidget):
             axis.setPen(fg)
             axis.setTextPen(fg)
         self.legend.setLabelTextColor(fg)
+        back = pal.color(QPalette.ColorRole.Base)
+        back.setAlpha(215)
+        self.legend.setBrush(back)
         self._fg = fg
 
     def redraw(self) -> None:
@@ -302,7 +305,7 @@ class ChartView(QWidget):
             line = pg.InfiniteLine(
                 pos=day_x(day), angle=90, movable=False,
                 pen=pg.mkPen((200, 60, 60), width=1, style=Qt.PenStyle.DashLine),
-                label=f"{', '.join(names)} {day}",
+                label=f"{', '.join(names)}",
                 labelOpts={"position": 0.04 + 0.3 * (i % 3), "color": (200, 60, 60), "rotateAxis": (1, 0),
                            "anchors": [(0, 1), (0, 1)]},
             )
@@ -427,7 +430,7 @@ class BarsView(QWidget):
         self.split = split
         self.plot = pg.PlotWidget(axisItems={"bottom": MoneyAxis("bottom")})
         self.plot.setAccessibleName("Authorized versus disbursed by system type")
-        self.legend = self.plot.getPlotItem().addLegend(offset=(-10, 10))
+        self.legend = self.plot.getPlotItem().addLegend(offset=(-10, -10))
         split.addWidget(self.plot)
         money = display.money
         self.model = RowsModel([
@@ -444,6 +447,7 @@ class BarsView(QWidget):
         self.table.setAccessibleName("Figures and quantities by system type")
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
         lay.addWidget(split)
         self.apply_palette()
@@ -493,7 +497,6 @@ class BarsView(QWidget):
             bars = pg.BarGraphItem(x0=np.zeros(n), y=ys + (1 - i) * h, width=widths, height=h * 0.9,
                                    brush=colour, pen=pg.mkPen(None), name=label)
             item.addItem(bars)
-            self.legend.addItem(bars, label)
         item.getAxis("left").setTicks([[(float(y), r[0]) for y, r in zip(ys, rows)], []])
         item.setLabel("bottom", s.currency)
         item.enableAutoRange()

@@ -41,10 +41,18 @@ class GroupModel(QAbstractTableModel):
     """One row per group of a Summary: balances, deadline and pace."""
 
     COLUMNS = (
-        "Group", "Authorized", "Adjustments", "Committed", "Disbursed", "Remaining authority", "Undelivered",
-        "Deadline", "Days to deadline", "Committed/day (30 d)", "Committed/day (90 d)", "Needed/day",
-        "Projected zero",
+        "Group", "Authorized", "Adjustments", "Committed", "Disbursed", "Remaining", "Undelivered",
+        "Deadline", "Days left", "Pace 30 d", "Pace 90 d", "Needed", "Zero on",
     )
+    TIPS = {
+        5: "Remaining authority: authorized + adjustments - committed",
+        6: "Committed - disbursed",
+        8: "Days from the as-of date to the deadline",
+        9: "Committed per day over the last 30 days",
+        10: "Committed per day over the last 90 days",
+        11: "Committed per day needed to use the remaining authority by the deadline",
+        12: "The day the remaining authority reaches zero at the 30-day pace",
+    }
 
     def __init__(self, display: Display, parent=None):
         super().__init__(parent)
@@ -66,6 +74,8 @@ class GroupModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if 0 <= section < len(self.COLUMNS):
                 return self.COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.TIPS.get(section)
         return None
 
     def _raw(self, g: Group, col: int):
@@ -95,6 +105,8 @@ class GroupModel(QAbstractTableModel):
             return self.display.per_day(raw)
         if role == Qt.ItemDataRole.ToolTipRole and 1 <= col <= 6:
             return self.display.full(raw)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 8 and raw is not None and raw < 0:
+            return f"The deadline passed {-raw:,} days before the as-of date"
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ROLE_SORT:

@@ -36,5 +36,5 @@ def days_text(days: int | None) -> str:
     if days is None:
         return ""
     if days < 0:
-        return f"passed {-days} d ago"
+        return "passed"
     return f"{days:,} d"

@@ -177,7 +177,7 @@ class ImportWizard(QDialog):
         self.sheet.blockSignals(False)
 
         counts = p.counts()
-        parts = [f"{kind}: " + ", ".join(f"{n:,} {what}" for what, n in c.items() if n) for kind, c in counts.items()]
+        parts = [f"{kind.replace('_', ' ')}: " + ", ".join(f"{n:,} {what}" for what, n in c.items() if n) for kind, c in counts.items()]
         parts = [x for x in parts if not x.endswith(": ")]
         text = [f"{Path(plan.path).name} ({plan.format}, {plan.row_count:,} rows, matched {p.mode})."]
         text.append("; ".join(parts) if parts else "Nothing to import.")

@@ -1,8 +1,11 @@
 """Long work (import, export) off the GUI thread, with progress and Cancel.
 
-The core takes plain callables `progress(done, total)` and `cancelled()`; this wraps them in a QThread
-and hands results back through signals, which Qt delivers on the GUI thread. A SQLite connection
-lives on the thread that opened it, so the work function opens its own Ledger on the same path.
+The core takes plain callables `progress(done, total)` and `cancelled()`; the worker runs it on a
+Python thread and only records progress and the outcome in plain attributes. The GUI thread polls
+them with a timer: nothing crosses threads through Qt, and no widget is touched from the worker.
+(PySide 6.12 corrupts a reference count when a thread emits many signals, and the process aborts at
+exit; polling also caps progress updates at the timer's rate.) A SQLite connection lives on the
+thread that opened it, so the work function opens its own Ledger on the same path.
 """
 
 from __future__ import annotations
@@ -13,30 +16,34 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ledger.errors import LedgerError, WarningsNotAccepted
 
 log = logging.getLogger("aid_ledger.ui")
 
+CANCELLED = "Cancelled: nothing was changed"
+POLL_MS = 50
 
-class Cancelled(Exception):
-    """The user pressed Cancel; the work stopped and changed nothing."""
 
+class Worker:
+    """Runs `work(progress, cancelled)` once on its own thread; read `outcome` when `done` is set."""
 
-class Worker(QThread):
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str, str)  # message, details (a traceback for unexpected errors, else "")
-    # Why the work stopped, for callers that act on it (warnings to confirm, rows rejected).
-    problems: list = []
-    rejected: list = []
-
-    def __init__(self, work: Callable[[Callable[[int, int], None], Callable[[], bool]], Any], parent=None):
-        super().__init__(parent)
+    def __init__(self, work: Callable[[Callable[[int, int], None], Callable[[], bool]], Any]):
         self._work = work
         self._cancel = threading.Event()
+        self.done = threading.Event()
+        self.progress: tuple[int, int] = (0, 0)
+        self.outcome: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._run, name="aid-ledger-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -44,50 +51,36 @@ class Worker(QThread):
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def run(self) -> None:
+    def _report(self, done: int, total: int) -> None:
+        self.progress = (int(done), int(total))  # one tuple assignment: read whole by the GUI thread
+
+    def _run(self) -> None:
         try:
-            result = self._work(lambda done, total: self.progressed.emit(int(done), int(total)), self.is_cancelled)
-        except Cancelled:
-            self.failed.emit("Cancelled: nothing was changed", "")
+            result = self._work(self._report, self.is_cancelled)
         except LedgerError as exc:
-            self.problems = list(exc.problems) if isinstance(exc, WarningsNotAccepted) else []
-            self.rejected = list(getattr(exc, "rejected", []) or [])
-            self.failed.emit("Cancelled: nothing was changed" if self.is_cancelled() else str(exc), "")
+            self.outcome = {
+                "ok": False,
+                "message": CANCELLED if self.is_cancelled() else str(exc),
+                "details": "",
+                "problems": list(exc.problems) if isinstance(exc, WarningsNotAccepted) else [],
+                "rejected": list(getattr(exc, "rejected", []) or []),
+            }
         except Exception as exc:  # noqa: BLE001 - shown to the user with details, and logged
             log.exception("background work failed")
-            self.failed.emit(f"Unexpected error: {exc}", traceback.format_exc())
+            self.outcome = {"ok": False, "message": f"Unexpected error: {exc}", "details": traceback.format_exc(),
+                            "problems": [], "rejected": []}
         else:
-            self.succeeded.emit(result)  # finished before it saw Cancel: what was done is done
-
-
-class _Relay(QObject):
-    """Lives on the GUI thread, so the worker's signals reach the dialog through queued calls."""
-
-    def __init__(self, dialog: QProgressDialog):
-        super().__init__(dialog)
-        self.dialog = dialog
-        self.outcome: dict[str, Any] = {}
-
-    @Slot(int, int)
-    def progressed(self, done: int, total: int) -> None:
-        if total > 0:
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(min(done, total))
-
-    @Slot(object)
-    def succeeded(self, result: Any) -> None:
-        self.outcome = {"ok": True, "result": result}
-
-    @Slot(str, str)
-    def failed(self, message: str, details: str) -> None:
-        self.outcome = {"ok": False, "message": message, "details": details}
+            # Finished before it saw Cancel: what was done is done, and is reported as such.
+            self.outcome = {"ok": True, "result": result}
+        finally:
+            self.done.set()
 
 
 def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -> dict[str, Any]:
     """Run `work(progress, cancelled)` on a worker thread behind a progress dialog with Cancel.
 
-    Returns {"ok": True, "result": ...} or {"ok": False, "message": ..., "details": ...}. `on_start`
-    receives the worker before it starts (tests use it to press Cancel).
+    Returns {"ok": True, "result": ...} or {"ok": False, "message", "details", "problems", "rejected"}.
+    `on_start` receives the worker before it starts (tests use it to press Cancel).
     """
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
@@ -95,23 +88,30 @@ def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -
     dialog.setMinimumDuration(400)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    relay = _Relay(dialog)
     worker = Worker(work)
-    worker.progressed.connect(relay.progressed)
-    worker.succeeded.connect(relay.succeeded)
-    worker.failed.connect(relay.failed)
     dialog.canceled.connect(worker.cancel)
     loop = QEventLoop()
-    worker.finished.connect(loop.quit)
+    timer = QTimer()
+    timer.setInterval(POLL_MS)
+
+    def poll() -> None:
+        done, total = worker.progress
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+        if worker.done.is_set():
+            loop.quit()
+
+    timer.timeout.connect(poll)
     if on_start:
         on_start(worker)
     worker.start()
-    loop.exec()
+    timer.start()
+    if not worker.done.is_set():
+        loop.exec()
+    timer.stop()
     worker.wait()
-    QApplication.processEvents()  # deliver the queued result
-    outcome = relay.outcome or {"ok": False, "message": "The work stopped without a result", "details": ""}
-    if not outcome["ok"]:
-        outcome.update(problems=worker.problems, rejected=worker.rejected)
     dialog.close()
     dialog.deleteLater()
-    return outcome
+    return worker.outcome or {"ok": False, "message": "The work stopped without a result", "details": "",
+                              "problems": [], "rejected": []}
