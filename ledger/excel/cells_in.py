@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -50,7 +51,7 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
                 return v
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 # A date column holding a plain number: an Excel serial date without a date format.
-                if v != int(v) or not 1 <= v <= 200_000:
+                if not 1 <= v <= 200_000 or v != int(v):
                     raise CellError(f"{v!r} is a number, not a date")
                 v = epoch + dt.timedelta(days=int(v))
             try:
@@ -64,7 +65,9 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
         def whole(v):
             if v.__class__ is float and v.is_integer() and 0 <= v < 1e15:
                 return int(v)
-            if isinstance(v, float) and v == int(v):
+            if isinstance(v, float):
+                if not (math.isfinite(v) and v.is_integer()):
+                    raise CellError(f"{v!r} is not a whole number")
                 v = int(v)
             elif isinstance(v, str):
                 text = v.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
@@ -116,7 +119,7 @@ def _text(v: Any) -> str:
 
 
 def _ref_id(v: Any) -> int:
-    if isinstance(v, float) and v == int(v):
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
         return int(v)
     if isinstance(v, int) and not isinstance(v, bool):
         return v

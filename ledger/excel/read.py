@@ -104,7 +104,7 @@ def _own_origin(book: Book) -> str | None:
         return None
     try:
         version = int(float(version))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if version > layout.LAYOUT_VERSION:
         raise ExcelError(f"the workbook was exported by a newer version of the app (layout {version}): update the app to import it")
