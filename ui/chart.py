@@ -289,7 +289,7 @@ class ChartView(QWidget):
             layers.append((name, list(running)))
         for name, cum in reversed(layers):  # the top layer first, so lower layers paint over it
             c = QColor(colour[name])
-            c.setAlpha(150)
+            c.setAlpha(255)  # opaque: each band shows its own colour, not a blend of the layers above
             self._curve(name, days, cum, end, colour[name], fill=0.0, brush=c)
 
     def _draw_deadlines(self, picked: list[str]) -> None:
