@@ -450,6 +450,10 @@ class BarsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
         lay.addWidget(split)
+        note = QLabel("Values that packages do not split by system type stay in Unallocated, as do authorities. "
+                      "Quantities add up the numbers given in package lines and deliveries, whatever their unit.")
+        note.setWordWrap(True)
+        lay.addWidget(note)
         self.apply_palette()
 
     def apply_palette(self) -> None:
