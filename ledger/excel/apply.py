@@ -59,12 +59,13 @@ def apply_import(
     if rejected and not skip_invalid:
         raise ImportRejected(rejected)
     added, changed = list(preview.added), list(preview.changed)
-    where = {(a.kind, a.record.id): (a.sheet, a.row) for a in added}
-    where.update({(c.kind, c.new.id): (c.sheet, c.row) for c in changed})
     for _ in range(MAX_ROUNDS):
         try:
             return _write(ledger, preview, added, changed, rejected, accept_warnings, progress, cancelled)
         except ValidationError as exc:
+            # Where each record came from: built only now (a million-row import would carry it for nothing).
+            where = {(a.kind, a.record.id): (a.sheet, a.row) for a in added}
+            where.update({(c.kind, c.new.id): (c.sheet, c.row) for c in changed})
             found = _rejections(exc.problems, where)
             if not skip_invalid:
                 raise ImportRejected(rejected + found) from None
