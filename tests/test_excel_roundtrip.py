@@ -188,3 +188,26 @@ def test_profiles_are_saved_and_found_for_the_next_file_of_that_shape(tmp_path):
     with Ledger.open(led) as ledger:
         assert ledger.find("package", "PDA 2").value_cents == 7_000_00
     assert "tranches" in list_profiles()  # the subprocesses share this test's AID_LEDGER_HOME
+
+
+def test_rows_the_ledger_rules_reject_are_reported_by_sheet_and_row(ledger, sample_ledger, tmp_path):
+    path, bad = tmp_path / "s.xlsx", tmp_path / "bad.xlsx"
+    sample_ledger.export_workbook(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Adjustments"]
+    program_col = next(c.column_letter for c in ws[1] if c.value == "Program")
+    authority_col = next(c.column_letter for c in ws[1] if c.value == "Authority ID")
+    row = next(r for r in range(2, ws.max_row + 1) if ws[f"{authority_col}{r}"].value is not None)
+    ws[f"{program_col}{row}"] = "USAI"  # differs from its authority's program: only the ledger's rules know
+    wb.save(bad)
+    preview = ledger.preview_import(read_import(bad))
+    assert preview.ok
+    with pytest.raises(ImportRejected) as exc:
+        ledger.apply_import(preview, accept_warnings=True)
+    (r,) = exc.value.rejected
+    assert (r.sheet, r.row, r.column) == ("Adjustments", row, "Program") and "differs from" in r.why
+    assert all(ledger.count(k) == 0 for k in KIND_ORDER)
+    result = ledger.apply_import(preview, skip_invalid=True, accept_warnings=True)
+    assert [(x.sheet, x.row) for x in result.rejected] == [("Adjustments", row)]
+    assert ledger.count("adjustment") == sample_ledger.count("adjustment") - 1
+    assert ledger.count("package") == sample_ledger.count("package")
