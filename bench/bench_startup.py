@@ -34,30 +34,38 @@ class _FirstPaint(QObject):
         return False
 """
 
-BARE = """
+BARE = (
+    """
 import os, sys
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 from PySide6.QtWidgets import QApplication, QMainWindow
 import pyqtgraph as pg
-""" + PAINT_HOOK + """
+"""
+    + PAINT_HOOK
+    + """
 app = QApplication(sys.argv[:1])
 hook = _FirstPaint(); app.installEventFilter(hook)
 w = QMainWindow(); w.setCentralWidget(pg.PlotWidget()); w.resize(1280, 800); w.show()
 app.exec()
 """
+)
 
-APP = """
+APP = (
+    """
 import os, sys
 sys.path.insert(0, {root!r})
 from ledger import cli
 args = cli.build_parser().parse_args(sys.argv[1:])
 from ui.app import make_app, build_window
 app = make_app()
-""" + PAINT_HOOK + """
+"""
+    + PAINT_HOOK
+    + """
 hook = _FirstPaint(); app.installEventFilter(hook)
 w = build_window(args.ledger); w.show()
 app.exec()
 """
+)
 
 
 def run_once(code: str, args: list[str], env: dict[str, str]) -> float:

@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from ledger.balances import total_series  # noqa: E402
-from ledger.model import KINDS, Package, PackageLine  # noqa: E402
+from ledger.model import PackageLine  # noqa: E402
 from ledger.money import format_cents  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
 from ui import app as ui_app  # noqa: E402
@@ -243,7 +243,11 @@ def test_bars_by_system_type_match_summary(window, sample_copy):
     with Ledger.open(sample_copy, readonly=True) as led:
         s = led.summary(window.bars.as_of, "system_type")
     for g in s.groups:
-        assert window.bars.values[g.name] == (g.figures.authorized_cents, g.figures.committed_cents, g.figures.disbursed_cents)
+        assert window.bars.values[g.name] == (
+            g.figures.authorized_cents,
+            g.figures.committed_cents,
+            g.figures.disbursed_cents,
+        )
 
 
 def test_tables_fetch_lazily(qtbot, tmp_path):

@@ -41,7 +41,9 @@ class BackupsDialog(QDialog):
         self.resize(720, 420)
         lay = QVBoxLayout(self)
         folder = ledger.backups_folder
-        self.where = QLabel(f"Backups of {ledger.where} are kept in {folder}." if folder else "A ledger in memory has no backups.")
+        self.where = QLabel(
+            f"Backups of {ledger.where} are kept in {folder}." if folder else "A ledger in memory has no backups."
+        )
         self.where.setWordWrap(True)
         lay.addWidget(self.where)
         if ledger.note:

@@ -267,8 +267,17 @@ class ChartView(QWidget):
         item.addItem(self.hline, ignoreBounds=True)
         item.enableAutoRange()
 
-    def _curve(self, name: str, days: list[str], cents: list[int], end: str, colour: str, width: int = 1,
-               fill: float | None = None, brush=None) -> pg.PlotDataItem:
+    def _curve(
+        self,
+        name: str,
+        days: list[str],
+        cents: list[int],
+        end: str,
+        colour: str,
+        width: int = 1,
+        fill: float | None = None,
+        brush=None,
+    ) -> pg.PlotDataItem:
         x, y = step_arrays(days, cents, end)
         self.data[name] = (days, cents)
         curve = self.plot.getPlotItem().plot(
@@ -303,11 +312,17 @@ class ChartView(QWidget):
             shown.setdefault(default, []).append("default deadline")
         for i, (day, names) in enumerate(sorted(shown.items())):
             line = pg.InfiniteLine(
-                pos=day_x(day), angle=90, movable=False,
+                pos=day_x(day),
+                angle=90,
+                movable=False,
                 pen=pg.mkPen((200, 60, 60), width=1, style=Qt.PenStyle.DashLine),
                 label=f"{', '.join(names)}",
-                labelOpts={"position": 0.04 + 0.3 * (i % 3), "color": (200, 60, 60), "rotateAxis": (1, 0),
-                           "anchors": [(0, 1), (0, 1)]},
+                labelOpts={
+                    "position": 0.04 + 0.3 * (i % 3),
+                    "color": (200, 60, 60),
+                    "rotateAxis": (1, 0),
+                    "anchors": [(0, 1), (0, 1)],
+                },
             )
             self.plot.getPlotItem().addItem(line, ignoreBounds=True)
             self.deadline_lines[day] = line
@@ -333,7 +348,9 @@ class ChartView(QWidget):
             x = np.array([start, start + days * DAY])
             y = np.array([left / 100.0, (left - current * days) / 100.0])
             self.projections["current pace"] = item.plot(
-                x, y, pen=pg.mkPen(self._fg, width=2, style=Qt.PenStyle.DashLine),
+                x,
+                y,
+                pen=pg.mkPen(self._fg, width=2, style=Qt.PenStyle.DashLine),
                 name=f"{name} at the 30-day pace ({self.display.per_day(current)})",
             )
         if pace.deadline and pace.days_to_deadline and pace.days_to_deadline > 0:
@@ -341,7 +358,9 @@ class ChartView(QWidget):
             x = np.array([start, day_x(pace.deadline)])
             y = np.array([left / 100.0, 0.0])
             self.projections["pace needed"] = item.plot(
-                x, y, pen=pg.mkPen((200, 60, 60), width=2, style=Qt.PenStyle.DotLine),
+                x,
+                y,
+                pen=pg.mkPen((200, 60, 60), width=2, style=Qt.PenStyle.DotLine),
                 name=f"{name} at the pace needed ({self.display.per_day(needed)})",
             )
 
@@ -356,8 +375,12 @@ class ChartView(QWidget):
         if not points:
             return
         scatter = pg.ScatterPlotItem(
-            x=[day_x(d) for d, _c, _t in points], y=[c / 100.0 for _d, c, _t in points],
-            symbol="d", size=9, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(self._fg),
+            x=[day_x(d) for d, _c, _t in points],
+            y=[c / 100.0 for _d, c, _t in points],
+            symbol="d",
+            size=9,
+            brush=pg.mkBrush("#D55E00"),
+            pen=pg.mkPen(self._fg),
             name="Reported balances",
         )
         self.plot.getPlotItem().addItem(scatter)
@@ -433,15 +456,18 @@ class BarsView(QWidget):
         self.legend = self.plot.getPlotItem().addLegend(offset=(-10, -10))
         split.addWidget(self.plot)
         money = display.money
-        self.model = RowsModel([
-            Column("System type", lambda r: r[0]),
-            Column("Authorized", lambda r: r[1], money, True, display.full),
-            Column("Committed", lambda r: r[2], money, True, display.full),
-            Column("Disbursed", lambda r: r[3], money, True, display.full),
-            Column("Undelivered", lambda r: r[2] - r[3], money, True, display.full),
-            Column("Quantity in packages", lambda r: r[4], lambda v: f"{v:,}" if v else "", True),
-            Column("Quantity delivered", lambda r: r[5], lambda v: f"{v:,}" if v else "", True),
-        ], self)
+        self.model = RowsModel(
+            [
+                Column("System type", lambda r: r[0]),
+                Column("Authorized", lambda r: r[1], money, True, display.full),
+                Column("Committed", lambda r: r[2], money, True, display.full),
+                Column("Disbursed", lambda r: r[3], money, True, display.full),
+                Column("Undelivered", lambda r: r[2] - r[3], money, True, display.full),
+                Column("Quantity in packages", lambda r: r[4], lambda v: f"{v:,}" if v else "", True),
+                Column("Quantity delivered", lambda r: r[5], lambda v: f"{v:,}" if v else "", True),
+            ],
+            self,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Figures and quantities by system type")
@@ -450,8 +476,10 @@ class BarsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
         lay.addWidget(split)
-        note = QLabel("Values that packages do not split by system type stay in Unallocated, as do authorities. "
-                      "Quantities add up the numbers given in package lines and deliveries, whatever their unit.")
+        note = QLabel(
+            "Values that packages do not split by system type stay in Unallocated, as do authorities. "
+            "Quantities add up the numbers given in package lines and deliveries, whatever their unit."
+        )
         note.setWordWrap(True)
         lay.addWidget(note)
         self.apply_palette()
@@ -496,10 +524,19 @@ class BarsView(QWidget):
         n = len(rows)
         ys = np.arange(n, dtype=float)[::-1]
         h = 0.27
-        for i, (label, colour) in enumerate((("Authorized", "#999999"), ("Committed", "#0072B2"), ("Disbursed", "#E69F00"))):
+        for i, (label, colour) in enumerate(
+            (("Authorized", "#999999"), ("Committed", "#0072B2"), ("Disbursed", "#E69F00"))
+        ):
             widths = np.array([r[1 + i] / 100.0 for r in rows])
-            bars = pg.BarGraphItem(x0=np.zeros(n), y=ys + (1 - i) * h, width=widths, height=h * 0.9,
-                                   brush=colour, pen=pg.mkPen(None), name=label)
+            bars = pg.BarGraphItem(
+                x0=np.zeros(n),
+                y=ys + (1 - i) * h,
+                width=widths,
+                height=h * 0.9,
+                brush=colour,
+                pen=pg.mkPen(None),
+                name=label,
+            )
             item.addItem(bars)
         item.getAxis("left").setTicks([[(float(y), r[0]) for y, r in zip(ys, rows)], []])
         item.setLabel("bottom", s.currency)

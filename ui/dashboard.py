@@ -23,12 +23,18 @@ from ledger.service import Group, Ledger, Summary
 
 from .fmt import Display, date_text, days_text
 
+NO_PARENT = QModelIndex()  # the invisible root: these models are flat tables
+
 # (label, Figures attribute, what it means): the cards in reading order.
 CARDS = (
     ("Authorized", "authorized_cents", "Ceilings and appropriations available by this date"),
     ("Committed", "committed_cents", "Announced packages and contracts"),
     ("Disbursed", "disbursed_cents", "Delivered or paid"),
-    ("Remaining authority", "remaining_authority_cents", "Authorized + adjustments - committed: what can still be announced"),
+    (
+        "Remaining authority",
+        "remaining_authority_cents",
+        "Authorized + adjustments - committed: what can still be announced",
+    ),
     ("Undelivered", "undelivered_cents", "Committed - disbursed: promised, not yet arrived"),
     ("Authorized minus disbursed", "authorized_minus_disbursed_cents", "The headline: authorized - disbursed"),
 )
@@ -41,8 +47,19 @@ class GroupModel(QAbstractTableModel):
     """One row per group of a Summary: balances, deadline and pace."""
 
     COLUMNS = (
-        "Group", "Authorized", "Adjustments", "Committed", "Disbursed", "Remaining", "Undelivered",
-        "Deadline", "Days left", "Pace 30 d", "Pace 90 d", "Needed", "Zero on",
+        "Group",
+        "Authorized",
+        "Adjustments",
+        "Committed",
+        "Disbursed",
+        "Remaining",
+        "Undelivered",
+        "Deadline",
+        "Days left",
+        "Pace 30 d",
+        "Pace 90 d",
+        "Needed",
+        "Zero on",
     )
     TIPS = {
         5: "Remaining authority: authorized + adjustments - committed",
@@ -64,10 +81,10 @@ class GroupModel(QAbstractTableModel):
         self.groups = summary.groups if summary else ()
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.groups)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
@@ -81,9 +98,18 @@ class GroupModel(QAbstractTableModel):
     def _raw(self, g: Group, col: int):
         f, p = g.figures, g.pace
         return (
-            g.name, f.authorized_cents, f.adjustments_cents, f.committed_cents, f.disbursed_cents,
-            f.remaining_authority_cents, f.undelivered_cents, p.deadline, p.days_to_deadline,
-            p.committed_per_day_cents.get(30), p.committed_per_day_cents.get(90), p.needed_commit_per_day_cents,
+            g.name,
+            f.authorized_cents,
+            f.adjustments_cents,
+            f.committed_cents,
+            f.disbursed_cents,
+            f.remaining_authority_cents,
+            f.undelivered_cents,
+            p.deadline,
+            p.days_to_deadline,
+            p.committed_per_day_cents.get(30),
+            p.committed_per_day_cents.get(90),
+            p.needed_commit_per_day_cents,
             p.projected_zero_authority,
         )[col]
 
@@ -239,7 +265,9 @@ class Dashboard(QWidget):
         if p.deadline:
             parts.append(f"Deadline {p.deadline} ({days_text(p.days_to_deadline)}).")
             if p.needed_commit_per_day_cents is not None:
-                parts.append(f"Needed to commit the rest by then: {self.display.per_day(p.needed_commit_per_day_cents)}.")
+                parts.append(
+                    f"Needed to commit the rest by then: {self.display.per_day(p.needed_commit_per_day_cents)}."
+                )
         else:
             parts.append("No default deadline: set one in Preferences.")
         if p.projected_zero_authority:

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
 from ledger.service import Ledger
 
+NO_PARENT = QModelIndex()  # the invisible root: these models are flat tables
+
 ROLE_ACTION = Qt.ItemDataRole.UserRole
 
 
@@ -21,7 +23,7 @@ class HistoryModel(QAbstractListModel):
         self.actions = ledger.history(limit) if ledger else []
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.actions)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -38,9 +40,11 @@ class HistoryModel(QAbstractListModel):
             font.setStrikeOut(a.state == "abandoned")
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return {"done": "Done: Undo takes back the newest done action",
-                    "undone": "Undone: Redo brings it back",
-                    "abandoned": "Undone, then replaced by a newer change: kept for the record"}.get(a.state)
+            return {
+                "done": "Done: Undo takes back the newest done action",
+                "undone": "Undone: Redo brings it back",
+                "abandoned": "Undone, then replaced by a newer change: kept for the record",
+            }.get(a.state)
         if role == ROLE_ACTION:
             return a
         return None

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.errors import LedgerError, WarningsNotAccepted
+from ledger.errors import LedgerError
 from ledger.service import Ledger
 
 from .errors import show_unexpected
@@ -32,8 +32,14 @@ from .tables import ask_accept_warnings
 from .worker import run_with_progress
 
 WORKBOOK_FILTER = "Workbooks and CSV (*.xlsx *.xlsm *.csv);;All files (*)"
-KINDS_OFFERED = (("Find out from the headers", None), ("Packages", "packages"), ("Package lines", "lines"),
-                 ("Disbursements", "disbursements"), ("Authorities", "authorities"), ("Observations", "observations"))
+KINDS_OFFERED = (
+    ("Find out from the headers", None),
+    ("Packages", "packages"),
+    ("Package lines", "lines"),
+    ("Disbursements", "disbursements"),
+    ("Authorities", "authorities"),
+    ("Observations", "observations"),
+)
 SHOWN = 1000  # rows listed per tab; the counts say how many there are in all
 
 
@@ -79,7 +85,11 @@ class ImportWizard(QDialog):
             self.profile.addItem(name, name)
         form.addRow("Mapping profile:", self.profile)
         self.day_first = QComboBox()
-        for text, key in (("Refuse to guess (1/2/2024 is rejected)", None), ("Day first", True), ("Month first", False)):
+        for text, key in (
+            ("Refuse to guess (1/2/2024 is rejected)", None),
+            ("Day first", True),
+            ("Month first", False),
+        ):
             self.day_first.addItem(text, key)
         self.day_first.setCurrentIndex(self.day_first.findData(settings.day_first) if settings else 0)
         self.day_first.setAccessibleName("Date order in the file")
@@ -110,8 +120,14 @@ class ImportWizard(QDialog):
         lay.addWidget(self.summary)
         self.tabs = QTabWidget()
         self.lists: dict[str, QListWidget] = {}
-        for key, title in (("added", "Added"), ("changed", "Changed"), ("unchanged", "Unchanged"),
-                           ("missing", "Missing"), ("rejected", "Rejected"), ("notes", "Notes")):
+        for key, title in (
+            ("added", "Added"),
+            ("changed", "Changed"),
+            ("unchanged", "Unchanged"),
+            ("missing", "Missing"),
+            ("rejected", "Rejected"),
+            ("notes", "Notes"),
+        ):
             lst = QListWidget()
             lst.setAccessibleName(f"{title} rows")
             lst.setWordWrap(True)
@@ -137,8 +153,12 @@ class ImportWizard(QDialog):
         self.run_preview()
 
     def options(self) -> dict[str, Any]:
-        return {"kind": self.kind.currentData(), "sheet": self.sheet.currentData(),
-                "profile": self.profile.currentData(), "day_first": self.day_first.currentData()}
+        return {
+            "kind": self.kind.currentData(),
+            "sheet": self.sheet.currentData(),
+            "profile": self.profile.currentData(),
+            "day_first": self.day_first.currentData(),
+        }
 
     # -- preview ----------------------------------------------------------------------------------
 
@@ -177,17 +197,29 @@ class ImportWizard(QDialog):
         self.sheet.blockSignals(False)
 
         counts = p.counts()
-        parts = [f"{kind.replace('_', ' ')}: " + ", ".join(f"{n:,} {what}" for what, n in c.items() if n) for kind, c in counts.items()]
+        parts = [
+            f"{kind.replace('_', ' ')}: " + ", ".join(f"{n:,} {what}" for what, n in c.items() if n)
+            for kind, c in counts.items()
+        ]
         parts = [x for x in parts if not x.endswith(": ")]
         text = [f"{Path(plan.path).name} ({plan.format}, {plan.row_count:,} rows, matched {p.mode})."]
         text.append("; ".join(parts) if parts else "Nothing to import.")
         if p.rejected:
-            text.append(f"{len(p.rejected):,} rows rejected (see Rejected): "
-                        + ("they will be left out." if self.skip_invalid.isChecked() else "nothing will be written unless you choose to leave them out."))
+            text.append(
+                f"{len(p.rejected):,} rows rejected (see Rejected): "
+                + (
+                    "they will be left out."
+                    if self.skip_invalid.isChecked()
+                    else "nothing will be written unless you choose to leave them out."
+                )
+            )
         if p.unknown_system_types:
-            text.append("Unknown system types: " + ", ".join(p.unknown_system_types[:10])
-                        + (" …" if len(p.unknown_system_types) > 10 else "")
-                        + " (tick 'Add system types' and Preview again, or rename them in the file).")
+            text.append(
+                "Unknown system types: "
+                + ", ".join(p.unknown_system_types[:10])
+                + (" …" if len(p.unknown_system_types) > 10 else "")
+                + " (tick 'Add system types' and Preview again, or rename them in the file)."
+            )
         self.summary.setText("\n".join(text))
 
         def fill(key: str, items: list[str], total: int) -> None:
@@ -198,15 +230,30 @@ class ImportWizard(QDialog):
                 lst.addItem(f"… and {total - SHOWN:,} more")
             self.tabs.setTabText(list(self.lists).index(key), f"{key.capitalize()} ({total:,})")
 
-        fill("added", [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {_label(a.record)}" for a in p.added[:SHOWN]], len(p.added))
-        fill("changed", [f"{c.kind} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
-                         for c in p.changed[:SHOWN]], len(p.changed))
+        fill(
+            "added",
+            [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {_label(a.record)}" for a in p.added[:SHOWN]],
+            len(p.added),
+        )
+        fill(
+            "changed",
+            [
+                f"{c.kind} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
+                for c in p.changed[:SHOWN]
+            ],
+            len(p.changed),
+        )
         fill("unchanged", [f"{kind}: {n:,}" for kind, n in p.unchanged.items() if n], sum(p.unchanged.values()))
-        fill("missing", [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
-             len(p.missing))
+        fill(
+            "missing",
+            [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
+            len(p.missing),
+        )
         fill("rejected", [str(r) for r in p.rejected[:SHOWN]], len(p.rejected))
-        notes = list(plan.notes) + [f"sheet {s!r}: " + ", ".join(f"{h} → {f or '(ignored)'}" for h, f in m.items())
-                                    for s, m in plan.mappings.items()]
+        notes = list(plan.notes) + [
+            f"sheet {s!r}: " + ", ".join(f"{h} → {f or '(ignored)'}" for h, f in m.items())
+            for s, m in plan.mappings.items()
+        ]
         fill("notes", notes, len(notes))
         can = p.has_changes and (not p.rejected or self.skip_invalid.isChecked()) and not self.ledger.readonly
         self.apply_button.setEnabled(can)
@@ -222,8 +269,9 @@ class ImportWizard(QDialog):
 
         def work(progress, cancelled):
             with Ledger.open(where) as own:
-                return own.apply_import(preview, skip_invalid=skip, accept_warnings=accept_warnings,
-                                        progress=progress, cancelled=cancelled)
+                return own.apply_import(
+                    preview, skip_invalid=skip, accept_warnings=accept_warnings, progress=progress, cancelled=cancelled
+                )
 
         outcome = run_with_progress(self, "Importing…", work, on_start)
         if not outcome["ok"]:
@@ -235,9 +283,11 @@ class ImportWizard(QDialog):
         self.result = r = outcome["result"]
         added = sum(r.added.values())
         changed = sum(r.changed.values())
-        self.summary.setText(f"Imported: {added:,} added, {changed:,} changed"
-                             + (f", {len(r.rejected):,} rows left out" if r.rejected else "")
-                             + ". Undo (Ctrl+Z) takes the whole import back.")
+        self.summary.setText(
+            f"Imported: {added:,} added, {changed:,} changed"
+            + (f", {len(r.rejected):,} rows left out" if r.rejected else "")
+            + ". Undo (Ctrl+Z) takes the whole import back."
+        )
         self.apply_button.setEnabled(False)
         self.imported.emit(f"Import {Path(self.plan.path).name}")
         return True

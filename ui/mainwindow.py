@@ -411,7 +411,8 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(
-            self, f"About {APP_NAME}",
+            self,
+            f"About {APP_NAME}",
             f"<h3>{APP_NAME} {__version__}</h3><p>A ledger of authorized versus disbursed aid, kept offline.</p>"
             f"<p>Data folder: {data_dir()}<br>Log file: {log_path()}</p>",
         )
@@ -447,8 +448,9 @@ class MainWindow(QMainWindow):
         if self.ledger is None:
             return
         self.show_view(1)
-        path, _ = QFileDialog.getSaveFileName(self, "Export chart", str(Path.home() / "chart.png"),
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chart", str(Path.home() / "chart.png"), "PNG image (*.png);;SVG drawing (*.svg)"
+        )
         if path:
             if not path.lower().endswith((".png", ".svg")):
                 path += ".png"
@@ -459,7 +461,11 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event) -> None:
         urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile() and urls[0].toLocalFile().lower().endswith((*WORKBOOK_SUFFIXES, ".aidledger")):
+        if (
+            urls
+            and urls[0].isLocalFile()
+            and urls[0].toLocalFile().lower().endswith((*WORKBOOK_SUFFIXES, ".aidledger"))
+        ):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:

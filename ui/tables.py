@@ -34,6 +34,8 @@ from ledger.service import Ledger
 from .convert import InputProblem, to_text, to_value
 from .fmt import Display
 
+NO_PARENT = QModelIndex()  # the invisible root: these models are flat tables
+
 PAGE = 200
 ROLE_RECORD = Qt.ItemDataRole.UserRole
 ROLE_SORT = Qt.ItemDataRole.UserRole + 1
@@ -46,9 +48,11 @@ Confirm = Callable[[QWidget | None, list[Problem]], bool]
 def ask_accept_warnings(parent: QWidget | None, problems: list[Problem]) -> bool:
     text = "\n".join(f"• {p}" for p in problems)
     answer = QMessageBox.question(
-        parent, "Write despite warnings?",
+        parent,
+        "Write despite warnings?",
         f"This change raises warnings:\n\n{text}\n\nReal data does this sometimes. Write it anyway?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
 
@@ -58,8 +62,15 @@ class RecordModel(QAbstractTableModel):
 
     problem = Signal(str)  # a validation message to show beside the table ("" clears it)
 
-    def __init__(self, ledger: Ledger, kind: str, display: Display, day_first: Callable[[], bool | None] = lambda: None,
-                 confirm: Confirm = ask_accept_warnings, parent=None):
+    def __init__(
+        self,
+        ledger: Ledger,
+        kind: str,
+        display: Display,
+        day_first: Callable[[], bool | None] = lambda: None,
+        confirm: Confirm = ask_accept_warnings,
+        parent=None,
+    ):
         super().__init__(parent)
         self.ledger = ledger
         self.kind: Kind = KINDS[kind]
@@ -101,10 +112,10 @@ class RecordModel(QAbstractTableModel):
                 if ids - {None}:
                     self.labels.setdefault(f.ref, {}).update(self.ledger.labels(f.ref, ids))
 
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
+    def canFetchMore(self, parent=NO_PARENT) -> bool:
         return not parent.isValid() and len(self.rows) < self.total
 
-    def fetchMore(self, parent=QModelIndex()) -> None:
+    def fetchMore(self, parent=NO_PARENT) -> None:
         if parent.isValid():
             return
         more = self._page(len(self.rows), PAGE)
@@ -127,10 +138,10 @@ class RecordModel(QAbstractTableModel):
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.fields) + 1
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
@@ -259,8 +270,10 @@ def detail_html(ledger: Ledger, kind: str, rec: Any, display: Display, labels: d
     """The detail pane: every field, the record's source, and its history."""
     k = KINDS[kind]
     esc = html.escape
-    out = [f"<h3>{esc(k.name.replace('_', ' ').capitalize())} {esc(str(getattr(rec, k.label_field)))} "
-           f"<small>(id {rec.id})</small></h3><table>"]
+    out = [
+        f"<h3>{esc(k.name.replace('_', ' ').capitalize())} {esc(str(getattr(rec, k.label_field)))} "
+        f"<small>(id {rec.id})</small></h3><table>"
+    ]
     for f in k.fields:
         value = getattr(rec, f.name)
         if f.type in ("cents", "signed_cents"):
@@ -276,8 +289,11 @@ def detail_html(ledger: Ledger, kind: str, rec: Any, display: Display, labels: d
         s = ledger.get("source", source_id)
         link = ""
         if s.url:
-            link = (f' <a href="{esc(s.url)}">{esc(s.url)}</a>' if s.url.startswith(("http://", "https://"))
-                    else f" {esc(s.url)}")
+            link = (
+                f' <a href="{esc(s.url)}">{esc(s.url)}</a>'
+                if s.url.startswith(("http://", "https://"))
+                else f" {esc(s.url)}"
+            )
         when = f" ({s.published_on.isoformat()})" if s.published_on else ""
         out.append(f"<h4>Source</h4><p>{esc(s.title)}{when}{link}</p>")
     elif kind != "source":
@@ -287,8 +303,11 @@ def detail_html(ledger: Ledger, kind: str, rec: Any, display: Display, labels: d
         state = "" if action.state == "done" else f" <i>({esc(action.state)})</i>"
         what = change.op
         if change.op == "update" and change.old and change.new:
-            diffs = [f"{esc(c)}: {esc(str(change.old.get(c)))} → {esc(str(change.new.get(c)))}"
-                     for c in change.new if change.old.get(c) != change.new.get(c)]
+            diffs = [
+                f"{esc(c)}: {esc(str(change.old.get(c)))} → {esc(str(change.new.get(c)))}"
+                for c in change.new
+                if change.old.get(c) != change.new.get(c)
+            ]
             what = "; ".join(diffs) or "no change"
         out.append(f"<li>{esc(action.at)} — {esc(action.label)}{state}: {what}</li>")
     out.append("</ul>")
@@ -311,8 +330,13 @@ class RecordDialog(QDialog):
         for f in self.kind.fields:
             edit = QLineEdit()
             edit.setAccessibleName(f.label)
-            hint = {"cents": "e.g. 725M or 1,234.56", "signed_cents": "e.g. -2.5 bn", "date": "e.g. 2024-12-02",
-                    "aliases": "separated by ;", "int": "a whole number"}.get(f.type, "")
+            hint = {
+                "cents": "e.g. 725M or 1,234.56",
+                "signed_cents": "e.g. -2.5 bn",
+                "date": "e.g. 2024-12-02",
+                "aliases": "separated by ;",
+                "int": "a whole number",
+            }.get(f.type, "")
             if f.type == "choice":
                 hint = " / ".join(f.choices)
                 edit.setCompleter(QCompleter(list(f.choices), edit))
@@ -396,8 +420,11 @@ class RecordsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed
-                                   | QTableView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(
+            QTableView.EditTrigger.DoubleClicked
+            | QTableView.EditTrigger.EditKeyPressed
+            | QTableView.EditTrigger.AnyKeyPressed
+        )
         self.split.addWidget(self.table)
         self.detail = QTextBrowser()
         self.detail.setOpenExternalLinks(True)
@@ -427,7 +454,9 @@ class RecordsView(QWidget):
         self._restore_columns()
 
     def _update_count(self, *args) -> None:
-        self.count.setText(f"{self.model.total:,} {KINDS[self.kind].plural if self.model.total != 1 else self.kind.replace('_', ' ')}")
+        self.count.setText(
+            f"{self.model.total:,} {KINDS[self.kind].plural if self.model.total != 1 else self.kind.replace('_', ' ')}"
+        )
 
     def _restore_columns(self) -> None:
         header = self.table.horizontalHeader()

@@ -34,7 +34,12 @@ class Welcome(QWidget):
         lay.addWidget(text)
         self.buttons = {}
         for key, label, tip, signal in (
-            ("sample", "Open the sample ledger", "US aid to Ukraine 2021-2025 from the bundled reference data", self.sample),
+            (
+                "sample",
+                "Open the sample ledger",
+                "US aid to Ukraine 2021-2025 from the bundled reference data",
+                self.sample,
+            ),
             ("empty", "Start an empty ledger", "A new ledger with the default system types", self.empty),
             ("import", "Import a workbook…", "Start a ledger from an Excel workbook or CSV file", self.import_workbook),
             ("open", "Open a ledger file…", "An .aidledger file from elsewhere", self.open_file),

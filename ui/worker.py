@@ -67,8 +67,13 @@ class Worker:
             }
         except Exception as exc:  # noqa: BLE001 - shown to the user with details, and logged
             log.exception("background work failed")
-            self.outcome = {"ok": False, "message": f"Unexpected error: {exc}", "details": traceback.format_exc(),
-                            "problems": [], "rejected": []}
+            self.outcome = {
+                "ok": False,
+                "message": f"Unexpected error: {exc}",
+                "details": traceback.format_exc(),
+                "problems": [],
+                "rejected": [],
+            }
         else:
             # Finished before it saw Cancel: what was done is done, and is reported as such.
             self.outcome = {"ok": True, "result": result}
@@ -113,5 +118,10 @@ def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -
     worker.wait()
     dialog.close()
     dialog.deleteLater()
-    return worker.outcome or {"ok": False, "message": "The work stopped without a result", "details": "",
-                              "problems": [], "rejected": []}
+    return worker.outcome or {
+        "ok": False,
+        "message": "The work stopped without a result",
+        "details": "",
+        "problems": [],
+        "rejected": [],
+    }
