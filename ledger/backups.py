@@ -70,7 +70,7 @@ def list_backups(ledger_path: str | os.PathLike) -> list[Backup]:
             size = p.stat().st_size
         except OSError:
             continue
-        taken = dt.datetime.strptime(m.group(1), _STAMP).replace(tzinfo=dt.timezone.utc)
+        taken = dt.datetime.strptime(m.group(1), _STAMP).replace(tzinfo=dt.UTC)
         out.append(Backup(p, taken, m.group(2), size))
     out.sort(key=lambda b: b.taken_at, reverse=True)
     return out
@@ -78,7 +78,7 @@ def list_backups(ledger_path: str | os.PathLike) -> list[Backup]:
 
 def due(ledger_path: str | os.PathLike, now: dt.datetime | None = None) -> bool:
     """True when no backup is younger than a day (the daily backup)."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     newest = next(iter(list_backups(ledger_path)), None)
     return newest is None or now - newest.taken_at >= DAILY or newest.taken_at > now
 
@@ -88,7 +88,7 @@ def take(conn: sqlite3.Connection, ledger_path: str | os.PathLike, reason: str) 
     if conn.in_transaction:
         raise LedgerError("a backup cannot be taken in the middle of a change")
     folder = folder_for(ledger_path)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     target = folder / f"{now.strftime(_STAMP)}-{slug(reason)}{SUFFIX}"
     while target.exists():  # two backups within one microsecond
         now += dt.timedelta(microseconds=1)
@@ -185,7 +185,7 @@ def restore_over(ledger_path: str | os.PathLike, backup: Path) -> Path | None:
     try:
         kept = None
         if target.exists():
-            stamp = dt.datetime.now(dt.timezone.utc).strftime(_STAMP)
+            stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
             kept = target.with_name(f"{target.name}.damaged-{stamp}")
             os.replace(target, kept)
             for extra in ("-wal", "-shm"):  # they belong to the old file, not to the backup

@@ -37,7 +37,7 @@ class Holder:
         return f"{self.program} (user {self.user} on {self.host}, process {self.pid}, since {self.since})"
 
     @classmethod
-    def me(cls) -> "Holder":
+    def me(cls) -> Holder:
         try:
             user = getpass.getuser()
         except Exception:  # no login name (containers, services)
@@ -96,7 +96,7 @@ class WriterLock:
         self.fd: int | None = None
         self.cleared_stale: Holder | None = None  # the crashed holder whose lock was cleared, if any
 
-    def acquire(self, where: str) -> "WriterLock":
+    def acquire(self, where: str) -> WriterLock:
         shared = _HELD.get(self.path)
         if shared is not None:
             shared[1] += 1

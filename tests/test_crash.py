@@ -151,7 +151,7 @@ def test_kill_during_a_burst_of_edits(base, tmp_path):
     rng = random.Random(int(os.environ.get("AID_LEDGER_CRASH_SEED", time.time_ns())))
     path = fresh(base, tmp_path / "edits")
     done_total = 0
-    for i in range(KILLS):
+    for _ in range(KILLS):
         proc = start("edits", path)
         time.sleep(rng.uniform(0.02, 0.4))
         assert kill(proc), proc.stderr.read() if proc.stderr and not proc.stderr.closed else "the edit loop ended"

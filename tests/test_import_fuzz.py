@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from test_cli_fuzz import fingerprint
 
 from ledger import cli
 from ledger.service import Ledger
-from test_cli_fuzz import fingerprint
 
 EXAMPLES = 60
 
