@@ -433,3 +433,22 @@ def test_import_shows_rejected_rows_with_reasons(qtbot, tmp_path):
     assert wizard.lists["rejected"].count() == len(wizard.preview.rejected)
     assert not wizard.apply_button.isEnabled()
     w.close()
+
+
+def test_plots_follow_a_dark_palette(window):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    window.show_view(1)
+    app = QApplication.instance()
+    before = app.palette()
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Base, QColor(30, 30, 30))
+    dark.setColor(QPalette.ColorRole.Text, QColor(230, 230, 230))
+    app.setPalette(dark)
+    try:
+        window._palette_changed()
+        assert window.chart.plot.backgroundBrush().color() == QColor(30, 30, 30)
+        assert window.chart.curves["Total"].opts["pen"].color() == QColor(230, 230, 230)
+    finally:
+        app.setPalette(before)

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.history_dock], [260], Qt.Orientation.Horizontal)
 
         self._make_actions()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._palette_changed)
         self._restore_window()
         self._update_title()
         self.stack.setCurrentWidget(self.welcome)
@@ -317,6 +318,14 @@ class MainWindow(QMainWindow):
                 self._dirty.discard(kind)
         if current is self.dashboard:
             self._dirty.discard("dashboard")
+
+    def _palette_changed(self, *_args) -> None:
+        """The system switched between light and dark: Fusion follows by itself, the plots are told."""
+        for plot in (self.chart, self.bars):
+            if plot is not None:
+                plot.apply_palette()
+        if self.chart is not None:
+            self.chart.redraw()
 
     def _as_of_changed(self, as_of: str) -> None:
         self._dirty |= {"chart", "bars"}
