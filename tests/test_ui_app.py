@@ -69,8 +69,13 @@ def test_title_names_the_file_and_dashboard_matches_core(window, sample_copy):
     assert model.rowCount() == len(s.groups)
     for row, g in enumerate(s.groups):
         assert model.index(row, 0).data() == g.name
-        assert model.index(row, 5).data(Qt.ItemDataRole.UserRole) == g.figures.remaining_authority_cents
-        assert model.index(row, 11).data(Qt.ItemDataRole.UserRole) == g.pace.needed_commit_per_day_cents
+        remaining = model.index(row, model.column("Remaining"))
+        assert remaining.data(Qt.ItemDataRole.UserRole) == g.figures.remaining_authority_cents
+        assert remaining.data() == format_cents(g.figures.remaining_authority_cents)
+        needed = model.index(row, model.column("Needed")).data(Qt.ItemDataRole.UserRole)
+        assert needed == g.pace.needed_commit_per_day_cents
+        zero = model.index(row, model.column("Zero on")).data()
+        assert zero == (g.pace.projected_zero_authority or "")
     assert "USD" in window.dashboard.cards["committed_cents"].value.text()
 
 

@@ -44,32 +44,55 @@ ROLE_GROUP = Qt.ItemDataRole.UserRole + 1
 
 
 class GroupModel(QAbstractTableModel):
-    """One row per group of a Summary: balances, deadline and pace."""
+    """One row per group of a Summary: what is left, deadline and pace first, then the balances."""
 
-    COLUMNS = (
-        "Group",
-        "Authorized",
-        "Adjustments",
-        "Committed",
-        "Disbursed",
-        "Remaining",
-        "Undelivered",
-        "Deadline",
-        "Days left",
-        "Pace 30 d",
-        "Pace 90 d",
-        "Needed",
-        "Zero on",
+    # (header, value of a Group, how it is shown, header tooltip)
+    SPEC = (
+        ("Group", lambda g: g.name, "text", None),
+        (
+            "Remaining",
+            lambda g: g.figures.remaining_authority_cents,
+            "money",
+            "Remaining authority: authorized + adjustments - committed",
+        ),
+        ("Deadline", lambda g: g.pace.deadline, "date", "The authority's expiry, moved by a preservation"),
+        ("Days left", lambda g: g.pace.days_to_deadline, "days", "Days from the as-of date to the deadline"),
+        (
+            "Pace 30 d",
+            lambda g: g.pace.committed_per_day_cents.get(30),
+            "pace",
+            "Committed per day over the last 30 days",
+        ),
+        (
+            "Pace 90 d",
+            lambda g: g.pace.committed_per_day_cents.get(90),
+            "pace",
+            "Committed per day over the last 90 days",
+        ),
+        (
+            "Needed",
+            lambda g: g.pace.needed_commit_per_day_cents,
+            "pace",
+            "Committed per day needed to use the remaining authority by the deadline",
+        ),
+        (
+            "Zero on",
+            lambda g: g.pace.projected_zero_authority,
+            "date",
+            "The day the remaining authority reaches zero at the 30-day pace",
+        ),
+        ("Authorized", lambda g: g.figures.authorized_cents, "money", None),
+        (
+            "Adjustments",
+            lambda g: g.figures.adjustments_cents,
+            "money",
+            "Revaluations restore authority; rescissions and expiries remove it",
+        ),
+        ("Committed", lambda g: g.figures.committed_cents, "money", None),
+        ("Disbursed", lambda g: g.figures.disbursed_cents, "money", None),
+        ("Undelivered", lambda g: g.figures.undelivered_cents, "money", "Committed - disbursed"),
     )
-    TIPS = {
-        5: "Remaining authority: authorized + adjustments - committed",
-        6: "Committed - disbursed",
-        8: "Days from the as-of date to the deadline",
-        9: "Committed per day over the last 30 days",
-        10: "Committed per day over the last 90 days",
-        11: "Committed per day needed to use the remaining authority by the deadline",
-        12: "The day the remaining authority reaches zero at the 30-day pace",
-    }
+    COLUMNS = tuple(c[0] for c in SPEC)
 
     def __init__(self, display: Display, parent=None):
         super().__init__(parent)
@@ -81,59 +104,47 @@ class GroupModel(QAbstractTableModel):
         self.groups = summary.groups if summary else ()
         self.endResetModel()
 
+    def column(self, header: str) -> int:
+        return self.COLUMNS.index(header)
+
     def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.groups)
 
     def columnCount(self, parent=NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.SPEC)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(self.COLUMNS):
-                return self.COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return self.TIPS.get(section)
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.SPEC):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.SPEC[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.SPEC[section][3]
         return None
-
-    def _raw(self, g: Group, col: int):
-        f, p = g.figures, g.pace
-        return (
-            g.name,
-            f.authorized_cents,
-            f.adjustments_cents,
-            f.committed_cents,
-            f.disbursed_cents,
-            f.remaining_authority_cents,
-            f.undelivered_cents,
-            p.deadline,
-            p.days_to_deadline,
-            p.committed_per_day_cents.get(30),
-            p.committed_per_day_cents.get(90),
-            p.needed_commit_per_day_cents,
-            p.projected_zero_authority,
-        )[col]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.groups)):
             return None
         g = self.groups[index.row()]
-        col = index.column()
-        raw = self._raw(g, col)
+        _header, value, how, _tip = self.SPEC[index.column()]
+        raw = value(g)
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return raw
-            if 1 <= col <= 6:
+            if how == "money":
                 return self.display.money(raw)
-            if col in (7, 12):
+            if how == "date":
                 return date_text(raw)
-            if col == 8:
+            if how == "days":
                 return days_text(raw)
-            return self.display.per_day(raw)
-        if role == Qt.ItemDataRole.ToolTipRole and 1 <= col <= 6:
-            return self.display.full(raw)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 8 and raw is not None and raw < 0:
-            return f"The deadline passed {-raw:,} days before the as-of date"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            if how == "pace":
+                return self.display.per_day(raw)
+            return raw
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if how == "money":
+                return self.display.full(raw)
+            if how == "days" and raw is not None and raw < 0:
+                return f"The deadline passed {-raw:,} days before the as-of date"
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and how != "text":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ROLE_SORT:
             return raw
