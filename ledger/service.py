@@ -113,6 +113,8 @@ class Ledger:
                 raise ReadOnlyError(f"cannot create the folder for {where}: {exc.strerror}") from None
             if not os.access(path.parent, os.W_OK):
                 raise ReadOnlyError(f"cannot create {where}: its folder cannot be written")
+        # A -wal file before we open means a crash (or another reader right now): check the file then.
+        unclean = path.with_name(path.name + "-wal").exists()
         lock = None
         if not readonly:
             try:
@@ -132,7 +134,7 @@ class Ledger:
         ledger.path, ledger.note, ledger._lock = path, note, lock
         try:
             ledger._prepare(currency)
-            if not readonly:
+            if not readonly and (unclean or backups.due(path)):
                 ledger._check_sound()
             if not ledger.readonly:
                 ledger._daily_backup()
@@ -187,7 +189,10 @@ class Ledger:
             raise
 
     def _check_sound(self) -> None:
-        """Before writing into a file, make sure it is not damaged (about 0.1 s per 70 MB)."""
+        """Make sure the file is not damaged before writing into it (quick_check: 0.7 s for 100 MB).
+
+        Done after a crash and before the daily backup, so a damaged ledger never pushes good backups out.
+        """
         try:
             verdict = self.conn.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
