@@ -11,7 +11,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -113,8 +113,10 @@ class Ledger:
                 raise ReadOnlyError(f"cannot create the folder for {where}: {exc.strerror}") from None
             if not os.access(path.parent, os.W_OK):
                 raise ReadOnlyError(f"cannot create {where}: its folder cannot be written")
-        # A -wal file before we open means a crash (or another reader right now): check the file then.
-        unclean = path.with_name(path.name + "-wal").exists()
+        # A -wal file with frames in it before we open means a crash (or another program writing right
+        # now): check the file then. Read-only connections leave an empty one behind: that is no sign.
+        wal = path.with_name(path.name + "-wal")
+        unclean = (wal.exists() and wal.stat().st_size > 0) or _damage_mark(path).exists()
         lock = None
         if not readonly:
             try:
@@ -197,8 +199,12 @@ class Ledger:
             verdict = self.conn.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             verdict = str(exc)
+        mark = _damage_mark(self.path)
         if verdict == "ok":
+            mark.unlink(missing_ok=True)  # e.g. a backup was put in its place
             return
+        with suppress(OSError):  # checked again on every open until it is sound
+            mark.write_text(verdict + "\n", encoding="utf-8")
         self.damaged, self.readonly = True, True
         self.note = (f"{self.where} is damaged ({verdict.splitlines()[0]}): it was opened read-only; "
                      "restore a backup (python main.py backups --ledger PATH lists them)")
@@ -873,6 +879,11 @@ def _group_sort_key(name: str) -> tuple[int, str]:
     from .model import UNALLOCATED
 
     return (1 if name == UNALLOCATED or name.endswith("(no authority)") else 0, name.casefold())
+
+
+def _damage_mark(path: Path) -> Path:
+    """Beside a ledger found damaged: its presence makes every open check the file again."""
+    return path.with_name(path.name + ".damaged")
 
 
 def _translate(exc: sqlite3.Error, where: str) -> LedgerError:
