@@ -457,3 +457,47 @@ def test_plots_follow_a_dark_palette(window):
         assert window.chart.curves["Total"].opts["pen"].color() == QColor(230, 230, 230)
     finally:
         app.setPalette(before)
+
+
+def test_every_control_is_named_for_screen_readers(window, tmp_path, exported):
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QDateEdit,
+        QLineEdit,
+        QTextBrowser,
+    )
+
+    from ui.import_wizard import ImportWizard
+
+    window.show_view(1)
+    window.show_view(2)
+    for kind in TABLE_KINDS:
+        window.show_table(kind)
+    wizard = ImportWizard(window.ledger, window.settings, str(exported), window)
+    unnamed = []
+    for root in (window, wizard):
+        for cls in (QAbstractButton, QComboBox, QLineEdit, QDateEdit, QAbstractItemView, QTextBrowser):
+            for w in root.findChildren(cls):
+                if w.parent() is not None and type(w.parent()).__name__ in ("QComboBox", "QDateEdit"):
+                    continue  # the inner parts of a named control
+                if isinstance(w, QLineEdit) and isinstance(w.parent(), (QComboBox, QDateEdit)):
+                    continue
+                if type(w).__name__ in ("QToolButton", "QScrollBar", "QHeaderView") or w.objectName().startswith("qt_"):
+                    continue  # Qt's own scroll and tab arrows, table headers
+                if type(w.window()).__name__ == "QFrame":
+                    continue  # a combo box's popup list
+                text = w.text() if isinstance(w, QAbstractButton) else ""
+                if not (w.accessibleName() or text.strip()):
+                    unnamed.append(f"{type(w).__name__} in {type(w.window()).__name__}")
+    assert not unnamed, unnamed
+    wizard.close()
+
+
+def test_find_focuses_the_search_box_of_the_current_table(window, qtbot):
+    window.activateWindow()
+    window.show_table("authority")
+    window.act_find.trigger()
+    view = window.records["authority"]
+    qtbot.waitUntil(lambda: view.search.hasFocus() or window.focusWidget() is view.search)
