@@ -44,13 +44,16 @@ def window_shown(display: str) -> bool:
 
 
 def first_window(cmd: list[str], env: dict[str, str], display: str) -> float:
+    err = tempfile.TemporaryFile()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env={**env, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=err)  # fmt: skip
     try:
         while not window_shown(display):
             if proc.poll() is not None:
-                sys.exit(f"Error: {' '.join(cmd)} exited {proc.returncode} before showing a window")
+                err.seek(0)
+                said = err.read().decode(errors="replace").strip()[-500:]
+                sys.exit(f"Error: {' '.join(cmd)} exited {proc.returncode} before showing a window: {said}")
             if time.perf_counter() - start > WINDOW_TIMEOUT:
                 sys.exit(f"Error: no window from {' '.join(cmd)} within {WINDOW_TIMEOUT:.0f} s")
             time.sleep(0.005)
@@ -61,10 +64,11 @@ def first_window(cmd: list[str], env: dict[str, str], display: str) -> float:
 
 
 def start_xvfb() -> tuple[subprocess.Popen, str]:
+    """A private X screen; -noreset, else it resets when its last client leaves and refuses the next one."""
     for n in range(90, 120):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
             display = f":{n}"
-            proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
             for _ in range(200):
                 if subprocess.run(["xwininfo", "-root", "-display", display], capture_output=True).returncode == 0:
