@@ -2,7 +2,7 @@
 
 Errors: missing or malformed fields, negative amounts where only positive make sense, dates out of
 range, references to records that do not exist, duplicate package numbers or names, a line of another
-package. Warnings (real data does these): committing more than an authority has left, disbursing more
+package, a disbursement with neither a quantity nor a value. Warnings (real data does these): committing more than an authority has left, disbursing more
 than a package or line holds, dates outside an authority's period, line values above the package value.
 """
 
@@ -142,6 +142,10 @@ def _line(ledger: "Ledger", row, err, warn) -> None:
 
 
 def _disbursement(ledger: "Ledger", row, err, warn) -> None:
+    if row.get("quantity") is None and row.get("value_cents") is None:
+        # A delivery of nothing moves no balance and cannot be told from a typing slip.
+        err("quantity", "needs a quantity or a value")
+        return
     pkg = ledger.get_row("package", row["package_id"])
     if row["disbursed_on"] < pkg["announced_on"]:
         warn("disbursed_on", f"is before package {pkg['number']} was announced ({pkg['announced_on']})")

@@ -38,6 +38,8 @@ def counts(led):
         (lambda a, t, p, l: Package("PDA 57", dt.date(1850, 1, 1), a.id, 5), "announced_on", "out of range"),
         (lambda a, t, p, l: Disbursement(D, 999, value_cents=5), "package_id", "no package"),
         (lambda a, t, p, l: Disbursement(D, p.id, line_id=999, value_cents=5), "line_id", "no line"),
+        (lambda a, t, p, l: Disbursement(D, p.id, line_id=l.id), "quantity", "needs a quantity or a value"),
+        (lambda a, t, p, l: Disbursement(D, p.id), "quantity", "needs a quantity or a value"),
         (lambda a, t, p, l: Adjustment(D, "PDA", "expiry", -5, "lapsed"), "amount_cents", "negative"),
         (lambda a, t, p, l: Adjustment(D, "USAI", "expiry", 5, "x", authority_id=a.id), "program", "differs"),
         (lambda a, t, p, l: Adjustment(D, "PDA", "expiry", 5, "x", new_deadline=D), "new_deadline", "preservation"),
