@@ -576,9 +576,14 @@ class Ledger:
         if self.path:
             backups.prune(self.path, keep)
 
+    @property
+    def backup_due(self) -> bool:
+        """The daily backup is due (looks at the backups folder only: cheap enough for a timer)."""
+        return self.path is not None and not self.readonly and backups.due(self.path)
+
     def backup_if_due(self) -> backups.Backup | None:
         """The daily backup: taken when the newest backup is a day old (call it now and then while open)."""
-        if self.path is None or self.readonly or not backups.due(self.path):
+        if not self.backup_due:
             return None
         if self.conn.execute("SELECT 1 FROM history_actions LIMIT 1").fetchone() is None:
             return None  # nothing written yet: nothing to lose
