@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from .apply import ImportRejected, ImportResult, apply_import
 from .errors import Cancelled, ExcelError, UnreadableFile
-from .export import ExportResult, export_workbook
 from .plan import Batch, ImportPlan, Incoming, Ref, Rejection
 from .preview import Added, Changed, Missing, Preview, preview_import
 from .profiles import delete_profile, list_profiles, load_profile, save_profile
 from .read import IMPORT_KINDS, read_import
+
+
+def __getattr__(name: str):
+    # Export loads openpyxl (and numpy through it when installed): a fifth of a second an import never needs.
+    if name in ("ExportResult", "export_workbook"):
+        from . import export
+
+        return getattr(export, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Added",
