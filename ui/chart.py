@@ -87,6 +87,20 @@ class MoneyAxis(pg.AxisItem):
         return out
 
 
+def style_plot(plot, legend) -> tuple[QColor, QColor]:
+    """Colour a plot's background, axes and legend text from the system palette; returns (text, base)."""
+    pal = QApplication.palette() if QApplication.instance() else QPalette()
+    base = pal.color(QPalette.ColorRole.Base)
+    plot.setBackground(base)
+    fg = pal.color(QPalette.ColorRole.Text)
+    for side in ("left", "bottom"):
+        axis = plot.getPlotItem().getAxis(side)
+        axis.setPen(fg)
+        axis.setTextPen(fg)
+    legend.setLabelTextColor(fg)
+    return fg, base
+
+
 class ChartView(QWidget):
     exported = Signal(str)
 
@@ -220,18 +234,9 @@ class ChartView(QWidget):
     # -- drawing --------------------------------------------------------------------------------
 
     def apply_palette(self) -> None:
-        pal = QApplication.palette() if QApplication.instance() else QPalette()
-        self.plot.setBackground(pal.color(QPalette.ColorRole.Base))
-        fg = pal.color(QPalette.ColorRole.Text)
-        for side in ("left", "bottom"):
-            axis = self.plot.getPlotItem().getAxis(side)
-            axis.setPen(fg)
-            axis.setTextPen(fg)
-        self.legend.setLabelTextColor(fg)
-        back = pal.color(QPalette.ColorRole.Base)
-        back.setAlpha(215)
+        self._fg, back = style_plot(self.plot, self.legend)
+        back.setAlpha(215)  # the legend sits over the curves: let them show through a little
         self.legend.setBrush(back)
-        self._fg = fg
 
     def redraw(self) -> None:
         item = self.plot.getPlotItem()
@@ -485,14 +490,7 @@ class BarsView(QWidget):
         self.apply_palette()
 
     def apply_palette(self) -> None:
-        pal = QApplication.palette() if QApplication.instance() else QPalette()
-        self.plot.setBackground(pal.color(QPalette.ColorRole.Base))
-        fg = pal.color(QPalette.ColorRole.Text)
-        for side in ("left", "bottom"):
-            axis = self.plot.getPlotItem().getAxis(side)
-            axis.setPen(fg)
-            axis.setTextPen(fg)
-        self.legend.setLabelTextColor(fg)
+        style_plot(self.plot, self.legend)
 
     def set_ledger(self, ledger: Ledger | None) -> None:
         self.ledger = ledger
