@@ -724,9 +724,9 @@ class Action:
         return self.action_id
 
     def _normalise(self, kind: Kind, row: dict[str, Any], facts: Any = None) -> dict[str, Any]:
-        for f in kind.fields:
-            if (f.unique or f.name == "program") and isinstance(row.get(f.name), str):
-                row[f.name] = row[f.name].strip()
+        for name in _trimmed_fields(kind):
+            if isinstance(row.get(name), str):
+                row[name] = row[name].strip()
         get = (facts or self.ledger).get_row
         if kind.name in ("adjustment", "observation") and row.get("authority_id") is not None and not row.get("program"):
             auth = get("authority", row["authority_id"]) if isinstance(row["authority_id"], int) else None
@@ -770,14 +770,16 @@ class Action:
         rows = []
         problems: list[Problem] = []
         facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
+        to_row, normalise, check, joined, keep = store.to_row, self._normalise, validate.check, facts.added, rows.append
         for i, record in enumerate(records):
-            row = self._normalise(k, store.to_row(k, record), facts)
+            row = normalise(k, to_row(k, record), facts)
             row["id"] = record.id if keep_ids else next_id + i
-            found = validate.check(facts, k, row)
-            problems.extend(replace(p, record_id=row["id"]) for p in found)
-            if not any(p.level == "error" for p in found):
-                facts.added(k, row)
-            rows.append(row)
+            found = check(facts, k, row)
+            if found:
+                problems.extend(replace(p, record_id=row["id"]) for p in found)
+            if not found or not any(p.level == "error" for p in found):
+                joined(k, row)
+            keep(row)
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise ValidationError(errors)
@@ -868,6 +870,17 @@ def _blocking_references(ledger: Ledger, kind: str, record_id: int) -> str:
         if n:
             parts.append(f"{n} {KINDS[other].plural if n > 1 else other.replace('_', ' ')}")
     return ", ".join(parts)
+
+
+_TRIMMED: dict[str, tuple[str, ...]] = {}
+
+
+def _trimmed_fields(kind: Kind) -> tuple[str, ...]:
+    """Fields stored without surrounding spaces (labels and programs are compared as typed), once per kind."""
+    names = _TRIMMED.get(kind.name)
+    if names is None:
+        names = _TRIMMED[kind.name] = tuple(f.name for f in kind.fields if f.unique or f.name == "program")
+    return names
 
 
 def _record_values(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:

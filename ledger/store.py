@@ -12,16 +12,36 @@ from .model import KINDS, Kind
 
 def to_row(kind: Kind, record: object) -> dict[str, Any]:
     """The row a record is stored as: dates as ISO text, aliases as a JSON array."""
-    row: dict[str, Any] = {}
-    for f in kind.fields:
-        value = getattr(record, f.name)
-        if f.type == "date" and value is not None:
-            value = value.isoformat()
-        elif f.type == "aliases":
-            value = json.dumps(list(value), ensure_ascii=False)
-        row[f.name] = value
-    row["id"] = getattr(record, "id")
+    dates, aliases = _stored_form(kind)
+    row = {name: getattr(record, name) for name in _names(kind)}
+    for name in dates:
+        value = row[name]
+        if value is not None:
+            row[name] = value.isoformat()
+    for name in aliases:
+        row[name] = json.dumps(list(row[name]), ensure_ascii=False)
     return row
+
+
+_NAMES: dict[str, tuple[str, ...]] = {}
+_STORED_FORM: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _names(kind: Kind) -> tuple[str, ...]:
+    """The record's fields, then id: a row's keys in order (built once per kind; imports call to_row per row)."""
+    names = _NAMES.get(kind.name)
+    if names is None:
+        names = _NAMES[kind.name] = (*(f.name for f in kind.fields), "id")
+    return names
+
+
+def _stored_form(kind: Kind) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(date fields, aliases fields): the fields stored in another form than the record holds them."""
+    form = _STORED_FORM.get(kind.name)
+    if form is None:
+        form = _STORED_FORM[kind.name] = (tuple(f.name for f in kind.fields if f.type == "date"),
+                                          tuple(f.name for f in kind.fields if f.type == "aliases"))
+    return form
 
 
 def from_row(kind: Kind, row: dict[str, Any] | sqlite3.Row) -> Any:
