@@ -11,19 +11,23 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
 )
 
 from ledger import APP_NAME, __version__
 from ledger.errors import LedgerError
+from ledger.lock import LedgerInUseError
 from ledger.model import KINDS
 from ledger.paths import data_dir, default_ledger
 from ledger.service import Ledger
 
+from .daily_backup import DailyBackup, Outcome
 from .dashboard import Dashboard
 from .errors import log_path, show_problem
 from .fmt import Display
@@ -45,6 +49,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.display = Display(short=self.settings.currency_display == "short")
         self.ledger: Ledger | None = None
+        self.readonly_reason: str | None = None  # why the open ledger cannot be changed, in words
+        self.backups_dialog = None
+        self.daily_backup = DailyBackup(self._daily_backup_done, self)
         self.records: dict[str, object] = {}  # kind -> RecordsView, made when first shown
         self._dirty: set[str] = set()
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
@@ -88,6 +95,13 @@ class MainWindow(QMainWindow):
         self.history.setMinimumWidth(240)
         self.resizeDocks([self.history_dock], [260], Qt.Orientation.Horizontal)
 
+        # Why the ledger is read-only, or a failed backup: stays in the status bar (a temporary
+        # message covers it while shown).
+        self.note_label = QLabel()
+        self.note_label.setAccessibleName("Ledger status")
+        self.note_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.statusBar().addWidget(self.note_label, 1)
+
         self._make_actions()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._palette_changed)
         self._restore_window()
@@ -118,6 +132,10 @@ class MainWindow(QMainWindow):
         self.act_import = self._action(file, "&Import workbook…", self.import_dialog, "Ctrl+I")
         self.act_export = self._action(file, "&Export workbook…", self.export_dialog, "Ctrl+E")
         self.act_export_chart = self._action(file, "Export &chart…", self.export_chart_dialog, "Ctrl+Shift+E")
+        file.addSeparator()
+        self.act_backups = self._action(
+            file, "&Backups…", self.show_backups, tip="List, take and restore the ledger's backups"
+        )
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -162,6 +180,14 @@ class MainWindow(QMainWindow):
         for act in (self.act_export, self.act_export_chart, self.act_find):
             act.setEnabled(has)
         self.act_import.setEnabled(writable or not has)
+        self.act_backups.setEnabled(has and self.ledger.backups_folder is not None)
+        why = self.readonly_reason if has and not writable else ""
+        for act in (self.act_undo, self.act_redo, self.act_import):
+            act.setToolTip(why)
+            act.setStatusTip(why)
+        for view in self.records.values():
+            for button in (view.add_button, view.delete_button):
+                button.setToolTip(why)
 
     def _update_title(self) -> None:
         if self.ledger is None:
@@ -173,24 +199,62 @@ class MainWindow(QMainWindow):
 
     # -- opening ledgers ------------------------------------------------------------------------
 
-    def open_ledger(self, path: str | Path, create: bool = False) -> bool:
+    def open_ledger(self, path: str | Path, create: bool = False, readonly: bool = False) -> bool:
         path = str(path)
         try:
-            ledger = Ledger.open(path, create=create)
+            ledger, why = self._open(path, create, readonly)
         except LedgerError as exc:
             show_problem(self, "Cannot open the ledger", str(exc))
             if not Path(path).exists():
                 self.settings.remove_recent(path)
             return False
-        self.set_ledger(ledger)
+        if ledger is None:
+            return False
+        self.set_ledger(ledger, why)
         self.settings.add_recent(str(Path(path).resolve()))
-        if ledger.note:
-            self.statusBar().showMessage(ledger.note)
+        if ledger.damaged:
+            self._offer_backups(ledger.note)
         return True
 
-    def set_ledger(self, ledger: Ledger | None) -> None:
+    def _open(self, path: str, create: bool = False, readonly: bool = False) -> tuple[Ledger | None, str | None]:
+        """Open `path`; if another program writes it, say who and offer to open it read-only.
+
+        Returns the ledger (None when the user declined) and why it is read-only when it is.
+        Raises LedgerError for anything else.
+        """
+        try:
+            ledger = Ledger.open(path, create=create, readonly=readonly)
+            return ledger, ledger.note or ("opened read-only" if ledger.readonly else None)
+        except LedgerInUseError as exc:
+            who = exc.holder.describe() if exc.holder else "another program (the lock file does not say which)"
+            answer = QMessageBox.question(
+                self,
+                "Ledger in use",
+                f"{Path(path).name} is open for writing in {who}.\n\n"
+                "Open it read-only? You can read and export it, but not change it until it is closed there.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None, None
+            ledger = Ledger.open(path, readonly=True)
+            why = f"open for writing in {who}"
+            return ledger, f"{why}; {ledger.note}" if ledger.note else why
+
+    def _offer_backups(self, note: str | None) -> None:
+        """A damaged ledger opened read-only: offer its backups (restoring one puts it right)."""
+        answer = QMessageBox.question(self, "Damaged ledger", f"{note}\n\nShow its backups to restore one?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.show_backups()
+
+    def set_ledger(self, ledger: Ledger | None, why: str | None = None) -> None:
         self.close_ledger()
         self.ledger = ledger
+        self.readonly_reason = None
+        self._show_note(None)
+        if ledger is not None:
+            note = why or ledger.note
+            self.readonly_reason = f"The ledger is read-only: {note or 'opened read-only'}" if ledger.readonly else None
+            self._show_note(self.readonly_reason or note)
+            self.daily_backup.watch(ledger)
         if ledger is None:
             self.stack.setCurrentWidget(self.welcome)
         else:
@@ -209,6 +273,10 @@ class MainWindow(QMainWindow):
     def close_ledger(self) -> None:
         if self.ledger is None:
             return
+        self.daily_backup.stop()
+        if self.backups_dialog is not None:
+            self.backups_dialog.close()
+            self.backups_dialog = None
         for view in self.records.values():
             view.save_columns()
         self.records.clear()
@@ -231,17 +299,24 @@ class MainWindow(QMainWindow):
 
         path = data_dir() / "sample.aidledger"
         fresh = not path.exists()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            ledger = Ledger.open(path)
-            if fresh or ledger.count("authority") == 0:
-                build(ledger)
+            ledger, why = self._open(str(path), create=True)
         except LedgerError as exc:
-            show_problem(self, "Cannot make the sample ledger", str(exc))
+            show_problem(self, "Cannot open the sample ledger", str(exc))
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.set_ledger(ledger)
+        if ledger is None:
+            return
+        if not ledger.readonly and (fresh or ledger.count("authority") == 0):
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                build(ledger)
+            except LedgerError as exc:
+                ledger.close()
+                show_problem(self, "Cannot make the sample ledger", str(exc))
+                return
+            finally:
+                QApplication.restoreOverrideCursor()
+        self.set_ledger(ledger, why)
         self.settings.add_recent(str(path.resolve()))
 
     def new_default_ledger(self) -> None:
@@ -254,7 +329,7 @@ class MainWindow(QMainWindow):
         existed = path.exists()
         if not self.open_ledger(path, create=True):
             return False
-        if not existed and self.ledger.count("system_type") == 0:
+        if not existed and not self.ledger.readonly and self.ledger.count("system_type") == 0:
             with self.ledger.action("Add the default system types") as act:
                 load_system_types(act)
         return True
@@ -273,6 +348,58 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open ledger", str(data_dir()), LEDGER_FILTER)
         if path:
             self.open_ledger(path)
+
+    # -- backups and notes -------------------------------------------------------------------------
+
+    def _show_note(self, text: str | None) -> None:
+        self.note_label.setText(text or "")
+        self.note_label.setToolTip(text or "")
+
+    def show_backups(self):
+        """File > Backups: list, take and restore backups (non-modal: the window stays usable)."""
+        if self.ledger is None or self.ledger.backups_folder is None:
+            return None
+        from .backups_dialog import BackupsDialog
+
+        if self.backups_dialog is not None:
+            self.backups_dialog.close()
+        dialog = BackupsDialog(self.ledger, self, restore_file=lambda backup: self._restore_file(dialog, backup))
+        self.backups_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _restore_file(self, dialog, backup: Path) -> None:
+        """Restore into a ledger open read-only (damaged, or left by another program): close it, put the
+        backup in its place, open it again. Raises LedgerError (shown by the dialog) if it cannot."""
+        where = self.ledger.where
+        readonly_by_choice = self.ledger.readonly and not self.ledger.damaged
+        self.backups_dialog = None  # closing the ledger must not close the dialog showing the outcome
+        self.close_ledger()
+        try:
+            kept = Ledger.restore_file(where, backup)
+        except LedgerError:
+            # Nothing was restored: open the ledger again as it was, so the window keeps working.
+            if self.open_ledger(where, readonly=readonly_by_choice):
+                dialog.ledger = self.ledger
+                self.backups_dialog = dialog
+            raise
+        self.open_ledger(where)
+        done = f"Restored {Path(backup).name}"
+        self.statusBar().showMessage(f"{done}; the damaged file was kept as {kept.name}" if kept else done, 15000)
+
+    def backup_if_due(self) -> bool:
+        """The daily backup, on a worker thread; also run by the hourly timer. True if one was started."""
+        return self.daily_backup.check()
+
+    def _daily_backup_done(self, outcome: Outcome) -> None:
+        if self.ledger is None:
+            return
+        if outcome.damaged:
+            self.open_ledger(self.ledger.where)  # opens it read-only, says so and offers the backups
+        elif outcome.problem:
+            self._show_note(outcome.problem)
+        elif outcome.backup:
+            self.statusBar().showMessage(f"Daily backup taken: {outcome.backup}", 5000)
 
     # -- refreshing after changes ------------------------------------------------------------------
 
@@ -369,6 +496,7 @@ class MainWindow(QMainWindow):
             self._swap_tab(self.tables, i, view, KINDS[kind].plural.capitalize())
             self._restore_splitter(f"table_{kind}", view.split)
             self._dirty.discard(kind)
+            self._update_actions()  # the reason its Add and Delete are disabled, if they are
         return self.records[kind]
 
     def show_view(self, index: int) -> None:

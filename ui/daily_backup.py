@@ -1,0 +1,96 @@
+"""The daily backup while the app is open: checked every hour, taken on a worker thread.
+
+The check (`Ledger.backup_due`) only looks at the backups folder. When a backup is due, a worker opens
+its own Ledger on the same file: opening for writing runs the core's daily routine (a quick_check, then
+the backup; about 1 s for a 100 MB ledger), which would freeze the window on the GUI thread. The worker
+shares this process's writer lock, and its SQLite connection stays on its thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer
+
+from ledger.service import Ledger
+
+from .worker import Worker
+
+CHECK_EVERY_MS = 60 * 60 * 1000
+POLL_MS = 200
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the worker found: a backup taken (its file name), a damaged file, or why it failed."""
+
+    backup: str | None = None
+    damaged: bool = False
+    problem: str | None = None
+
+
+class DailyBackup(QObject):
+    """Calls `done(Outcome)` on the GUI thread after each backup attempt."""
+
+    def __init__(self, done: Callable[[Outcome], None], parent: QObject | None = None):
+        super().__init__(parent)
+        self._done = done
+        self.ledger: Ledger | None = None
+        self.worker: Worker | None = None
+        self.timer = QTimer(self, interval=CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.check)
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._collect)
+
+    def watch(self, ledger: Ledger | None) -> None:
+        """Check `ledger` every hour from now on (nothing for a read-only ledger or one in memory)."""
+        self.stop()
+        self.ledger = ledger
+        if ledger is not None and not ledger.readonly and ledger.path is not None:
+            self.timer.start()
+
+    def stop(self, wait_s: float = 30.0) -> None:
+        """Stop checking; a backup under way is let finish (a cut one would only leave a .part file)."""
+        self.timer.stop()
+        if self.worker is not None:
+            self.worker.wait(wait_s)
+            self.worker = None
+        self._poll.stop()
+        self.ledger = None
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def check(self) -> bool:
+        """Start the daily backup if it is due; True when a worker was started."""
+        led = self.ledger
+        if led is None or self.worker is not None or not led.backup_due:
+            return False
+        where = led.where
+
+        def work(progress, cancelled) -> Outcome:
+            with Ledger.open(where, create=False) as own:
+                if own.damaged or own.note:  # damaged, or the backup (or the open for writing) failed
+                    return Outcome(damaged=own.damaged, problem=own.note)
+                if own.backup_due:
+                    return Outcome()  # nothing written yet: nothing to back up
+                return Outcome(backup=own.backups()[0].name)
+
+        self.worker = Worker(work)
+        self.worker.start()
+        self._poll.start()
+        return True
+
+    def _collect(self) -> None:
+        worker = self.worker
+        if worker is None or not worker.done.is_set():
+            return
+        self._poll.stop()
+        self.worker = None
+        out = worker.outcome
+        if out.get("ok"):
+            self._done(out["result"])
+        else:
+            self._done(Outcome(problem=f"the daily backup failed: {out.get('message')}"))
