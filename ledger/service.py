@@ -756,12 +756,14 @@ class Action:
         history.record(self.conn, self._history_id(), k.table, row["id"], None, row)
         return replace(record, id=row["id"], **_record_values(k, row))
 
-    def add_many(self, records: list[Any], keep_ids: bool = False) -> list[int]:
-        """Add records of one kind with one executemany (imports). Returns their ids.
+    def add_many(self, records: list[Any], keep_ids: bool = False, step: Callable[[int], None] | None = None) -> list[int]:
+        """Add records of one kind with one executemany per chunk (imports). Returns their ids.
 
         `keep_ids` writes the ids the records carry (an import that keeps a workbook's ids); otherwise
         ids follow the highest in use. Every record is checked and all problems are raised together,
-        each with the id of its record.
+        each with the id of its record. `step(rows written)` is called every BULK_CHUNK rows checked
+        (0 written yet) and written: an exception raised there (a cancel) stops the add, and the
+        action writes nothing.
         """
         if not records:
             return []
@@ -772,6 +774,8 @@ class Action:
         facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
         to_row, normalise, check, joined, keep = store.to_row, self._normalise, validate.check, facts.added, rows.append
         for i, record in enumerate(records):
+            if step and i and not i % BULK_CHUNK:
+                step(0)
             row = normalise(k, to_row(k, record), facts)
             row["id"] = record.id if keep_ids else next_id + i
             found = check(facts, k, row)
@@ -786,8 +790,15 @@ class Action:
         if problems and not self.accept_warnings:
             raise WarningsNotAccepted(problems)
         self.warnings.extend(problems)
-        store.insert_rows(self.conn, k, rows)
-        history.record_inserts(self.conn, self._history_id(), k.table, rows)
+        with store.indexes_deferred(self.conn, k.table, len(rows)):
+            for start in range(0, len(rows), BULK_CHUNK):
+                if step and start:
+                    step(start)
+                store.insert_rows(self.conn, k, rows[start : start + BULK_CHUNK])
+        with store.indexes_deferred(self.conn, "history_changes", len(rows)):
+            history.record_inserts(self.conn, self._history_id(), k.table, rows)
+        if step:
+            step(len(rows))
         return [row["id"] for row in rows]
 
     def update(self, record: Any) -> Any:
@@ -872,6 +883,7 @@ def _blocking_references(ledger: Ledger, kind: str, record_id: int) -> str:
     return ", ".join(parts)
 
 
+BULK_CHUNK = 20_000  # add_many reports progress (and can be cancelled) this often
 _TRIMMED: dict[str, tuple[str, ...]] = {}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .model import KINDS, Kind
@@ -88,6 +90,28 @@ def insert_rows(conn: sqlite3.Connection, kind: Kind, rows: list[dict[str, Any]]
         f"INSERT INTO {kind.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         ([row[c] for c in cols] for row in rows),
     )
+
+
+BULK_ROWS = 10_000  # below this, keeping indexes current row by row costs too little to matter
+
+
+@contextmanager
+def indexes_deferred(conn: sqlite3.Connection, table: str, adding: int) -> Iterator[None]:
+    """Inside a transaction: drop `table`'s plain (non-unique) indexes while `adding` rows go in, and
+    build them again after, when that at least doubles the table (building an index once is about
+    twice as fast as keeping it current per row). Unique indexes stay: they check as rows go in.
+    On an error the caller's rollback brings the indexes back with everything else."""
+    size = conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()[0]  # ids only grow: an upper bound
+    plain = []
+    if adding >= BULK_ROWS and adding >= size:
+        plain = [(name, sql) for name, sql, unique in conn.execute(
+            "SELECT m.name, m.sql, l.\"unique\" FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name "
+            "WHERE m.type = 'index' AND m.sql IS NOT NULL", (table,)) if not unique]
+    for name, _ in plain:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in plain:
+        conn.execute(sql)
 
 
 def update_row(conn: sqlite3.Connection, kind: Kind, row: dict[str, Any]) -> None:

@@ -21,7 +21,6 @@ from .preview import Preview
 if TYPE_CHECKING:
     from ..service import Ledger
 
-CHUNK = 20_000
 MAX_ROUNDS = 8  # each round drops what the rules rejected; dependants fall in the next
 
 
@@ -88,15 +87,20 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
     with ledger.action(label, accept_warnings, backup=True) as act:
         for kind in KIND_ORDER:
             records = [a.record for a in added if a.kind == kind]
-            for start in range(0, len(records), CHUNK):
+            if records:
                 if cancelled and cancelled():
                     raise Cancelled("import cancelled: nothing was imported")
-                chunk = records[start : start + CHUNK]
-                act.add_many(chunk, keep_ids=True)
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
-            if records:
+
+                def step(written: int, before: int = done) -> None:
+                    if cancelled and cancelled():
+                        raise Cancelled("import cancelled: nothing was imported")
+                    if progress and written:
+                        progress(before + written, total)
+
+                # One call per kind: its checks read the ledger's figures once, and a big import builds the
+                # table's indexes once instead of keeping them current row by row.
+                act.add_many(records, keep_ids=True, step=step)
+                done += len(records)
                 result.added[kind] = len(records)
             updates = [c.new for c in changed if c.kind == kind]
             for i, record in enumerate(updates):
