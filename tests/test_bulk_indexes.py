@@ -45,3 +45,4 @@ def test_a_stopped_big_add_leaves_the_schema_and_rows_as_they_were(base):
         with base.action("bulk") as act:
             act.add_many([Disbursement(dt.date(2022, 1, 1), 1, value_cents=1) for _ in range(45_000)], step=stop)
     assert _indexes(base) == before and base.count("disbursement") == 0
+

@@ -204,9 +204,11 @@ class _Matcher:
         # Per field of the batch: (name, kind referred to or None, column header, is aliases).
         plan_fields = [(name, specs[name].ref if specs[name].type == "ref" else None, batch.columns.get(name, name),
                         specs[name].type == "aliases") for name in batch.fields]
-        required = [f for f in k.fields if f.required]
+        required = [(f.name, f.label) for f in k.fields if f.required]
         resolved: dict[tuple[str, Any], tuple[int | None, str | None]] = {}  # a column repeats a few names
         added_append = self.preview.added.append
+        build = _builder(k.cls)
+        by_label = self.mode == "by label"
         for inc in batch.rows:
             values = dict(defaults)
             bad = False
@@ -222,10 +224,10 @@ class _Matcher:
                         bad = True
                         continue
                 values[name] = () if value is None and aliases else value
-            for f in required:
-                if values[f.name] is None or values[f.name] == "":
-                    if f.name not in batch.fields or not bad:
-                        reject(Rejection(batch.sheet, inc.row, batch.columns.get(f.name, f.label), None, f"{f.label.lower()} is required"))
+            for name, label in required:
+                if values[name] is None or values[name] == "":
+                    if name not in batch.fields or not bad:
+                        reject(Rejection(batch.sheet, inc.row, batch.columns.get(name, label), None, f"{label.lower()} is required"))
                     bad = True
             if inc.wid is not None:
                 if inc.wid in seen_wids:
@@ -241,12 +243,16 @@ class _Matcher:
                 seen_labels.setdefault(key, inc.row)
             if bad:
                 continue
-            target = self._match(kind, inc.wid, values, existing, unique)
+            target = self._match(kind, inc.wid, values, existing, unique) if existing else None
             if target is None:
-                new_id = self._new_id(kind, inc.wid, unique, values, batch.sheet, inc.row)
-                if new_id is None:
-                    continue
-                added_append(Added(kind, batch.sheet, inc.row, k.cls(**values, id=new_id)))
+                if by_label:  # what _new_id gives in this mode, without a call per row
+                    new_id = self.next_id[kind]
+                    self.next_id[kind] = new_id + 1
+                else:
+                    new_id = self._new_id(kind, inc.wid, unique, values, batch.sheet, inc.row)
+                    if new_id is None:
+                        continue
+                added_append(Added(kind, batch.sheet, inc.row, build(values, new_id)))
                 if inc.wid is not None:
                     self.ids[kind][inc.wid] = new_id
                 if unique:
@@ -296,6 +302,21 @@ class _Matcher:
         new_id = self.next_id[kind]
         self.next_id[kind] += 1
         return new_id
+
+
+def _builder(cls) -> Callable[[dict, int], Any]:
+    """(values of every field, id) -> a record of `cls`: the instance its __init__ makes (a frozen
+    dataclass that only stores its fields), in a fifth of the time; a preview builds one per row."""
+    new = object.__new__
+
+    def build(values: dict, record_id: int) -> Any:
+        record = new(cls)
+        state = record.__dict__
+        state.update(values)
+        state["id"] = record_id
+        return record
+
+    return build
 
 
 def ledger_identity(ledger: Ledger) -> str:
