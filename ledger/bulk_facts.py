@@ -27,6 +27,16 @@ def _nocase(text: str) -> str:
     return text.strip().translate(_ASCII_LOWER)
 
 
+_UNIQUE: dict[str, tuple[str, ...]] = {}
+
+
+def _unique_fields(kind: Kind) -> tuple[str, ...]:
+    names = _UNIQUE.get(kind.name)
+    if names is None:
+        names = _UNIQUE[kind.name] = tuple(f.name for f in kind.fields if f.unique)
+    return names
+
+
 class BulkFacts:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
@@ -108,9 +118,9 @@ class BulkFacts:
     def added(self, kind: Kind, row: dict[str, Any]) -> None:
         rid = row["id"]
         self._id_set(kind.name).add(rid)
-        for f in kind.fields:
-            if f.unique and isinstance(row.get(f.name), str):
-                self._label_map(kind, f.name).setdefault(_nocase(row[f.name]), rid)
+        for name in _unique_fields(kind):
+            if isinstance(row.get(name), str):
+                self._label_map(kind, name).setdefault(_nocase(row[name]), rid)
         name = kind.name
         if name == "package":
             left = self.authority_left(row["authority_id"])

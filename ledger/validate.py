@@ -52,7 +52,7 @@ def check(ledger: "Ledger", kind: Kind, row: dict[str, Any]) -> list[Problem]:
                 err(name, msg)
         if unique and isinstance(value, str) and ledger.label_taken(kind, name, value, row.get("id")):
             err(name, f"{value!r} is already used by another {kind.name}")
-    if any(p.level == "error" for p in out):
+    if out and any(p.level == "error" for p in out):
         return out
     extra = _RULES.get(kind.name)
     if extra:
