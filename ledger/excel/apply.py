@@ -85,8 +85,11 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
     done = 0
     label = f"Import {preview.plan.path.name}"
     with ledger.action(label, accept_warnings, backup=True) as act:
+        by_kind: dict[str, list] = {}
+        for a in added:
+            by_kind.setdefault(a.kind, []).append(a.record)
         for kind in KIND_ORDER:
-            records = [a.record for a in added if a.kind == kind]
+            records = by_kind.pop(kind, [])
             if records:
                 if cancelled and cancelled():
                     raise Cancelled("import cancelled: nothing was imported")
