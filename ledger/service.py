@@ -761,45 +761,54 @@ class Action:
 
         `keep_ids` writes the ids the records carry (an import that keeps a workbook's ids); otherwise
         ids follow the highest in use. Every record is checked and all problems are raised together,
-        each with the id of its record. `step(rows written)` is called every BULK_CHUNK rows checked
-        (0 written yet) and written: an exception raised there (a cancel) stops the add, and the
-        action writes nothing.
+        each with the id of its record. `step(rows written so far)` is called after every BULK_CHUNK
+        rows (0 once a problem means nothing more is written): an exception raised there (a cancel)
+        stops the add, and the action writes nothing.
         """
         if not records:
             return []
         k = kind_of(records[0])
         next_id = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
-        rows = []
         problems: list[Problem] = []
+        errors = False
         facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
-        to_row, normalise, check, joined, keep = store.to_row, self._normalise, validate.check, facts.added, rows.append
-        for i, record in enumerate(records):
-            if step and i and not i % BULK_CHUNK:
-                step(0)
-            row = normalise(k, to_row(k, record), facts)
-            row["id"] = record.id if keep_ids else next_id + i
-            found = check(facts, k, row)
-            if found:
-                problems.extend(replace(p, record_id=row["id"]) for p in found)
-            if not found or not any(p.level == "error" for p in found):
-                joined(k, row)
-            keep(row)
-        errors = [p for p in problems if p.level == "error"]
+        to_row, normalise, check, joined = store.to_row, self._normalise, validate.check, facts.added
+        ids: list[int] = []
+        # Chunk by chunk: checked, then written while nothing blocks (the rules read what earlier chunks
+        # added from the figures kept in `facts`, not from the table). Only a chunk's rows are held at a
+        # time. A problem is raised after every row was checked; the action's rollback takes back the
+        # chunks already written.
+        with store.indexes_deferred(self.conn, k.table, len(records)), \
+                store.indexes_deferred(self.conn, "history_changes", len(records)):
+            for start in range(0, len(records), BULK_CHUNK):
+                if step and start:
+                    step(len(ids) if not problems else 0)
+                rows = []
+                keep = rows.append
+                for i, record in enumerate(records[start : start + BULK_CHUNK], start):
+                    row = normalise(k, to_row(k, record), facts)
+                    row["id"] = record.id if keep_ids else next_id + i
+                    found = check(facts, k, row)
+                    if found:
+                        problems.extend(replace(p, record_id=row["id"]) for p in found)
+                        if any(p.level == "error" for p in found):
+                            errors = True
+                            continue
+                    joined(k, row)
+                    keep(row)
+                if errors or (problems and not self.accept_warnings):
+                    continue  # this import will not be written: check the rest, write nothing more
+                store.insert_rows(self.conn, k, rows)
+                history.record_inserts(self.conn, self._history_id(), k.table, rows)
+                ids.extend(row["id"] for row in rows)
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError([p for p in problems if p.level == "error"])
         if problems and not self.accept_warnings:
             raise WarningsNotAccepted(problems)
         self.warnings.extend(problems)
-        with store.indexes_deferred(self.conn, k.table, len(rows)):
-            for start in range(0, len(rows), BULK_CHUNK):
-                if step and start:
-                    step(start)
-                store.insert_rows(self.conn, k, rows[start : start + BULK_CHUNK])
-        with store.indexes_deferred(self.conn, "history_changes", len(rows)):
-            history.record_inserts(self.conn, self._history_id(), k.table, rows)
         if step:
-            step(len(rows))
-        return [row["id"] for row in rows]
+            step(len(ids))
+        return ids
 
     def update(self, record: Any) -> Any:
         k = kind_of(record)
