@@ -71,7 +71,7 @@ def main() -> None:
         # Same numbers: the last point of each group agrees with the floor's last row for it.
         names = dict(led.conn.execute("SELECT id, name FROM system_types"))
         last = {}
-        for g, day, c, d, u in floor_rows:
+        for g, _day, c, d, _undelivered in floor_rows:
             last[names.get(g, "Unallocated")] = (c, d)
         for name, points in series.items():
             fig = points[-1][1]

@@ -51,7 +51,7 @@ def _load(text: str | None) -> dict[str, Any] | None:
 
 def begin_action(conn: sqlite3.Connection, label: str) -> int:
     conn.execute("UPDATE history_actions SET state = 'abandoned' WHERE state = 'undone'")
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     return conn.execute(
         "INSERT INTO history_actions (at, label, state) VALUES (?, ?, 'done')", (now, label)
     ).lastrowid

@@ -7,6 +7,7 @@ Ledger ledger. Each migration takes the schema from version n-1 to n inside one 
 from __future__ import annotations
 
 import sqlite3
+
 from .errors import LedgerVersionError, NotALedgerError
 
 APPLICATION_ID = 0x41494431  # "AID1"

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-
 from . import __version__, backups, balances, history, queries, schema, store, validate
 from .balances import Figures, Movement, Pace
 from .bulk_facts import BulkFacts
@@ -32,7 +31,7 @@ from .errors import (
 )
 from .lock import WriterLock
 from .model import KINDS, Kind, kind_of
-from .movements import GROUPINGS, adjustment_effect
+from .movements import GROUPINGS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BULK_CHANGES = 1000  # undoing or redoing at least this many changes takes a backup first
@@ -84,7 +83,7 @@ class Ledger:
     @classmethod
     def open(
         cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False, currency: str = "USD"
-    ) -> "Ledger":
+    ) -> Ledger:
         """Open (or create) a ledger file. Raises LedgerError subclasses with a readable message."""
         path = Path(path)
         where = str(path)
@@ -146,7 +145,7 @@ class Ledger:
         return ledger
 
     @classmethod
-    def memory(cls, currency: str = "USD") -> "Ledger":
+    def memory(cls, currency: str = "USD") -> Ledger:
         """A ledger that lives in memory (tests, replay checks)."""
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         ledger = cls(conn, ":memory:", False)
@@ -180,7 +179,7 @@ class Ledger:
         try:
             schema.migrate(self.conn, version)
             if version == 0:
-                now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+                now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
                 # uid: tells this ledger from others, e.g. when an exported workbook comes back to it.
                 ident = uuid.uuid4().hex
                 for key, value in (("currency", currency), ("created_at", now), ("created_by", __version__), ("uid", ident)):
@@ -233,7 +232,7 @@ class Ledger:
             self._lock.release()
             self._lock = None
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -465,7 +464,7 @@ class Ledger:
             self.conn.execute("ROLLBACK")
 
     @contextmanager
-    def action(self, label: str, accept_warnings: bool = False, backup: bool = False) -> Iterator["Action"]:
+    def action(self, label: str, accept_warnings: bool = False, backup: bool = False) -> Iterator[Action]:
         """Group changes into one transaction and one undoable history entry.
 
         backup=True (imports, bulk changes) first copies the ledger into its backups folder; if that

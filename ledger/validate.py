@@ -30,7 +30,7 @@ def describe(kind: Kind, row: dict[str, Any]) -> str:
     return f"{kind.name} id {row['id']}" if row.get("id") is not None else f"new {kind.name}"
 
 
-def check(ledger: "Ledger", kind: Kind, row: dict[str, Any]) -> list[Problem]:
+def check(ledger: Ledger, kind: Kind, row: dict[str, Any]) -> list[Problem]:
     """All problems with `row` (a stored-form row: ISO dates, int cents) about to be written."""
     out: list[Problem] = []
 
@@ -112,7 +112,7 @@ def _type_check(f):
     return None
 
 
-def _package(ledger: "Ledger", row, err, warn) -> None:
+def _package(ledger: Ledger, row, err, warn) -> None:
     auth = ledger.get_row("authority", row["authority_id"])
     if row["announced_on"] < auth["available_from"]:
         warn("announced_on", f"is before {auth['name']} is available ({auth['available_from']})")
@@ -133,7 +133,7 @@ def _package(ledger: "Ledger", row, err, warn) -> None:
             warn("value_cents", f"is less than the sum of its lines' values ({format_cents(lines, ledger.currency)})")
 
 
-def _line(ledger: "Ledger", row, err, warn) -> None:
+def _line(ledger: Ledger, row, err, warn) -> None:
     pkg = ledger.get_row("package", row["package_id"])
     if row.get("value_cents") is not None:
         others = ledger.line_value_sum(pkg["id"], exclude_line=row.get("id"))
@@ -141,7 +141,7 @@ def _line(ledger: "Ledger", row, err, warn) -> None:
             warn("value_cents", f"lines would add up to more than package {pkg['number']}'s value")
 
 
-def _disbursement(ledger: "Ledger", row, err, warn) -> None:
+def _disbursement(ledger: Ledger, row, err, warn) -> None:
     if row.get("quantity") is None and row.get("value_cents") is None:
         # A delivery of nothing moves no balance and cannot be told from a typing slip.
         err("quantity", "needs a quantity or a value")
@@ -172,7 +172,7 @@ def _disbursement(ledger: "Ledger", row, err, warn) -> None:
             )
 
 
-def _adjustment(ledger: "Ledger", row, err, warn) -> None:
+def _adjustment(ledger: Ledger, row, err, warn) -> None:
     if row["kind"] != "revaluation" and row["amount_cents"] < 0:
         err("amount_cents", f"is negative; a {row['kind']} is entered as a positive amount")
     if row.get("authority_id") is not None:
@@ -183,7 +183,7 @@ def _adjustment(ledger: "Ledger", row, err, warn) -> None:
         err("new_deadline", "only a preservation sets a new deadline")
 
 
-def _system_type(ledger: "Ledger", row, err, warn) -> None:
+def _system_type(ledger: Ledger, row, err, warn) -> None:
     seen = set()
     aliases = row.get("aliases") or []
     for alias in json.loads(aliases) if isinstance(aliases, str) else aliases:
@@ -201,14 +201,14 @@ def _system_type(ledger: "Ledger", row, err, warn) -> None:
         err("name", f"{row['name']!r} is already an alias of another system type")
 
 
-def _observation(ledger: "Ledger", row, err, warn) -> None:
+def _observation(ledger: Ledger, row, err, warn) -> None:
     if row.get("authority_id") is not None and row.get("program"):
         auth = ledger.get_row("authority", row["authority_id"])
         if auth["program"].casefold() != row["program"].casefold():
             err("program", f"{row['program']!r} differs from {auth['name']}'s program {auth['program']!r}")
 
 
-def _authority(ledger: "Ledger", row, err, warn) -> None:
+def _authority(ledger: Ledger, row, err, warn) -> None:
     if row.get("expires_on") and row["expires_on"] < row["available_from"]:
         err("expires_on", f"{row['expires_on']} is before the authority is available ({row['available_from']})")
 

@@ -45,3 +45,18 @@ def sample_copy(sample_file, tmp_path) -> Path:
     target = tmp_path / "sample.aidledger"
     shutil.copy(sample_file, target)
     return target
+
+
+@pytest.fixture
+def holder(sample_copy):
+    """Another process holding the sample ledger open for writing."""
+    import subprocess
+
+    child = Path(__file__).resolve().parent / "crash_child.py"
+    proc = subprocess.Popen([sys.executable, str(child), "hold", str(sample_copy)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    proc.stdout.close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import os
 import signal
@@ -15,25 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli  # noqa: E402
 
-from ledger import backups, cli
+from ledger import backups
 from ledger.errors import LedgerError, LedgerLockedError, ReadOnlyError
 from ledger.lock import LedgerInUseError, lock_path
 from ledger.model import SystemType
 from ledger.service import Ledger
 
 CHILD = Path(__file__).resolve().parent / "crash_child.py"
-
-
-def run_cli(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main([str(a) for a in args])
-        except SystemExit as exc:
-            code = exc.code
-    assert "Traceback" not in err.getvalue() and "unexpected" not in err.getvalue(), err.getvalue()
-    return code, out.getvalue(), err.getvalue()
 
 
 def packages(path: Path) -> int:
@@ -149,17 +137,6 @@ def test_a_damaged_backup_is_refused(sample_copy):
 
 
 # -- one writer ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def holder(sample_copy):
-    proc = subprocess.Popen([sys.executable, str(CHILD), "hold", sample_copy], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "ready"
-    yield proc
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    proc.stdout.close()
 
 
 def test_a_second_writer_is_told_who_holds_the_ledger(sample_copy, holder):

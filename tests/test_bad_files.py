@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import os
 import shutil
 import sqlite3
@@ -18,27 +17,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli  # noqa: E402
 
-from ledger import backups, cli, schema
+from ledger import backups, schema
 from ledger.errors import LedgerError, LedgerVersionError, NotALedgerError, ReadOnlyError
 from ledger.model import Disbursement, SystemType
 from ledger.service import Ledger
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-def run_cli(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main([str(a) for a in args])
-        except SystemExit as exc:
-            code = exc.code
-    text = err.getvalue()
-    assert "Traceback" not in text and "unexpected" not in text, text
-    assert all(line.startswith(("Error:", "Warning", "Note:", "usage:", "aid-ledger")) or line.startswith(" ")
-               for line in text.splitlines()), text
-    return code, out.getvalue(), text
 
 
 def digest(path: Path) -> bytes:

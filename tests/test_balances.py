@@ -2,10 +2,10 @@
 
 from collections import defaultdict
 
+from builders import DAYS, build_ledger, ledger_specs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import DAYS, build_ledger, ledger_specs
 from ledger import balances, movements
 from ledger.model import UNALLOCATED
 from ledger.service import Ledger

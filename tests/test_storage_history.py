@@ -2,10 +2,10 @@
 
 import datetime as dt
 
+from builders import build_ledger, ledger_specs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import build_ledger, ledger_specs
 from ledger import history, store
 from ledger.model import KINDS, Adjustment, Authority, Observation, Package, PackageLine, Source, SystemType
 from ledger.service import Ledger

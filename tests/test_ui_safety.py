@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -42,18 +40,6 @@ def answers(monkeypatch):
         monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, **k: Answers.asked.append((title, text)))
     Answers.queue, Answers.asked = [], []
     return Answers
-
-
-@pytest.fixture
-def holder(sample_copy):
-    """Another process holding the sample ledger open for writing."""
-    proc = subprocess.Popen([sys.executable, str(CHILD), "hold", str(sample_copy)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "ready"
-    yield proc
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    proc.stdout.close()
 
 
 @pytest.fixture
