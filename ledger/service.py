@@ -691,7 +691,7 @@ class Ledger:
         return {g: (None if None in ds else max(ds)) for g, ds in out.items()}
 
     def series(self, by: str = "authority") -> dict[str, list[tuple[str, Figures]]]:
-        """Per group, balances after every day something changed; `total` sums all groups."""
+        """Per group, balances after every day something changed (balances.total_series sums them)."""
         if by not in GROUPINGS:
             raise LedgerError(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
         return balances.series(self.movements(by))

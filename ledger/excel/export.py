@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from .. import APP_NAME, __version__, store
+from ..balances import total_series
 from ..dates import MAX_DATE
 from ..model import KINDS
 from . import layout
@@ -282,5 +283,5 @@ def _series_sheet(wb: Workbook, ledger: Ledger, money: str) -> None:
     ws.append([_bold(ws, "Date"), *[_bold(ws, h) for h in FIGURE_HEADERS]])
     day = ColumnCell(ws, layout.DATE_FORMAT)
     cells = [ColumnCell(ws, money) for _ in FIGURE_HEADERS]
-    for iso, fig in ledger.series("authority").get("total", []):
+    for iso, fig in total_series(ledger.series("authority")):
         ws.append([day(dt.date.fromisoformat(iso)), *[c(v) for c, v in zip(cells, _figures(fig))]])
