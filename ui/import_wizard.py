@@ -1,6 +1,7 @@
 """Import a workbook or CSV file: pick the file, sheet, kind and profile; preview what would be added,
 changed, left unchanged, missed or rejected (with reasons); then apply, on a worker thread with
-progress and Cancel. The whole import is one undoable action."""
+progress and Cancel. The whole import is one undoable action. For a foreign sheet the Columns tab
+says what each column holds (changed choices apply at the next preview) and saves them as a profile."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -27,7 +30,8 @@ from PySide6.QtWidgets import (
 from ledger.errors import LedgerError
 from ledger.service import Ledger
 
-from .errors import show_unexpected
+from .column_mapping import ColumnMapping
+from .errors import show_problem, show_unexpected
 from .tables import ask_accept_warnings
 from .worker import run_with_progress
 
@@ -81,8 +85,7 @@ class ImportWizard(QDialog):
         self.profile = QComboBox()
         self.profile.setAccessibleName("Mapping profile")
         self.profile.addItem("Match columns by their headers", None)
-        for name in _profiles():
-            self.profile.addItem(name, name)
+        self._list_profiles()
         form.addRow("Mapping profile:", self.profile)
         self.day_first = QComboBox()
         for text, key in (
@@ -133,6 +136,16 @@ class ImportWizard(QDialog):
             lst.setWordWrap(True)
             self.lists[key] = lst
             self.tabs.addTab(lst, title)
+        self.columns = ColumnMapping()
+        self.columns.setAccessibleName("Columns of the file")
+        self.tabs.addTab(self.columns, "Columns")
+        self.columns.save_button.clicked.connect(self.save_profile)
+        self.columns.changed.connect(self._columns_changed)
+        # Choices made for one file, kind or profile are not carried to another.
+        self.path.textChanged.connect(lambda _text: self.columns.forget(values=True))
+        self.kind.currentIndexChanged.connect(lambda _i: self.columns.forget())
+        self.profile.currentIndexChanged.connect(lambda _i: self.columns.forget())
+        self.sheet.currentIndexChanged.connect(lambda _i: self.columns.set_reading(self.sheet.currentData()))
         lay.addWidget(self.tabs, 1)
         lay.addLayout(buttons)
 
@@ -153,11 +166,17 @@ class ImportWizard(QDialog):
         self.run_preview()
 
     def options(self) -> dict[str, Any]:
+        kind, sheet = self.kind.currentData(), self.sheet.currentData()
+        mapping, kinds = self.columns.mapping(), self.columns.kinds()
+        if mapping and kind is None and len(kinds) == 1:
+            kind = next(iter(kinds))  # given a kind, the reader finds the header row by the mapping
         return {
-            "kind": self.kind.currentData(),
-            "sheet": self.sheet.currentData(),
+            "kind": kind,
+            "sheet": sheet,
             "profile": self.profile.currentData(),
             "day_first": self.day_first.currentData(),
+            "mapping": mapping,
+            "defaults": self.columns.defaults(),
         }
 
     # -- preview ----------------------------------------------------------------------------------
@@ -181,6 +200,7 @@ class ImportWizard(QDialog):
             self._failed(outcome)
             return False
         self.plan, self.preview = outcome["result"]
+        self.columns.show_plan(self.plan)
         self._show_preview()
         return True
 
@@ -195,6 +215,7 @@ class ImportWizard(QDialog):
             self.sheet.addItem(name, name)
         self.sheet.setCurrentIndex(max(0, self.sheet.findData(current)))
         self.sheet.blockSignals(False)
+        self.columns.set_reading(self.sheet.currentData())
 
         counts = p.counts()
         parts = [
@@ -218,7 +239,15 @@ class ImportWizard(QDialog):
                 "Unknown system types: "
                 + ", ".join(p.unknown_system_types[:10])
                 + (" …" if len(p.unknown_system_types) > 10 else "")
-                + " (tick 'Add system types' and Preview again, or rename them in the file)."
+                + " (tick 'Add system types' and Preview again, or rename them in the file"
+                + (", or pick the right column under Columns)." if plan.shapes else ").")
+            )
+        lacking = self.columns.missing_required()
+        if lacking:
+            text.append(
+                "No column holds "
+                + ", ".join(f"{label} (sheet {sheet!r})" for sheet, label in lacking)
+                + ": choose the column under Columns, or give a value for every row there."
             )
         self.summary.setText("\n".join(text))
 
@@ -228,7 +257,7 @@ class ImportWizard(QDialog):
             lst.addItems(items[:SHOWN])
             if total > SHOWN:
                 lst.addItem(f"… and {total - SHOWN:,} more")
-            self.tabs.setTabText(list(self.lists).index(key), f"{key.capitalize()} ({total:,})")
+            self.tabs.setTabText(self.tabs.indexOf(lst), f"{key.capitalize()} ({total:,})")
 
         fill(
             "added",
@@ -257,8 +286,61 @@ class ImportWizard(QDialog):
         fill("notes", notes, len(notes))
         can = p.has_changes and (not p.rejected or self.skip_invalid.isChecked()) and not self.ledger.readonly
         self.apply_button.setEnabled(can)
-        if p.rejected and not self.skip_invalid.isChecked():
+        if lacking:
+            self.tabs.setCurrentWidget(self.columns)
+        elif p.rejected and not self.skip_invalid.isChecked():
             self.tabs.setCurrentWidget(self.lists["rejected"])
+
+    # -- columns and profiles ---------------------------------------------------------------------
+
+    def _columns_changed(self) -> None:
+        """The choices no longer match the preview: Import waits for the next Preview."""
+        if self.apply_button.isEnabled():
+            self.apply_button.setEnabled(False)
+            self.summary.setText(self.summary.text() + "\nThe columns changed: Preview again before importing.")
+
+    def save_profile(self) -> bool:
+        """Save the column choices of the sheet shown in Columns as a named profile."""
+        sheet = self.columns.current_sheet()
+        if self.plan is None or sheet is None or sheet not in self.plan.shapes:
+            return False
+        kind, shape = self.plan.shapes[sheet]
+        suggested = self.profile.currentData() or Path(self.plan.path).stem
+        name, ok = QInputDialog.getText(
+            self,
+            "Save as profile",
+            f"A name for the columns of sheet {sheet!r}\n(a file with the same headers is then read with them):",
+            QLineEdit.EchoMode.Normal,
+            suggested,
+        )
+        if not ok:
+            return False
+        name = name.strip()
+        if name and name in _profiles():
+            answer = QMessageBox.question(self, "Save as profile", f"A profile named {name!r} exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        from ledger import excel as excel_io
+
+        try:
+            excel_io.save_profile(
+                name, kind, self.columns.sheet_mapping(sheet), list(shape), self.day_first.currentData()
+            )
+        except LedgerError as exc:
+            show_problem(self, "Save as profile", f"The profile was not saved: {exc}")
+            return False
+        self.profile.blockSignals(True)  # the choices shown are the profile's: nothing to forget
+        self._list_profiles()
+        self.profile.setCurrentIndex(max(0, self.profile.findData(name)))
+        self.profile.blockSignals(False)
+        self.columns.hint.setText(f"Saved as profile {name!r}: a file with the same columns is read with it.")
+        return True
+
+    def _list_profiles(self) -> None:
+        while self.profile.count() > 1:
+            self.profile.removeItem(1)
+        for name in _profiles():
+            self.profile.addItem(name, name)
 
     # -- apply ------------------------------------------------------------------------------------
 
