@@ -59,6 +59,10 @@ class BulkFacts:
             self._ids[kind] = {r[0] for r in self.conn.execute(f"SELECT id FROM {KINDS[kind].table}")}
         return self._ids[kind]
 
+    def ids_of(self, kind: str) -> set[int]:
+        """Every id of `kind`: stored, and added by this batch so far."""
+        return self._id_set(kind)
+
     def exists(self, kind: str, record_id: int) -> bool:
         return record_id in self._id_set(kind)
 

@@ -67,12 +67,17 @@ def record(conn: sqlite3.Connection, action_id: int, table: str, record_id: int,
 def record_inserts(conn: sqlite3.Connection, action_id: int, table: str, rows: list[dict]) -> None:
     """History entries for rows just inserted (they must be stored already)."""
     runs = _id_runs([row["id"] for row in rows])
-    if len(runs) * 8 > len(rows) + 8:  # ids all over the place: encode row by row
-        conn.executemany(
-            "INSERT INTO history_changes (action_id, table_name, record_id, old, new) VALUES (?, ?, ?, NULL, ?)",
-            ((action_id, table, row["id"], _dump(row)) for row in rows),
-        )
+    if len(runs) * 8 <= len(rows) + 8:
+        record_inserted_runs(conn, action_id, table, runs)
         return
+    conn.executemany(
+        "INSERT INTO history_changes (action_id, table_name, record_id, old, new) VALUES (?, ?, ?, NULL, ?)",
+        ((action_id, table, row["id"], _dump(row)) for row in rows),
+    )
+
+
+def record_inserted_runs(conn: sqlite3.Connection, action_id: int, table: str, runs: list[tuple[int, int]]) -> None:
+    """History entries for the stored rows whose ids are in these (first, last) runs."""
     # SQLite builds each entry's JSON from the stored row (the same keys, sorted, and values as _dump):
     # a bulk import's history costs one statement per run of consecutive ids, not a Python encode per row.
     kind = store.KIND_BY_TABLE[table]

@@ -7,6 +7,8 @@ SQLite transaction together with its history entry, so a ledger is never left ha
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import os
 import sqlite3
 import uuid
@@ -16,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, backups, balances, history, queries, schema, store, validate
+from . import __version__, backups, balances, bulk_check, history, queries, schema, store, validate
 from .balances import Figures, Movement, Pace
 from .bulk_facts import BulkFacts
 from .errors import (
@@ -809,6 +811,38 @@ class Action:
             step(len(ids))
         return ids
 
+    def add_columns(self, kind: str, columns: dict[str, list], constants: dict[str, Any], ids: range,
+                    step: Callable[[int], None] | None = None) -> None:
+        """Add rows of one kind given column by column, in record form (dates, tuples), with the ids
+        they will have (`ids`, consecutive and unused): a big import. The same checks, problems and
+        history as `add_many` of the same records; the columns are converted, normalised and checked a
+        column at a time, and only rows that may have a problem are checked one by one."""
+        k = KINDS[kind]
+        n = len(ids)
+        if not n:
+            return
+        facts = BulkFacts(self.ledger)
+        cols = _stored_columns(k, columns, constants, n, facts)
+        problems = bulk_check.check_columns(facts, k, cols, ids)
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise ValidationError(errors)
+        if problems and not self.accept_warnings:
+            raise WarningsNotAccepted(problems)
+        self.warnings.extend(problems)
+        names = store.columns(k)
+        cols["id"] = ids
+        rows = zip(*(cols[name] for name in names))
+        sql = f"INSERT INTO {k.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        with store.indexes_deferred(self.conn, k.table, n), store.indexes_deferred(self.conn, "history_changes", n):
+            for start in range(0, n, BULK_CHUNK):
+                if step and start:
+                    step(start)
+                self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
+            history.record_inserted_runs(self.conn, self._history_id(), k.table, [(ids[0], ids[-1])])
+        if step:
+            step(n)
+
     def update(self, record: Any) -> Any:
         k = kind_of(record)
         old = store.fetch_row(self.conn, k, record.id)
@@ -895,6 +929,43 @@ BULK_CHUNK = 20_000  # add_many reports progress (and can be cancelled) this oft
 _TRIMMED: dict[str, tuple[str, ...]] = {}
 
 
+def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, Any], n: int, facts: BulkFacts) -> dict[str, list]:
+    """Record-form columns in stored form, normalised as `Action._normalise` does a row: dates as ISO
+    text, aliases as JSON, labels trimmed, a program from its authority, a system type from its line."""
+    dates, aliases = store._stored_form(kind)
+    out: dict[str, list] = {}
+    for f in kind.fields:
+        name = f.name
+        col = columns[name] if name in columns else [constants.get(name)] * n
+        if name in dates:
+            iso = {d: d.isoformat() for d in set(col) if d is not None}
+            col = [iso.get(d) for d in col]
+        elif name in aliases:
+            col = [json.dumps(list(v), ensure_ascii=False) for v in col]
+        elif name in _trimmed_fields(kind):
+            col = [v.strip() if v.__class__ is str else v for v in col]
+        out[name] = col
+    if kind.name in ("adjustment", "observation"):
+        programs = {}
+        for i, (aid, program) in enumerate(zip(out["authority_id"], out["program"])):
+            if aid is not None and not program and isinstance(aid, int):
+                if aid not in programs:
+                    auth = facts.get_row("authority", aid)
+                    programs[aid] = auth["program"] if auth else None
+                if programs[aid]:
+                    out["program"][i] = programs[aid]  # a list of its own: trimmed above
+    if kind.name == "disbursement":
+        types = out["system_type_id"]
+        for i, (line, type_id) in enumerate(zip(out["line_id"], types)):
+            if line is not None and type_id is None and isinstance(line, int):
+                row = facts.get_row("line", line)
+                if row:
+                    if types is columns.get("system_type_id"):
+                        types = out["system_type_id"] = list(types)
+                    types[i] = row["system_type_id"]
+    return out
+
+
 def _trimmed_fields(kind: Kind) -> tuple[str, ...]:
     """Fields stored without surrounding spaces (labels and programs are compared as typed), once per kind."""
     names = _TRIMMED.get(kind.name)
@@ -908,8 +979,6 @@ def _record_values(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _json_list(text: str) -> list[str]:
-    import json
-
     return json.loads(text or "[]")
 
 

@@ -89,19 +89,7 @@ def _type_check(f):
 
         return number
     if f.type == "date":
-
-        def date(ledger, value):
-            try:
-                d = dt.date.fromisoformat(value) if isinstance(value, str) else None
-            except ValueError:
-                d = None
-            if d is None:
-                return f"{value!r} is not a date"
-            if not MIN_DATE <= d <= MAX_DATE:
-                return f"{value} is out of range ({MIN_DATE.year} to {MAX_DATE.year})"
-            return None
-
-        return date
+        return lambda ledger, value: date_problem(value)
     if f.type == "choice":
         return lambda ledger, value: None if value in f.choices else f"{value!r} is not one of {', '.join(f.choices)}"
     if f.type == "ref":
@@ -109,6 +97,19 @@ def _type_check(f):
         return lambda ledger, value: None if isinstance(value, int) and ledger.exists(ref, value) else f"no {word} with id {value!r}"
     if f.type == "text":
         return lambda ledger, value: None if isinstance(value, str) else f"{value!r} is not text"
+    return None
+
+
+def date_problem(value: Any) -> str | None:
+    """What is wrong with a stored date (ISO text), or None."""
+    try:
+        d = dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        d = None
+    if d is None:
+        return f"{value!r} is not a date"
+    if not MIN_DATE <= d <= MAX_DATE:
+        return f"{value} is out of range ({MIN_DATE.year} to {MAX_DATE.year})"
     return None
 
 

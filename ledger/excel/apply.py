@@ -16,7 +16,7 @@ from ..errors import Problem, ValidationError
 from ..model import KIND_ORDER, KINDS
 from .errors import Cancelled, ExcelError
 from .plan import Rejection
-from .preview import Preview
+from .preview import AddedBlock, AddedRows, Preview
 
 if TYPE_CHECKING:
     from ..service import Ledger
@@ -57,7 +57,7 @@ def apply_import(
     rejected = list(preview.rejected)
     if rejected and not skip_invalid:
         raise ImportRejected(rejected)
-    added, changed = list(preview.added), list(preview.changed)
+    added, changed = preview.added, list(preview.changed)
     for _ in range(MAX_ROUNDS):
         try:
             return _write(ledger, preview, added, changed, rejected, accept_warnings, progress, cancelled)
@@ -72,7 +72,7 @@ def apply_import(
             if not bad or all(rid is None for _, rid in bad):
                 raise
             rejected += found
-            added = [a for a in added if (a.kind, a.record.id) not in bad]
+            added = [a for a in added if (a.kind, a.record.id) not in bad]  # row by row from here: a rare path
             changed = [c for c in changed if (c.kind, c.new.id) not in bad]
             added, dropped = _without_orphans(added, bad)
             rejected += dropped
@@ -86,11 +86,16 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
     label = f"Import {preview.plan.path.name}"
     with ledger.action(label, accept_warnings, backup=True) as act:
         by_kind: dict[str, list] = {}
-        for a in added:
-            by_kind.setdefault(a.kind, []).append(a.record)
+        blocks: dict[str, list[AddedBlock]] = {}
+        for part in added.parts if isinstance(added, AddedRows) else [added]:
+            if isinstance(part, AddedBlock):
+                blocks.setdefault(part.kind, []).append(part)
+            else:
+                for a in part:
+                    by_kind.setdefault(a.kind, []).append(a.record)
         for kind in KIND_ORDER:
             records = by_kind.pop(kind, [])
-            if records:
+            for rows in ([records] if records else []) + blocks.pop(kind, []):
                 if cancelled and cancelled():
                     raise Cancelled("import cancelled: nothing was imported")
 
@@ -100,11 +105,14 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
                     if progress and written:
                         progress(before + written, total)
 
-                # One call per kind: its checks read the ledger's figures once, and a big import builds the
-                # table's indexes once instead of keeping them current row by row.
-                act.add_many(records, keep_ids=True, step=step)
-                done += len(records)
-                result.added[kind] = len(records)
+                # One call per kind (or block of columns): its checks read the ledger's figures once, and a
+                # big import builds the table's indexes once instead of keeping them current row by row.
+                if isinstance(rows, AddedBlock):
+                    act.add_columns(kind, rows.columns, rows.constants, rows.ids, step=step)
+                else:
+                    act.add_many(rows, keep_ids=True, step=step)
+                done += len(rows)
+                result.added[kind] = result.added.get(kind, 0) + len(rows)
             updates = [c.new for c in changed if c.kind == kind]
             for i, record in enumerate(updates):
                 if cancelled and i % 1000 == 0 and cancelled():

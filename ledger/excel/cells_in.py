@@ -9,7 +9,7 @@ from typing import Any
 
 from ..dates import MAX_DATE, MIN_DATE, DateError, parse_date
 from ..model import Field
-from ..money import AmountError, parse_amount
+from ..money import FAST_FLOAT_LIMIT, AmountError, parse_amount
 from .plan import Ref
 
 EXCEL_1900 = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's phantom 1900-02-29 is before any ledger date)
@@ -136,3 +136,105 @@ def id_cell(v: Any) -> int:
     if n <= 0:
         raise CellError(f"{n} is not an id (ids start at 1)")
     return n
+
+
+# -- a column at a time ------------------------------------------------------------------------------
+
+ColumnConverter = Callable[[list], tuple[list, list[tuple[int, str]]]]
+
+
+class _Bad:
+    __slots__ = ("why",)
+
+    def __init__(self, why: str):
+        self.why = why
+
+
+def column_converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: bool = False,
+                     by_name: bool = False) -> ColumnConverter:
+    """A function cells -> (field values, [(index, why)] of cells that cannot be converted). Blank
+    cells give None. The same results as `converter` cell by cell, in a fraction of the time: a column
+    of plain numbers is converted in one go, and text and dates (a column repeats a few package
+    numbers and days) once per distinct value."""
+    conv = converter(f, unit, day_first, date1904, by_name)
+    fast = None
+    if f.type in ("cents", "signed_cents") and unit == 1:
+        signed = f.type == "signed_cents"
+
+        def fast(cells):
+            return _float_cents(cells, signed)
+    elif f.type == "int":
+        fast = _whole_numbers
+
+    def convert(cells: list) -> tuple[list, list[tuple[int, str]]]:
+        if fast is not None and cells:
+            done = fast(cells)
+            if done is not None:
+                return done, []
+        return _cell_by_cell(conv, cells)
+
+    return convert
+
+
+def _cell_by_cell(conv: Converter, cells: list) -> tuple[list, list[tuple[int, str]]]:
+    out: list = []
+    bad: list[tuple[int, str]] = []
+    cache: dict[Any, Any] = {}  # text and dates only: 1 == 1.0 == True would share a number's entry
+    append = out.append
+    date_cls, datetime_cls = dt.date, dt.datetime
+    for i, v in enumerate(cells):
+        cls = v.__class__
+        if cls is str or cls is date_cls or cls is datetime_cls:
+            r = cache.get(v, _MISSING)
+            if r is _MISSING:
+                if cls is str and not v.strip():
+                    r = None
+                else:
+                    try:
+                        r = conv(v)
+                    except CellError as exc:
+                        r = _Bad(str(exc))
+                cache[v] = r
+        elif v is None:
+            r = None
+        else:
+            try:
+                r = conv(v)
+            except CellError as exc:
+                r = _Bad(str(exc))
+        if r.__class__ is _Bad:
+            bad.append((i, r.why))
+            r = None
+        append(r)
+    return out, bad
+
+
+_MISSING = object()
+
+
+def _float_cents(cells: list, signed: bool) -> list[int] | None:
+    """Cents of a column holding only floats, as parse_amount's own fast path gives them; None when
+    any cell needs the careful path (another type, beyond its range, more than cents, negative)."""
+    if not all(v.__class__ is float for v in cells):
+        return None
+    try:
+        cents = [round(v * 100) for v in cells]
+    except (ValueError, OverflowError):  # NaN, infinity
+        return None
+    if not (-FAST_FLOAT_LIMIT < min(cells) and max(cells) < FAST_FLOAT_LIMIT):
+        return None
+    if not all(c / 100 == v for c, v in zip(cents, cells)):
+        return None
+    if not signed and min(cents) < 0:
+        return None
+    return cents
+
+
+def _whole_numbers(cells: list) -> list[int] | None:
+    if all(v.__class__ is float for v in cells):
+        if all(v.is_integer() for v in cells) and 0 <= min(cells) and max(cells) < 1e15:
+            return [int(v) for v in cells]
+        return None
+    if all(v.__class__ is int for v in cells) and min(cells) >= 0:
+        return list(cells)
+    return None

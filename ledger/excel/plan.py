@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A reference given by name (a foreign sheet's "PDA 71", "Air defense"), resolved against the ledger."""
+class Ref(NamedTuple):
+    """A reference given by name (a foreign sheet's "PDA 71", "Air defense"), resolved against the ledger.
+    A named tuple: columns of them are hashed per cell when resolved, and a tuple hashes in C."""
 
     name: str
 
@@ -46,13 +46,46 @@ class Incoming:
 
 @dataclass
 class Batch:
-    """The rows of one kind read from one sheet."""
+    """The rows of one kind read from one sheet, held column by column: an import of many rows
+    converts, resolves and checks a column at a time instead of a row at a time."""
 
     sheet: str
     kind: str
     fields: tuple[str, ...]
-    rows: list[Incoming] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> the column header it came from
+    numbers: list[int] = field(default_factory=list)  # each row's number in the sheet
+    wids: list[int | None] | None = None  # the rows' ids in the workbook (our own exports), else None
+    data: list[list] = field(default_factory=list)  # one list of values per field, aligned with `numbers`
+
+    def __post_init__(self) -> None:
+        if not self.data:
+            self.data = [[] for _ in self.fields]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def append(self, number: int, wid: int | None, values) -> None:
+        self.numbers.append(number)
+        if wid is not None and self.wids is None:
+            self.wids = [None] * (len(self.numbers) - 1)
+        if self.wids is not None:
+            self.wids.append(wid)
+        for column, value in zip(self.data, values):
+            column.append(value)
+
+    def extend(self, numbers: list[int], columns: list[list]) -> None:
+        """Add rows given column by column (foreign sheets: no workbook ids)."""
+        if self.wids is not None:
+            self.wids.extend([None] * len(numbers))
+        self.numbers.extend(numbers)
+        for column, values in zip(self.data, columns):
+            column.extend(values)
+
+    @property
+    def rows(self) -> list[Incoming]:
+        """The rows one by one (matching by id or label goes row by row)."""
+        wids = self.wids or [None] * len(self.numbers)
+        return [Incoming(n, w, v) for n, w, v in zip(self.numbers, wids, zip(*self.data) if self.data else ((),) * len(self.numbers))]
 
 
 @dataclass
@@ -76,4 +109,4 @@ class ImportPlan:
 
     @property
     def row_count(self) -> int:
-        return sum(len(b.rows) for b in self.batches)
+        return sum(len(b) for b in self.batches)

@@ -11,7 +11,8 @@ Nothing is written here. Rows are matched to records:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -29,6 +30,82 @@ class Added(NamedTuple):
     sheet: str
     row: int  # 0 for a system type the import creates (no row of its own)
     record: Any  # the record as it will be written, id included
+
+
+class AddedBlock:
+    """Rows of one batch that are all added, held column by column (a foreign sheet of many rows):
+    record i gets id `first_id + i`. Indexing builds the Added of one row when it is asked for."""
+
+    def __init__(self, kind: str, sheet: str, numbers: list[int], first_id: int, columns: dict[str, list],
+                 constants: dict[str, Any]):
+        self.kind = kind
+        self.sheet = sheet
+        self.numbers = numbers
+        self.first_id = first_id
+        self.columns = columns  # field -> values, one per row
+        self.constants = constants  # field -> the value every row has (fields the sheet lacks)
+        self._build = _builder(KINDS[kind].cls)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @property
+    def ids(self) -> range:
+        return range(self.first_id, self.first_id + len(self.numbers))
+
+    def __getitem__(self, i: int) -> Added:
+        values = dict(self.constants)
+        for name, column in self.columns.items():
+            values[name] = column[i]
+        return Added(self.kind, self.sheet, self.numbers[i], self._build(values, self.first_id + i))
+
+
+class AddedRows(Sequence):
+    """The preview's added records: single ones and blocks of columns, read as one sequence of Added."""
+
+    def __init__(self) -> None:
+        self.parts: list[list[Added] | AddedBlock] = []
+
+    def append(self, added: Added) -> None:
+        if not self.parts or isinstance(self.parts[-1], AddedBlock):
+            self.parts.append([])
+        self.parts[-1].append(added)
+
+    def add_block(self, block: AddedBlock) -> None:
+        if len(block):
+            self.parts.append(block)
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def __iter__(self) -> Iterator[Added]:
+        for part in self.parts:
+            if isinstance(part, AddedBlock):
+                for i in range(len(part)):
+                    yield part[i]
+            else:
+                yield from part
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        for part in self.parts:
+            if index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError("added row index out of range")
+
+    def kind_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for part in self.parts:
+            if isinstance(part, AddedBlock):
+                out[part.kind] = out.get(part.kind, 0) + len(part)
+            else:
+                for a in part:
+                    out[a.kind] = out.get(a.kind, 0) + 1
+        return out
 
 
 @dataclass(frozen=True)
@@ -54,7 +131,7 @@ class Missing:
 class Preview:
     plan: ImportPlan
     mode: str  # "by id" | "copy" | "by label"
-    added: list[Added] = field(default_factory=list)
+    added: AddedRows = field(default_factory=AddedRows)
     changed: list[Changed] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=dict)
     missing: list[Missing] = field(default_factory=list)
@@ -72,8 +149,8 @@ class Preview:
         def bump(kind: str, what: str, n: int = 1) -> None:
             out.setdefault(kind, {"added": 0, "changed": 0, "unchanged": 0, "missing": 0})[what] += n
 
-        for a in self.added:
-            bump(a.kind, "added")
+        for kind, n in self.added.kind_counts().items():
+            bump(kind, "added", n)
         for c in self.changed:
             bump(c.kind, "changed")
         for k, n in self.unchanged.items():
@@ -188,6 +265,9 @@ class _Matcher:
 
     def _batch(self, batch) -> None:
         kind = batch.kind
+        if self.mode == "by label" and kind not in UNIQUE_LABEL:
+            self._batch_columns(batch)  # no label to match by: every row is added (unless the ledger has it already)
+            return
         k = KINDS[kind]
         specs = {f.name: f for f in k.fields}
         defaults = {f.name: (() if f.type == "aliases" else None) for f in k.fields}
@@ -274,6 +354,81 @@ class _Matcher:
                 if rid not in matched:
                     self.preview.missing.append(Missing(kind, rid, str(getattr(rec, label))))
 
+    def _batch_columns(self, batch) -> None:
+        """A batch whose rows are all added, resolved a column at a time: references by distinct name,
+        required fields by column. A row equal in every column of the sheet to a record the ledger
+        has (the same sheet imported twice) is that record, unchanged: one record per row."""
+        kind, sheet = batch.kind, batch.sheet
+        k = KINDS[kind]
+        numbers = batch.numbers
+        n = len(numbers)
+        columns: dict[str, list] = {}
+        failed_rows: dict[int, list[Rejection]] = {}  # row index -> its references that did not resolve, in field order
+        for name, col in zip(batch.fields, batch.data):
+            f = k.field(name)
+            if f.type == "ref":
+                header = batch.columns.get(name, name)
+                found = {v: self._resolve(f.ref, v, sheet, 0, header) for v in dict.fromkeys(col) if v is not None}
+                ids = {v: rid for v, (rid, _why) in found.items()}
+                col = [ids.get(v) for v in col]
+                failed = {v: why for v, (_rid, why) in found.items() if why}
+                if failed:
+                    for i, v in enumerate(batch.data[batch.fields.index(name)]):
+                        if v in failed:
+                            failed_rows.setdefault(i, []).append(Rejection(sheet, numbers[i], header, None, failed[v]))
+            elif f.type == "aliases":
+                col = [() if v is None else v for v in col]
+            columns[name] = col
+        required = [(f.name, f.label) for f in k.fields if f.required]
+        missing = {name for name, _ in required if name not in columns}
+        suspects = set(failed_rows)
+        for name, _ in required:
+            if name in columns:
+                suspects.update(i for i, v in enumerate(columns[name]) if v is None or v == "")
+        if missing:
+            suspects = set(range(n))
+        reject = self.preview.rejected.append
+        for i in sorted(suspects):  # the same reports, in the same order, as row by row
+            bad = False
+            for r in failed_rows.get(i, ()):
+                reject(r)
+                bad = True
+            for name, label in required:
+                value = columns[name][i] if name in columns else None
+                if value is None or value == "":
+                    if name in missing or not bad:
+                        reject(Rejection(sheet, numbers[i], batch.columns.get(name, label), None, f"{label.lower()} is required"))
+                    bad = True
+        keep = [i for i in range(n) if i not in suspects] if suspects else None
+        if self.ledger.count(kind):
+            keep = self._not_stored(kind, columns, range(n) if keep is None else keep)
+        if keep is not None:
+            numbers = [numbers[i] for i in keep]
+            columns = {name: [col[i] for i in keep] for name, col in columns.items()}
+        constants = {f.name: (() if f.type == "aliases" else None) for f in k.fields if f.name not in columns}
+        first = self.next_id[kind]
+        self.next_id[kind] = first + len(numbers)
+        self.preview.added.add_block(AddedBlock(kind, sheet, numbers, first, columns, constants))
+
+    def _not_stored(self, kind: str, columns: dict[str, list], rows) -> list[int]:
+        """The rows (indexes) that are not already in the ledger: each record the ledger has, equal in
+        the sheet's columns, accounts for one equal row. What is left is added."""
+        names = list(columns)
+        stored = Counter(_content(tuple(getattr(r, name) for name in names)) for r in self.ledger.iter_records(kind))
+        keep = []
+        same = 0
+        cols = [columns[name] for name in names]
+        for i in rows:
+            key = _content(tuple(col[i] for col in cols))
+            if stored.get(key):
+                stored[key] -= 1
+                same += 1
+            else:
+                keep.append(i)
+        if same:
+            self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + same
+        return keep
+
     def _existing(self, kind: str) -> dict[int, Any]:
         if self.mode == "copy" or (self.mode == "by label" and kind not in UNIQUE_LABEL):
             return {}
@@ -302,6 +457,11 @@ class _Matcher:
         new_id = self.next_id[kind]
         self.next_id[kind] += 1
         return new_id
+
+
+def _content(values: tuple) -> tuple:
+    """Values compared as the ledger stores them: text without surrounding spaces, empty text as none."""
+    return tuple((v.strip() or None) if v.__class__ is str else v for v in values)
 
 
 def _builder(cls) -> Callable[[dict, int], Any]:

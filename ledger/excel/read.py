@@ -16,9 +16,9 @@ from typing import Any
 from ..model import KINDS
 from . import headers as hdr
 from . import layout
-from .cells_in import CellError, converter, id_cell, is_blank
+from .cells_in import CellError, column_converter, converter, id_cell, is_blank
 from .errors import Cancelled, ExcelError, UnreadableFile
-from .plan import Batch, ImportPlan, Incoming, Rejection
+from .plan import Batch, ImportPlan, Rejection
 from .profiles import list_profiles, load_profile, profile_for_shape
 from .sources import Book, Sheet, open_book
 
@@ -28,6 +28,7 @@ KIND_WORDS = {"packages": "package", "lines": "line", "package-lines": "line", "
               "authorities": "authority", "observations": "observation"}
 MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a million errors helps no one
 CHECK_EVERY = 5000
+BLOCK_ROWS = 20_000  # foreign rows converted a column at a time; only a block of raw cells is held
 FORMULA_WITHOUT_VALUE = "a formula without a stored value: open the file in Excel or LibreOffice, save it, and import again"
 _TOTAL_WORDS = ("total", "totals", "grand total", "sum", "subtotal")
 
@@ -220,7 +221,7 @@ class _Reader:
                     value = by_name(values[named])
                 out.append(value)
             if ok:
-                batch.rows.append(Incoming(number, wid, tuple(out)))
+                batch.append(number, wid, out)
 
     # -- foreign sheets --------------------------------------------------------------------------
 
@@ -334,7 +335,7 @@ class _Reader:
             except CellError as exc:
                 raise ExcelError(f"the value given for {name}: {exc}") from None
         fields = fields + tuple(f for f, _ in fixed)
-        fixed_values = tuple(v for _, v in fixed)
+        fixed_values = [v for _, v in fixed]
         batch = Batch(sheet.name, kind, fields, columns={f: headers[i].text for i, f in col_list})
         self.plan.batches.append(batch)
         label_col = next((i for i, f in col_list if f == label_field), None)
@@ -344,9 +345,17 @@ class _Reader:
         sums = [0] * len(amount_cols)
         col0 = sheet.col0
         tops: dict[tuple[int, int], Any] = {}
-        cells = [(i, conv, headers[i].text) for (i, _f), conv in zip(col_list, convs)]
-        blanks = sheet.formula_blanks
-        rows_append = batch.rows.append
+        cells = [(i, column_converter(k.field(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
+                                      by_name=True), headers[i].text) for i, f in col_list]
+        numbers: list[int] = []
+        block: list[list] = []
+
+        def flush() -> None:
+            if numbers:
+                self._convert_block(sheet, batch, cells, numbers, block, amount_at, sums, fixed_values)
+                numbers.clear()
+                block.clear()
+
         for number, values in _chain(rest_head, rows):
             self.tick()
             if merged:
@@ -357,33 +366,48 @@ class _Reader:
             if (first.__class__ is str or first is None) and _says_total(values):
                 self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                 continue
-            if (label_col is None or label_col >= len(values) or is_blank(values[label_col])) and _sums_above(
-                values, label_col, date_cols, amount_cols, amount_at, convs, sums
+            if amount_cols and (label_col is None or label_col >= len(values) or is_blank(values[label_col])) and not any(
+                i < len(values) and not is_blank(values[i]) for i in date_cols
             ):
-                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
-                continue
-            out = []
-            ok = True
-            width = len(values)
-            for i, conv, header in cells:
-                cell = values[i] if i < width else None
-                if cell is None or cell == "" or (cell.__class__ is str and not cell.strip()):
-                    if blanks and (number, i + col0) in blanks:
-                        self.reject(sheet.name, number, header, None, FORMULA_WITHOUT_VALUE)
-                        ok = False
-                    out.append(None)
+                flush()  # whether its amounts are the sums above needs every row above converted
+                if _sums_above(values, label_col, date_cols, amount_cols, amount_at, convs, sums):
+                    self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                     continue
-                try:
-                    out.append(conv(cell))
-                except CellError as exc:
-                    self.reject(sheet.name, number, header, cell, str(exc))
-                    ok = False
-                    out.append(None)
-            if ok:
-                for n, at in enumerate(amount_at):
-                    sums[n] += out[at] or 0
-                rows_append(Incoming(number, None, tuple(out) + fixed_values))
+            numbers.append(number)
+            block.append(values)
+            if len(numbers) >= BLOCK_ROWS:
+                flush()
+        flush()
         return True
+
+    def _convert_block(self, sheet: Sheet, batch: Batch, cells, numbers: list[int], block: list[list], amount_at, sums,
+                       fixed_values: list) -> None:
+        """Convert a block of rows a column at a time; rows with a cell that cannot be converted are rejected."""
+        n = len(block)
+        wide = min(map(len, block)) > max((i for i, _, _ in cells), default=-1)
+        blanks, col0 = sheet.formula_blanks, sheet.col0
+        out_cols = []
+        problems = []  # (row in block, column position, header, cell, why)
+        for pos, (i, convert, header) in enumerate(cells):
+            raw = [r[i] for r in block] if wide else [r[i] if i < len(r) else None for r in block]
+            out, bad = convert(raw)
+            problems.extend((j, pos, header, raw[j], why) for j, why in bad)
+            if blanks:
+                problems.extend((j, pos, header, None, FORMULA_WITHOUT_VALUE)
+                                for j, v in enumerate(out) if v is None and (numbers[j], i + col0) in blanks)
+            out_cols.append(out)
+        rows = numbers
+        if problems:
+            problems.sort(key=lambda p: (p[0], p[1]))
+            for j, _pos, header, cell, why in problems:
+                self.reject(sheet.name, numbers[j], header, cell, why)
+            bad_rows = {p[0] for p in problems}
+            keep = [j for j in range(n) if j not in bad_rows]
+            rows = [numbers[j] for j in keep]
+            out_cols = [[col[j] for j in keep] for col in out_cols]
+        for m, at in enumerate(amount_at):
+            sums[m] += sum(filter(None, out_cols[at]))
+        batch.extend(rows, out_cols + [[v] * len(rows) for v in fixed_values])
 
 
 def _saved_profile_for(head, kind) -> tuple[str, dict] | None:

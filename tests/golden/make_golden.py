@@ -245,10 +245,10 @@ def cells(path: Path) -> dict[str, list]:
 def _jsonable(v):
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
+    if v.__class__.__name__ == "Ref":
+        return {"ref": v.name}
     if isinstance(v, tuple):
         return [_jsonable(x) for x in v]
-    if hasattr(v, "name") and v.__class__.__name__ == "Ref":
-        return {"ref": v.name}
     return v
 
 
