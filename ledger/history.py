@@ -76,18 +76,33 @@ def record_inserts(conn: sqlite3.Connection, action_id: int, table: str, rows: l
     )
 
 
+BLOCK_ROWS = 20_000  # rows per history block: reading one record's history parses at most this many
+
+
 def record_inserted_runs(conn: sqlite3.Connection, action_id: int, table: str, runs: list[tuple[int, int]]) -> None:
-    """History entries for the stored rows whose ids are in these (first, last) runs."""
-    # SQLite builds each entry's JSON from the stored row (the same keys, sorted, and values as _dump):
-    # a bulk import's history costs one statement per run of consecutive ids, not a Python encode per row.
+    """History entries for the stored rows whose ids are in these (first, last) runs: a run of more
+    than one row is written as blocks, each holding its rows (column names once, then each row's
+    values), built by SQLite from the stored rows."""
     kind = store.KIND_BY_TABLE[table]
-    obj = ", ".join(f"'{c}', {c}" for c in sorted(store.columns(kind)))
-    sql = (
-        "INSERT INTO history_changes (action_id, table_name, record_id, old, new) "
-        f"SELECT ?, ?, id, NULL, json_object({obj}) FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id"
+    names = sorted(store.columns(kind))
+    pairs = ", ".join(f"'{c}', {c}" for c in names)
+    one = f"INSERT INTO history_changes (action_id, table_name, record_id, old, new) SELECT ?, ?, id, NULL, json_object({pairs}) FROM {table} WHERE id = ?"
+    block = (
+        "INSERT INTO history_changes (action_id, table_name, record_id, last_id, old, new) "
+        "SELECT ?, ?, min(id), max(id), NULL, json_object('columns', json(?), 'rows', json_group_array(json(r))) "
+        f"FROM (SELECT id, json_array({', '.join(names)}) AS r FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id)"
     )
+    header = json.dumps(names)
     for first, last in runs:
-        conn.execute(sql, (action_id, table, first, last))
+        if first == last:
+            conn.execute(one, (action_id, table, first))
+            continue
+        for start in range(first, last + 1, BLOCK_ROWS):
+            end = min(start + BLOCK_ROWS - 1, last)
+            if start == end:
+                conn.execute(one, (action_id, table, start))
+            else:
+                conn.execute(block, (action_id, table, header, start, end))
 
 
 def _id_runs(ids: list[int]) -> list[tuple[int, int]]:
@@ -102,20 +117,40 @@ def _id_runs(ids: list[int]) -> list[tuple[int, int]]:
 
 
 def changes(conn: sqlite3.Connection, action_id: int) -> list[Change]:
+    """The action's changes in order, one per record (a block of inserted rows gives one per row)."""
     cur = conn.execute(
-        "SELECT table_name, record_id, old, new FROM history_changes WHERE action_id = ? ORDER BY id",
+        "SELECT table_name, record_id, last_id, old, new FROM history_changes WHERE action_id = ? ORDER BY id",
         (action_id,),
     )
-    return [Change(t, rid, _load(o), _load(n)) for t, rid, o, n in cur]
+    out: list[Change] = []
+    for t, rid, last, o, n in cur:
+        if last is None:
+            out.append(Change(t, rid, _load(o), _load(n)))
+        else:
+            out.extend(Change(t, row["id"], None, row) for row in _block_rows(n))
+    return out
+
+
+def _block_rows(text: str) -> list[dict[str, Any]]:
+    """The rows of a block, each with its id (a row's place in the block is not relied on)."""
+    block = json.loads(text)
+    names = block["columns"]
+    return [dict(zip(names, values)) for values in block["rows"]]
+
+
+# An action's changes: its entries, plus the rows of its blocks beyond the first (both read from indexes).
+_COUNT = """(SELECT count(*) FROM history_changes c WHERE c.action_id = {a})
+            + (SELECT COALESCE(SUM(c.last_id - c.record_id), 0) FROM history_changes c
+               WHERE c.action_id = {a} AND c.last_id IS NOT NULL)"""
 
 
 def change_count(conn: sqlite3.Connection, action_id: int) -> int:
-    return conn.execute("SELECT count(*) FROM history_changes WHERE action_id = ?", (action_id,)).fetchone()[0]
+    return conn.execute(f"SELECT {_COUNT.format(a='?')}", (action_id, action_id)).fetchone()[0]
 
 
 def actions(conn: sqlite3.Connection, limit: int = 200) -> list[Action]:
     cur = conn.execute(
-        """SELECT a.id, a.at, a.label, a.state, (SELECT count(*) FROM history_changes c WHERE c.action_id = a.id)
+        f"""SELECT a.id, a.at, a.label, a.state, {_COUNT.format(a='a.id')}
            FROM history_actions a ORDER BY a.id DESC LIMIT ?""",
         (limit,),
     )
@@ -125,12 +160,26 @@ def actions(conn: sqlite3.Connection, limit: int = 200) -> list[Action]:
 def record_history(conn: sqlite3.Connection, table: str, record_id: int) -> list[tuple[Action, Change]]:
     """Every recorded change of one record, oldest first: the detail pane's 'history'."""
     cur = conn.execute(
-        """SELECT a.id, a.at, a.label, a.state, 0, c.old, c.new FROM history_changes c
+        """SELECT c.id, c.last_id, c.old, c.new, a.id, a.at, a.label, a.state, 0 FROM history_changes c
            JOIN history_actions a ON a.id = c.action_id
-           WHERE c.table_name = ? AND c.record_id = ? ORDER BY c.id""",
-        (table, record_id),
+           WHERE c.table_name = ? AND c.record_id = ? AND c.last_id IS NULL
+           UNION ALL
+           SELECT c.id, c.last_id, c.old, c.new, a.id, a.at, a.label, a.state, 0
+           FROM history_changes c INDEXED BY history_changes_block  -- the blocks alone: a few per import
+           JOIN history_actions a ON a.id = c.action_id
+           WHERE c.last_id IS NOT NULL AND c.table_name = ? AND c.last_id >= ? AND c.record_id <= ?
+           ORDER BY 1""",
+        (table, record_id, table, record_id, record_id),
     )
-    return [(Action(*row[:5]), Change(table, record_id, _load(row[5]), _load(row[6]))) for row in cur]
+    out = []
+    for _cid, last, old, new, *action in cur:
+        if last is None:
+            out.append((Action(*action), Change(table, record_id, _load(old), _load(new))))
+        else:
+            row = next((r for r in _block_rows(new) if r["id"] == record_id), None)
+            if row is not None:
+                out.append((Action(*action), Change(table, record_id, None, row)))
+    return out
 
 
 def last_done(conn: sqlite3.Connection) -> tuple[int, str] | None:

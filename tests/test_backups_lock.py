@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_cli  # noqa: E402
 
-from ledger import backups
+from ledger import backups, schema
 from ledger.errors import LedgerError, LedgerLockedError, ReadOnlyError
 from ledger.lock import LedgerInUseError, lock_path
 from ledger.model import SystemType
@@ -42,7 +42,7 @@ def test_a_bulk_action_backs_up_the_state_before_it(sample_copy):
     with Ledger.open(taken[0].path, readonly=True) as copy:
         assert copy.count("system_type") == n
     assert not Path(str(taken[0].path) + "-wal").exists()  # a single self-contained file
-    assert backups.check(taken[0].path) == 1
+    assert backups.check(taken[0].path) == schema.SCHEMA_VERSION
 
 
 def test_a_backup_that_cannot_be_made_stops_the_bulk_action(sample_copy):
