@@ -67,30 +67,38 @@ def _screen(facts: BulkFacts, kind: Kind, cols: dict[str, list], n: int) -> set[
 
 
 def _field_suspects(facts: BulkFacts, f, col: list) -> list[int] | None:
-    """Rows whose value for this field `validate.check` could fault (None: cannot tell cheaply)."""
+    """Rows whose value for this field `validate.check` could fault (None: cannot tell cheaply). A
+    column is first looked at whole (its types, its extremes, its distinct values); rows are picked
+    one by one only from a column that has something to find."""
     out = []
-    if f.required:
-        out += [i for i, v in enumerate(col) if v is None or (v.__class__ is str and not v.strip())]
     t = f.type
+    types = set(map(type, col))
+    if f.required and (type(None) in types or (str in types and t == "text")):
+        out += [i for i, v in enumerate(col) if v is None or (v.__class__ is str and not v.strip())]
+    present = types - {type(None)}
+    if not present:
+        return out
     if t in ("cents", "signed_cents", "int"):
         low = -MAX_CENTS if t == "signed_cents" else 0
-        out += [i for i, v in enumerate(col) if v is not None and (v.__class__ is not int or not low <= v <= MAX_CENTS)]
+        values = col if len(present) == len(types) else [v for v in col if v is not None]
+        if present != {int} or min(values) < low or max(values) > MAX_CENTS:
+            out += [i for i, v in enumerate(col) if v is not None and (v.__class__ is not int or not low <= v <= MAX_CENTS)]
     elif t == "date":
-        try:
-            distinct = set(col)
-        except TypeError:
+        if present != {str}:
             return None
-        bad = {v for v in distinct if v is not None and (v.__class__ is not str or validate.date_problem(v))}
+        bad = {v for v in set(col) if v is not None and validate.date_problem(v)}
         if bad:
             out += [i for i, v in enumerate(col) if v in bad]
     elif t == "ref":
         known = facts.ids_of(f.ref)
-        out += [i for i, v in enumerate(col) if v is not None and (v.__class__ is not int or v not in known)]
+        if present != {int} or not set(col) - {None} <= known:
+            out += [i for i, v in enumerate(col) if v is not None and (v.__class__ is not int or v not in known)]
     elif t == "text":
-        out += [i for i, v in enumerate(col) if v is not None and v.__class__ is not str]
+        if present != {str}:
+            out += [i for i, v in enumerate(col) if v is not None and v.__class__ is not str]
     elif t == "choice":
-        choices = set(f.choices)
-        out += [i for i, v in enumerate(col) if v is not None and (v.__class__ is not str or v not in choices)]
+        if present != {str} or not set(col) - {None} <= set(f.choices):
+            out += [i for i, v in enumerate(col) if v is not None and (v.__class__ is not str or v not in f.choices)]
     else:
         return None
     return out
@@ -125,32 +133,29 @@ def _adjustment(facts: BulkFacts, cols: dict[str, list], n: int, flagged: set[in
 def _disbursement(facts: BulkFacts, cols: dict[str, list], n: int, flagged: set[int]) -> None:
     packages, lines = cols["package_id"], cols["line_id"]
     days, quantities, values, types = cols["disbursed_on"], cols["quantity"], cols["value_cents"], cols["system_type_id"]
-    announced: dict[int, str] = {}
-    for i in range(n):
-        if i in flagged:
-            continue
-        if quantities[i] is None and values[i] is None:
-            flagged.add(i)
-            continue
-        pkg = packages[i]
-        day = announced.get(pkg)
-        if day is None:
-            day = announced[pkg] = facts.get_row("package", pkg)["announced_on"]
-        if days[i] < day:
-            flagged.add(i)
-        line = lines[i]
-        if line is not None:
+    if None in quantities and None in values:
+        flagged.update(i for i, (q, v) in enumerate(zip(quantities, values)) if q is None and v is None)
+    known = {p for p in set(packages) if p.__class__ is int and facts.exists("package", p)}
+    announced = {p: facts.get_row("package", p)["announced_on"] for p in known}
+    if announced and min((d for d in days if d.__class__ is str), default="") < max(announced.values()):
+        flagged.update(i for i, (d, p) in enumerate(zip(days, packages))
+                       if p in announced and d.__class__ is str and d < announced[p])
+    if lines.count(None) != n:
+        for i, line in enumerate(lines):
+            if line is None or i in flagged:
+                continue
             row = facts.get_row("line", line)
-            if row["package_id"] != pkg or types[i] not in (None, row["system_type_id"]):
+            if row["package_id"] != packages[i] or types[i] not in (None, row["system_type_id"]):
                 flagged.add(i)
     whole = _groups_over(facts, packages, values, n, flagged, facts.disbursed_value, "value_cents")
     # A line's deliveries adding up to more than its quantity: the line's package is checked row by row.
     per_line: dict[int, int] = {}
     line_package: dict[int, int] = {}
-    for i in range(n):
-        if lines[i] is not None and quantities[i] is not None and packages[i] not in whole:
-            per_line[lines[i]] = per_line.get(lines[i], 0) + quantities[i]
-            line_package[lines[i]] = packages[i]
+    if lines.count(None) != n:
+        for i in range(n):
+            if lines[i] is not None and quantities[i] is not None and packages[i] not in whole:
+                per_line[lines[i]] = per_line.get(lines[i], 0) + quantities[i]
+                line_package[lines[i]] = packages[i]
     for line, total in per_line.items():
         row = facts.get_row("line", line)
         if row["quantity"] is not None and facts.disbursed_quantity(line) + total > row["quantity"]:
@@ -168,6 +173,14 @@ def _groups_over(facts, packages: list, values: list, n: int, flagged: set[int],
     """Packages to check row by row: those with a flagged row, and those whose rows' values would
     add up (with what the ledger holds) to more than the package's value."""
     whole = {packages[i] for i in flagged}
+    try:
+        grand = sum(filter(None, values))
+    except TypeError:  # a value of the wrong type (a flagged row)
+        grand = None
+    if grand is not None:
+        rest = {p for p in set(packages) - whole if p.__class__ is int and facts.exists("package", p)}
+        if all(stored_sum(p) + grand <= facts.get_row("package", p)[field] for p in rest):
+            return whole  # not even every row's value together takes any package beyond its value
     totals: dict[int, int] = {}
     for pkg, value in zip(packages, values):
         if value and pkg not in whole:

@@ -153,3 +153,36 @@ def test_a_clean_batch_writes_every_row_with_one_history_change_each():
     records = records[1:]  # after the base ledger's own delivery
     assert status == "written" and not warnings and len(records) == 500
     assert [c.record_id for c in changes] == [r.id for r in records] and all(c.op == "insert" for c in changes)
+
+
+def _scenario(kind: str, *rows: dict) -> list[dict]:
+    base = {"disbursement": dict(FIELDS_DEFAULT, disbursed_on=dt.date(2024, 6, 1), package_id=1, quantity=1),
+            "line": {name: None for name in FIELDS["line"]} | {"package_id": 1, "system_type_id": 1, "description": "d"},
+            "observation": {name: None for name in FIELDS["observation"]} | {"observed_on": dt.date(2024, 6, 1), "metric": "m", "value_cents": 1},
+            "adjustment": {name: None for name in FIELDS["adjustment"]} | {"adjusted_on": dt.date(2024, 6, 1), "program": "PDA", "kind": "rescission",
+                                                                         "amount_cents": 1, "reason": "r"}}[kind]
+    clean = [dict(base) for _ in range(5)]  # rows that pass, around the one under test
+    return clean + [dict(base, **row) for row in rows] + clean
+
+
+SCENARIOS = {
+    "system type differs from its line": ("disbursement", {"line_id": 1, "system_type_id": 2}),
+    "line of another package": ("disbursement", {"line_id": 2}),
+    "neither quantity nor value": ("disbursement", {"quantity": None}),
+    "before its package was announced": ("disbursement", {"package_id": 2, "disbursed_on": dt.date(2024, 2, 1)}),
+    "value beyond what the package has left": ("disbursement", {"value_cents": 3 * 10**8}, {"value_cents": 2 * 10**8}),
+    "quantity beyond what the line has left": ("disbursement", {"line_id": 1, "quantity": 3}, {"line_id": 1, "quantity": 3}),
+    "lines beyond their package": ("line", {"value_cents": 3 * 10**8}, {"value_cents": 3 * 10**8 + 1}),
+    "program differs from its authority": ("observation", {"authority_id": 2, "program": "PDA"}),
+    "a deadline set by a rescission": ("adjustment", {"new_deadline": dt.date(2025, 1, 1)}),
+    "a negative rescission": ("adjustment", {"amount_cents": -5}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_each_rule_is_found_in_columns_as_in_records(name):
+    kind, *rows = SCENARIOS[name]
+    batch = _scenario(kind, *rows)
+    by_columns = _outcome(kind, batch, True, False)
+    assert by_columns[0] != "written", "the scenario must trip a rule"
+    assert by_columns == _outcome(kind, batch, False, False)

@@ -204,7 +204,7 @@ class _Matcher:
         order = {k: i for i, k in enumerate(KIND_ORDER)}
         for batch in sorted(self.plan.batches, key=lambda b: order[b.kind]):
             self._batch(batch)
-            done += len(batch.rows)
+            done += len(batch)
             if self.progress:
                 self.progress(done, total)
         self.preview.unknown_system_types = list(self.unknown)

@@ -104,7 +104,7 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                 if scan.size > MAX_PART_BYTES:
                     raise UnreadableFile(f"{path} was refused: {name} expands beyond {MAX_PART_BYTES:,} bytes (a zip bomb?)")
                 data = tail + chunk
-                if _DOCTYPE.search(data):
+                if b"<!" in data and _DOCTYPE.search(data):  # "<!" is rare in a sheet: the regex runs when it is there
                     raise UnreadableFile(f"{path} was refused: {name} declares XML entities (never in a real workbook; an entity bomb?)")
                 if not head_done:
                     end = data.find(b"<sheetData")
@@ -114,7 +114,9 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                             lo, hi = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
                             scan.hidden_columns.update(range(lo - 1, min(hi, 16384)))
                     head_done = end >= 0
-                if worksheet and (b"<f>" in data or b"<f " in data or b"<f/>" in data):
+                # <f> <f ...> <f/>: a formula (one search per chunk; a <firstHeader> also matches and costs
+                # only the exact search for formula cells that follows).
+                if worksheet and not scan.has_formulas and b"<f" in data:
                     scan.has_formulas = True
                 tail = data[-64:]
     except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, NotImplementedError, ValueError) as exc:
