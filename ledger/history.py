@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,20 +80,23 @@ def record_inserts(conn: sqlite3.Connection, action_id: int, table: str, rows: l
 BLOCK_ROWS = 20_000  # rows per history block: reading one record's history parses at most this many
 
 
-def record_inserted_runs(conn: sqlite3.Connection, action_id: int, table: str, runs: list[tuple[int, int]]) -> None:
+def record_inserted_runs(conn: sqlite3.Connection, action_id: int, table: str, runs: list[tuple[int, int]],
+                         null_columns: Iterable[str] = ()) -> None:
     """History entries for the stored rows whose ids are in these (first, last) runs: a run of more
     than one row is written as blocks, each holding its rows (column names once, then each row's
-    values), built by SQLite from the stored rows."""
+    values), built by SQLite from the stored rows. A block leaves out `null_columns` (NULL in every
+    row of the runs); reading it gives them back."""
     kind = store.KIND_BY_TABLE[table]
     names = sorted(store.columns(kind))
+    kept = [c for c in names if c not in set(null_columns)]
     pairs = ", ".join(f"'{c}', {c}" for c in names)
     one = f"INSERT INTO history_changes (action_id, table_name, record_id, old, new) SELECT ?, ?, id, NULL, json_object({pairs}) FROM {table} WHERE id = ?"
     block = (
         "INSERT INTO history_changes (action_id, table_name, record_id, last_id, old, new) "
         "SELECT ?, ?, min(id), max(id), NULL, json_object('columns', json(?), 'rows', json_group_array(json(r))) "
-        f"FROM (SELECT id, json_array({', '.join(names)}) AS r FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id)"
+        f"FROM (SELECT id, json_array({', '.join(kept)}) AS r FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id)"
     )
-    header = json.dumps(names)
+    header = json.dumps(kept)
     for first, last in runs:
         if first == last:
             conn.execute(one, (action_id, table, first))
@@ -127,15 +131,17 @@ def changes(conn: sqlite3.Connection, action_id: int) -> list[Change]:
         if last is None:
             out.append(Change(t, rid, _load(o), _load(n)))
         else:
-            out.extend(Change(t, row["id"], None, row) for row in _block_rows(n))
+            out.extend(Change(t, row["id"], None, row) for row in _block_rows(t, n))
     return out
 
 
-def _block_rows(text: str) -> list[dict[str, Any]]:
-    """The rows of a block, each with its id (a row's place in the block is not relied on)."""
+def _block_rows(table: str, text: str) -> list[dict[str, Any]]:
+    """The rows of a block, each with its id (a row's place in the block is not relied on) and every
+    column of the table (those the block leaves out are NULL)."""
     block = json.loads(text)
     names = block["columns"]
-    return [dict(zip(names, values)) for values in block["rows"]]
+    empty = dict.fromkeys(sorted(store.columns(store.KIND_BY_TABLE[table])))
+    return [{**empty, **dict(zip(names, values))} for values in block["rows"]]
 
 
 # An action's changes: its entries, plus the rows of its blocks beyond the first (both read from indexes).
@@ -176,7 +182,7 @@ def record_history(conn: sqlite3.Connection, table: str, record_id: int) -> list
         if last is None:
             out.append((Action(*action), Change(table, record_id, _load(old), _load(new))))
         else:
-            row = next((r for r in _block_rows(new) if r["id"] == record_id), None)
+            row = next((r for r in _block_rows(table, new) if r["id"] == record_id), None)
             if row is not None:
                 out.append((Action(*action), Change(table, record_id, None, row)))
     return out

@@ -830,7 +830,8 @@ class Action:
         if problems and not self.accept_warnings:
             raise WarningsNotAccepted(problems)
         self.warnings.extend(problems)
-        names = store.columns(k)
+        # Columns no row fills are left to their default (NULL): fewer values to bind per row.
+        names = [name for name in store.columns(k) if not (name in constants and constants[name] is None)]
         cols["id"] = ids
         rows = zip(*(cols[name] for name in names))
         sql = f"INSERT INTO {k.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
@@ -839,7 +840,8 @@ class Action:
                 if step and start:
                     step(start)
                 self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
-            history.record_inserted_runs(self.conn, self._history_id(), k.table, [(ids[0], ids[-1])])
+            history.record_inserted_runs(self.conn, self._history_id(), k.table, [(ids[0], ids[-1])],
+                                         null_columns=[n for n, v in constants.items() if v is None])
         if step:
             step(n)
 

@@ -186,3 +186,23 @@ def test_each_rule_is_found_in_columns_as_in_records(name):
     by_columns = _outcome(kind, batch, True, False)
     assert by_columns[0] != "written", "the scenario must trip a rule"
     assert by_columns == _outcome(kind, batch, False, False)
+
+
+def test_columns_no_row_fills_are_left_out_of_the_history_block_and_come_back_on_undo_and_redo():
+    led = base_ledger()
+    rows = _valid_deliveries(300, 100)
+    fields = [f.name for f in KINDS["disbursement"].fields]
+    filled = ("disbursed_on", "package_id", "quantity", "value_cents")
+    first = led.conn.execute("SELECT MAX(id) + 1 FROM disbursements").fetchone()[0]
+    with led.action("import", accept_warnings=False) as act:
+        act.add_columns("disbursement", {f: [r[f] for r in rows] for f in filled},
+                        {f: None for f in fields if f not in filled}, range(first, first + len(rows)))
+    stored = led.records("disbursement")
+    changes = history.changes(led.conn, act.action_id)
+    assert [c.new for c in changes] == [led.get_row("disbursement", r.id) for r in stored[1:]]
+    assert set(changes[0].new) == {"id", *fields}  # every column, the NULL ones included
+    assert led.record_history("disbursement", stored[150].id)[0][1].new == led.get_row("disbursement", stored[150].id)
+    led.undo()
+    assert led.count("disbursement") == 1
+    led.redo()
+    assert led.records("disbursement") == stored

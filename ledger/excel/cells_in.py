@@ -177,6 +177,20 @@ def column_converter(f: Field, unit: int = 1, day_first: bool | None = None, dat
 
 
 def _cell_by_cell(conv: Converter, cells: list) -> tuple[list, list[tuple[int, str]]]:
+    types = set(map(type, cells))
+    if types <= {str, type(None)} or types <= {dt.date, dt.datetime, type(None)}:
+        # Text or dates only (package numbers, days): convert each distinct value once, then look them up.
+        found: dict[Any, Any] = {}
+        for v in dict.fromkeys(cells):
+            if v is None or (v.__class__ is str and not v.strip()):
+                found[v] = None
+                continue
+            try:
+                found[v] = conv(v)
+            except CellError as exc:
+                found[v] = _Bad(str(exc))
+        if not any(r.__class__ is _Bad for r in found.values()):
+            return [found[v] for v in cells], []
     out: list = []
     bad: list[tuple[int, str]] = []
     cache: dict[Any, Any] = {}  # text and dates only: 1 == 1.0 == True would share a number's entry

@@ -8,6 +8,7 @@ handled, each such decision written into the plan's notes.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -129,9 +130,10 @@ class _Reader:
         else:
             self.rejected_more += 1
 
-    def tick(self) -> None:
-        self.rows_read += 1
-        if not self.rows_read % CHECK_EVERY:
+    def tick(self, rows: int = 1) -> None:
+        before = self.rows_read
+        self.rows_read += rows
+        if before // CHECK_EVERY != self.rows_read // CHECK_EVERY:
             if self.cancelled and self.cancelled():
                 raise Cancelled("import cancelled: nothing was imported")
             if self.progress:
@@ -265,7 +267,7 @@ class _Reader:
                 self.plan.notes.append(f"sheet {sheet.name!r}: columns mapped by the saved profile {name!r}")
                 if self.day_first is None:
                     self.day_first = prof.get("day_first")
-                sheet.rows = _chain(head, rows)
+                sheet.rows = itertools.chain(head, rows)
                 return self._foreign_sheet(sheet, prof.get("kind"), prof.get("mapping", {}), defaults, True, explicit)
         lowered_map = {k.strip().casefold(): v for k, v in mapping.items()}
         header_at, kind = self._find_header(sheet, head, kind, lowered_map)
@@ -356,8 +358,14 @@ class _Reader:
                 numbers.clear()
                 block.clear()
 
-        for number, values in _chain(rest_head, rows):
-            self.tick()
+        tick = self.tick
+        no_label = label_col is None
+        unticked = 0
+        for number, values in itertools.chain(rest_head, rows):
+            unticked += 1
+            if unticked == CHECK_EVERY:  # progress and cancel every few thousand rows, not a call per row
+                tick(unticked)
+                unticked = 0
             if merged:
                 values = _fill_merged(values, number, col0, merged, tops)
             if not any(values) and all(is_blank(v) for v in values):
@@ -366,7 +374,8 @@ class _Reader:
             if (first.__class__ is str or first is None) and _says_total(values):
                 self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                 continue
-            if amount_cols and (label_col is None or label_col >= len(values) or is_blank(values[label_col])) and not any(
+            label = None if no_label or label_col >= len(values) else values[label_col]
+            if amount_cols and (label is None or (label.__class__ is str and not label.strip())) and not any(
                 i < len(values) and not is_blank(values[i]) for i in date_cols
             ):
                 flush()  # whether its amounts are the sums above needs every row above converted
@@ -378,6 +387,7 @@ class _Reader:
             if len(numbers) >= BLOCK_ROWS:
                 flush()
         flush()
+        self.rows_read += unticked
         return True
 
     def _convert_block(self, sheet: Sheet, batch: Batch, cells, numbers: list[int], block: list[list], amount_at, sums,
@@ -423,11 +433,6 @@ def _saved_profile_for(head, kind) -> tuple[str, dict] | None:
                 if kind is None or prof.get("kind") == kind:
                     return name, prof
     return None
-
-
-def _chain(head, rows):
-    yield from head
-    yield from rows
 
 
 def _choose_sheet(names: list[str], choice: str | int) -> str:
