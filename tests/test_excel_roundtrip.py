@@ -211,3 +211,32 @@ def test_rows_the_ledger_rules_reject_are_reported_by_sheet_and_row(ledger, samp
     assert [(x.sheet, x.row) for x in result.rejected] == [("Adjustments", row)]
     assert ledger.count("adjustment") == sample_ledger.count("adjustment") - 1
     assert ledger.count("package") == sample_ledger.count("package")
+
+
+def test_a_foreign_sheet_of_deliveries_or_lines_imported_twice_adds_nothing_the_second_time(sample_copy, tmp_path):
+    path = tmp_path / "deliveries.csv"
+    path.write_text(
+        "Date,Package,System,Qty,Value ($M),Notes\n"
+        "2024-07-01,PDA 71,Air defense,4,,by sea\n"
+        "2024-07-01,PDA 71,Air defense,4,,by sea\n"  # the same delivery twice: two records, both kept
+        "2024-07-02,PDA 70,Artillery,,1.5,\n",
+        encoding="utf-8",
+    )
+    lines = tmp_path / "lines.csv"
+    lines.write_text("Package,System,Description,Quantity\nPDA 71,Air defense,NASAMS munitions,12\n", encoding="utf-8")
+    with Ledger.open(sample_copy) as led:
+        for file, kind, n in ((path, "disbursements", 3), (lines, "lines", 1)):
+            first = led.preview_import(led.read_import(file, kind=kind), create_types=True)
+            assert first.ok, first.rejected
+            assert len(first.added) == n
+            led.apply_import(first, accept_warnings=True)
+            again = led.preview_import(led.read_import(file, kind=kind), create_types=True)
+            assert not again.added and again.unchanged == {KIND_SINGULAR[kind]: n}
+            assert not again.has_changes
+        # One more copy of a delivery in the sheet than in the ledger: that one is added.
+        path.write_text(path.read_text(encoding="utf-8") + "2024-07-01,PDA 71,Air defense,4,,by sea\n", encoding="utf-8")
+        third = led.preview_import(led.read_import(path, kind="disbursements"), create_types=True)
+        assert len(third.added) == 1 and third.unchanged == {"disbursement": 3}
+
+
+KIND_SINGULAR = {"disbursements": "disbursement", "lines": "line"}

@@ -245,7 +245,7 @@ class _Reader:
             where = f"sheet {sheets[0]!r}" if len(sheets) == 1 else "any sheet"
             raise ExcelError(
                 f"{self.plan.path.name}: no header row with known column names in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
-                + ("" if kind else "; say which records it holds with --kind, or map the columns")
+                + ("" if kind else "; say which records it holds (--kind, or 'Rows are' in the app), or map the columns")
             )
         self.finish()
 
@@ -311,7 +311,7 @@ class _Reader:
             ties = [k for k in IMPORT_KINDS if k != found_kind and hdr.score(k, rows[at]) == score]
             if ties:
                 options = " or ".join(KINDS[k].plural for k in [found_kind, *ties])
-                raise ExcelError(f"sheet {sheet.name!r} could hold {options}: say which with --kind")
+                raise ExcelError(f"sheet {sheet.name!r} could hold {options}: say which (--kind, or 'Rows are' in the app)")
             self.plan.notes.append(f"sheet {sheet.name!r}: read as {KINDS[found_kind].plural} (from its headers)")
         return at, found_kind
 
