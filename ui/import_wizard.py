@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.errors import LedgerError
+from ledger.model import kind_of
+from ledger.money import format_cents
 from ledger.service import Ledger
 
 from .column_mapping import ColumnMapping
@@ -259,11 +261,9 @@ class ImportWizard(QDialog):
                 lst.addItem(f"… and {total - SHOWN:,} more")
             self.tabs.setTabText(self.tabs.indexOf(lst), f"{key.capitalize()} ({total:,})")
 
-        fill(
-            "added",
-            [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {_label(a.record)}" for a in p.added[:SHOWN]],
-            len(p.added),
-        )
+        shown = p.added[:SHOWN]
+        describe = _describer(self.ledger, [a.record for a in shown])
+        fill("added", [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {describe(a.record)}" for a in shown], len(p.added))
         fill(
             "changed",
             [
@@ -382,6 +382,41 @@ class ImportWizard(QDialog):
             self.lists["rejected"].clear()
             self.lists["rejected"].addItems([str(r) for r in outcome["rejected"][:SHOWN]])
             self.tabs.setCurrentWidget(self.lists["rejected"])
+
+
+def _describer(ledger: Ledger, records: list[Any]):
+    """record -> its label, or for a record without one (a delivery, an observation) its filled fields,
+    references by name: "2024-07-01, package PDA 71, quantity 4, USD 1.50 M"."""
+    wanted: dict[str, set[int]] = {}
+    for r in records:
+        for f in kind_of(r).fields:
+            if f.type == "ref" and getattr(r, f.name) is not None:
+                wanted.setdefault(f.ref, set()).add(getattr(r, f.name))
+    names = {kind: ledger.labels(kind, ids) for kind, ids in wanted.items()}
+    for r in records:  # records this import adds name the rows that refer to them
+        k = kind_of(r)
+        names.setdefault(k.name, {}).setdefault(r.id, str(getattr(r, k.label_field)))
+
+    def describe(record: Any) -> str:
+        k = kind_of(record)
+        if k.label_field in ("number", "name", "title", "description"):
+            return _label(record)
+        parts = []
+        for f in k.fields:
+            value = getattr(record, f.name)
+            if value in (None, "", ()):
+                continue
+            if f.type == "ref":
+                parts.append(f"{f.label.lower()} {names.get(f.ref, {}).get(value, f'id {value}')}")
+            elif f.type in ("cents", "signed_cents"):
+                parts.append(format_cents(value, ledger.currency))
+            elif f.type == "int":
+                parts.append(f"{f.label.lower()} {value:,}")
+            else:
+                parts.append(str(value))
+        return ", ".join(parts)
+
+    return describe
 
 
 def _label(record: Any) -> str:
