@@ -240,3 +240,17 @@ def test_a_foreign_sheet_of_deliveries_or_lines_imported_twice_adds_nothing_the_
 
 
 KIND_SINGULAR = {"disbursements": "disbursement", "lines": "line"}
+
+
+def test_another_ledgers_export_imported_twice_adds_nothing_the_second_time(sample_ledger, tmp_path):
+    path = tmp_path / "other.xlsx"
+    sample_ledger.export_workbook(path)
+    led = Ledger.memory()
+    led.add(Authority("PDA", "An authority of this ledger", 10**12, dt.date(2020, 1, 1)))  # not empty: matched by label
+    first = led.preview_import(led.read_import(path))
+    assert first.mode == "by label" and first.ok
+    led.apply_import(first, accept_warnings=True)
+    again = led.preview_import(led.read_import(path))
+    assert not again.added and not again.changed
+    assert again.unchanged["source"] == sample_ledger.count("source")  # sources without a date included
+    assert any(s.published_on is None for s in sample_ledger.records("source"))

@@ -10,8 +10,8 @@ Nothing is written here. Rows are matched to records:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -265,7 +265,7 @@ class _Matcher:
 
     def _batch(self, batch) -> None:
         kind = batch.kind
-        if self.mode == "by label" and kind not in UNIQUE_LABEL:
+        if self.mode == "by label" and kind not in UNIQUE_LABEL and not _repeats(batch.wids):
             self._batch_columns(batch)  # no label to match by: every row is added (unless the ledger has it already)
             return
         k = KINDS[kind]
@@ -401,33 +401,58 @@ class _Matcher:
                     bad = True
         keep = [i for i in range(n) if i not in suspects] if suspects else None
         if self.ledger.count(kind):
-            keep = self._not_stored(kind, columns, range(n) if keep is None else keep)
+            keep = self._not_stored(kind, columns, range(n) if keep is None else keep, batch.wids)
+        wids = batch.wids
         if keep is not None:
             numbers = [numbers[i] for i in keep]
             columns = {name: [col[i] for i in keep] for name, col in columns.items()}
+            wids = [wids[i] for i in keep] if wids is not None else None
         constants = {f.name: (() if f.type == "aliases" else None) for f in k.fields if f.name not in columns}
         first = self.next_id[kind]
         self.next_id[kind] = first + len(numbers)
+        if wids is not None:  # another ledger's export: its rows refer to these by its ids
+            self.ids[kind].update((wid, first + i) for i, wid in enumerate(wids) if wid is not None)
         self.preview.added.add_block(AddedBlock(kind, sheet, numbers, first, columns, constants))
 
-    def _not_stored(self, kind: str, columns: dict[str, list], rows) -> list[int]:
+    def _not_stored(self, kind: str, columns: dict[str, list], rows, wids: list | None) -> list[int]:
         """The rows (indexes) that are not already in the ledger: each record the ledger has, equal in
         the sheet's columns, accounts for one equal row. What is left is added."""
         names = list(columns)
-        stored = Counter(_content(tuple(getattr(r, name) for name in names)) for r in self.ledger.iter_records(kind))
+        stored: dict[tuple, list[int]] = {}
+        for r in self._candidates(kind, columns, rows):
+            stored.setdefault(_content(tuple(getattr(r, name) for name in names)), []).append(r.id)
         keep = []
         same = 0
         cols = [columns[name] for name in names]
         for i in rows:
-            key = _content(tuple(col[i] for col in cols))
-            if stored.get(key):
-                stored[key] -= 1
+            ids = stored.get(_content(tuple(col[i] for col in cols)))
+            if ids:
+                rid = ids.pop(0)
                 same += 1
+                if wids is not None and wids[i] is not None:
+                    self.ids[kind][wids[i]] = rid
             else:
                 keep.append(i)
         if same:
             self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + same
         return keep
+
+    def _candidates(self, kind: str, columns: dict[str, list], rows) -> Iterator[Any]:
+        """Stored records that could equal a row: those with one of the sheet's packages (or dates), so a
+        short sheet against a ledger of a million deliveries reads a few of them, not all."""
+        k = KINDS[kind]
+        key = next((f for f in ("package_id", *(f.name for f in k.fields if f.type == "date")) if f in columns), None)
+        if key is None:
+            yield from self.ledger.iter_records(kind)
+            return
+        col = columns[key]
+        found = {v.isoformat() if isinstance(v, dt.date) else v for v in (col[i] for i in rows)}
+        if None in found:
+            yield from self.ledger.iter_records(kind, f"{key} IS NULL")
+        values = sorted(found - {None})
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            yield from self.ledger.iter_records(kind, f"{key} IN ({', '.join('?' * len(chunk))})", chunk)
 
     def _existing(self, kind: str) -> dict[int, Any]:
         if self.mode == "copy" or (self.mode == "by label" and kind not in UNIQUE_LABEL):
@@ -457,6 +482,14 @@ class _Matcher:
         new_id = self.next_id[kind]
         self.next_id[kind] += 1
         return new_id
+
+
+def _repeats(wids: list | None) -> bool:
+    """A workbook id used twice (the row-by-row match reports where)."""
+    if wids is None:
+        return False
+    given = [w for w in wids if w is not None]
+    return len(set(given)) != len(given)
 
 
 def _content(values: tuple) -> tuple:
