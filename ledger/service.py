@@ -741,14 +741,17 @@ class Action:
 
     def _checked(self, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
         row = self._normalise(kind, row)
-        problems = validate.check(self.ledger, kind, row)
+        self._settle(validate.check(self.ledger, kind, row))
+        return row
+
+    def _settle(self, problems: list[Problem]) -> None:
+        """Raise what blocks a change (errors; warnings not accepted), or keep the accepted warnings."""
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise ValidationError(errors)
         if problems and not self.accept_warnings:
             raise WarningsNotAccepted(problems)
         self.warnings.extend(problems)
-        return row
 
     def add(self, record: Any) -> Any:
         k = kind_of(record)
@@ -802,11 +805,7 @@ class Action:
                 store.insert_rows(self.conn, k, rows)
                 history.record_inserts(self.conn, self._history_id(), k.table, rows)
                 ids.extend(row["id"] for row in rows)
-        if errors:
-            raise ValidationError([p for p in problems if p.level == "error"])
-        if problems and not self.accept_warnings:
-            raise WarningsNotAccepted(problems)
-        self.warnings.extend(problems)
+        self._settle(problems)
         if step:
             step(len(ids))
         return ids
@@ -823,13 +822,7 @@ class Action:
             return
         facts = BulkFacts(self.ledger)
         cols = _stored_columns(k, columns, constants, n, facts)
-        problems = bulk_check.check_columns(facts, k, cols, ids)
-        errors = [p for p in problems if p.level == "error"]
-        if errors:
-            raise ValidationError(errors)
-        if problems and not self.accept_warnings:
-            raise WarningsNotAccepted(problems)
-        self.warnings.extend(problems)
+        self._settle(bulk_check.check_columns(facts, k, cols, ids))
         # Columns no row fills are left to their default (NULL): fewer values to bind per row.
         names = [name for name in store.columns(k) if not (name in constants and constants[name] is None)]
         cols["id"] = ids

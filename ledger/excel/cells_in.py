@@ -180,15 +180,7 @@ def _cell_by_cell(conv: Converter, cells: list) -> tuple[list, list[tuple[int, s
     types = set(map(type, cells))
     if types <= {str, type(None)} or types <= {dt.date, dt.datetime, type(None)}:
         # Text or dates only (package numbers, days): convert each distinct value once, then look them up.
-        found: dict[Any, Any] = {}
-        for v in dict.fromkeys(cells):
-            if v is None or (v.__class__ is str and not v.strip()):
-                found[v] = None
-                continue
-            try:
-                found[v] = conv(v)
-            except CellError as exc:
-                found[v] = _Bad(str(exc))
+        found = {v: _one(conv, v) for v in dict.fromkeys(cells)}
         if not any(r.__class__ is _Bad for r in found.values()):
             return [found[v] for v in cells], []
     out: list = []
@@ -201,26 +193,24 @@ def _cell_by_cell(conv: Converter, cells: list) -> tuple[list, list[tuple[int, s
         if cls is str or cls is date_cls or cls is datetime_cls:
             r = cache.get(v, _MISSING)
             if r is _MISSING:
-                if cls is str and not v.strip():
-                    r = None
-                else:
-                    try:
-                        r = conv(v)
-                    except CellError as exc:
-                        r = _Bad(str(exc))
-                cache[v] = r
-        elif v is None:
-            r = None
+                r = cache[v] = _one(conv, v)
         else:
-            try:
-                r = conv(v)
-            except CellError as exc:
-                r = _Bad(str(exc))
+            r = _one(conv, v)
         if r.__class__ is _Bad:
             bad.append((i, r.why))
             r = None
         append(r)
     return out, bad
+
+
+def _one(conv: Converter, v: Any) -> Any:
+    """The cell's value, None when blank, or a _Bad saying why it cannot be converted."""
+    if v is None or (v.__class__ is str and not v.strip()):
+        return None
+    try:
+        return conv(v)
+    except CellError as exc:
+        return _Bad(str(exc))
 
 
 _MISSING = object()
