@@ -60,3 +60,22 @@ def holder(sample_copy):
         proc.kill()
     proc.wait()
     proc.stdout.close()
+
+
+@pytest.fixture
+def message_boxes(monkeypatch):
+    """A modal box would wait for a click forever offscreen: record each (kind, title, text) and answer No."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+
+    def box(kind):
+        def show(parent, title, text, *args, **kwargs):
+            shown.append((kind, title, text))
+            return QMessageBox.StandardButton.No
+
+        return show
+
+    for kind in ("question", "warning", "information", "critical", "about"):
+        monkeypatch.setattr(QMessageBox, kind, box(kind))
+    return shown

@@ -26,22 +26,8 @@ AS_OF = "2024-12-02"
 
 
 @pytest.fixture(autouse=True)
-def no_modal_boxes(monkeypatch):
-    """A modal box would wait for a click forever offscreen: record it and answer No instead."""
-    from PySide6.QtWidgets import QMessageBox
-
-    shown = []
-
-    def box(kind):
-        def show(parent, title, text, *args, **kwargs):
-            shown.append((kind, title, text))
-            return QMessageBox.StandardButton.No
-
-        return show
-
-    for kind in ("question", "warning", "information", "critical", "about"):
-        monkeypatch.setattr(QMessageBox, kind, box(kind))
-    return shown
+def no_modal_boxes(message_boxes):
+    return message_boxes
 
 
 @pytest.fixture

@@ -22,26 +22,15 @@ HEADERS = ["When", "Tranche", "Item", "Kit", "Count", "Cost ($M)"]
 
 
 @pytest.fixture(autouse=True)
-def boxes(monkeypatch):
-    """Message boxes are recorded and answered No (offscreen nobody clicks); an unexpected-error
-    dialog (a traceback) fails the test."""
-    shown = []
-
-    def box(kind):
-        def show(parent, title, text, *args, **kwargs):
-            shown.append((kind, title, text))
-            return QMessageBox.StandardButton.No
-
-        return show
-
-    for kind in ("question", "warning", "information", "critical"):
-        monkeypatch.setattr(QMessageBox, kind, box(kind))
+def boxes(message_boxes, monkeypatch):
+    """Message boxes are recorded and answered No (conftest); an unexpected-error dialog (a
+    traceback) fails the test."""
 
     def unexpected(parent, exc, details=None):
         raise AssertionError(f"unexpected error shown: {exc}\n{details}")
 
     monkeypatch.setattr(import_wizard, "show_unexpected", unexpected)
-    return shown
+    return message_boxes
 
 
 @pytest.fixture
