@@ -369,13 +369,13 @@ class _Matcher:
             if f.type == "ref":
                 header = batch.columns.get(name, name)
                 found = {v: self._resolve(f.ref, v, sheet, 0, header) for v in dict.fromkeys(col) if v is not None}
-                ids = {v: rid for v, (rid, _why) in found.items()}
-                col = [ids.get(v) for v in col]
                 failed = {v: why for v, (_rid, why) in found.items() if why}
                 if failed:
-                    for i, v in enumerate(batch.data[batch.fields.index(name)]):
+                    for i, v in enumerate(col):
                         if v in failed:
                             failed_rows.setdefault(i, []).append(Rejection(sheet, numbers[i], header, None, failed[v]))
+                ids = {v: rid for v, (rid, _why) in found.items()}
+                col = [ids.get(v) for v in col]
             elif f.type == "aliases":
                 col = [() if v is None else v for v in col]
             columns[name] = col
