@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except sqlite3.Error as exc:  # e.g. a damaged page met while reading
-        from .service import _translate
+        from .sqlite_errors import translate as _translate
 
         print(f"Error: {_translate(exc, str(args.ledger or default_ledger()))}", file=sys.stderr)
         return EXIT_USAGE
