@@ -223,29 +223,3 @@ class Ledger(Reads, BackupPolicy, SummaryCache):
             history.set_state(self.conn, action_id, "done" if forward else "undone")
         self._notify(("Redo " if forward else "Undo ") + label)
         return label
-
-    # -- workbooks (ledger.excel; see docs/excel.md) ---------------------------------------------
-
-    def export_workbook(self, path, progress=None, cancelled=None):
-        """Write the whole ledger as an .xlsx workbook; returns an ExportResult (rows per kind)."""
-        from .excel import export_workbook
-
-        return export_workbook(self, path, progress, cancelled)
-
-    def read_import(self, path, **options):
-        """Read a workbook or CSV file into an ImportPlan (nothing written); options as ledger.excel.read_import."""
-        from .excel import read_import
-
-        return read_import(path, **options)
-
-    def preview_import(self, plan, type_map=None, create_types=False, progress=None):
-        """What importing `plan` would add, change, leave unchanged, miss and reject (nothing written)."""
-        from .excel import preview_import
-
-        return preview_import(self, plan, type_map, create_types, progress)
-
-    def apply_import(self, preview, skip_invalid=False, accept_warnings=False, progress=None, cancelled=None):
-        """Write a preview in one undoable action; all or nothing unless `skip_invalid`."""
-        from .excel import apply_import
-
-        return apply_import(self, preview, skip_invalid, accept_warnings, progress, cancelled)

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import APP_NAME, __version__
-from ledger.errors import LedgerError
-from ledger.lock import LedgerInUseError
+from ledger.errors import LedgerError, LedgerInUseError
 from ledger.model import KINDS
 from ledger.paths import data_dir, default_ledger
 from ledger.service import Ledger
@@ -295,7 +294,7 @@ class MainWindow(QMainWindow):
         self.ledger = None
 
     def open_sample(self) -> None:
-        from ledger.sample import build
+        from ledger.desktop import build_sample as build
 
         path = data_dir() / "sample.aidledger"
         fresh = not path.exists()
@@ -323,7 +322,7 @@ class MainWindow(QMainWindow):
         self.create_ledger(default_ledger())
 
     def create_ledger(self, path: str | Path) -> bool:
-        from ledger.sample import load_system_types
+        from ledger.desktop import load_system_types
 
         path = Path(path)
         existed = path.exists()
