@@ -101,14 +101,6 @@ class Ledger(Reads, BackupPolicy, SummaryCache):
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @property
-    def db(self):
-        """sqlite-utils over this connection, imported on first use: importing it (and the pandas it
-        pulls in when installed) is most of the app's startup otherwise."""
-        from sqlite_utils import Database
-
-        return Database(self.conn)
-
     # -- settings stored in the ledger (read through Lookups.meta) --------------------------------
 
     def set_meta(self, key: str, value: str | None) -> None:

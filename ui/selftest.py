@@ -120,7 +120,7 @@ def check_components() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     found = []
-    for dist in ("pyside6-essentials", "pyqtgraph", "numpy", "sqlite-utils", "openpyxl", "python-calamine"):
+    for dist in ("pyside6-essentials", "pyqtgraph", "numpy", "openpyxl", "python-calamine"):
         try:
             found.append(f"{dist} {version(dist)}")
         except PackageNotFoundError:
