@@ -2,7 +2,7 @@
 
 `Ledger.action` opens the transaction and hands out a `UnitOfWork`; its methods add, update and
 delete records (one at a time, a list of records, or columns of a big import) with the rules of
-`validate`/`bulk_check`, and record each write in `history` in the same transaction.
+`ledger.rules` (run by `ledger.engine`), and record each write in `history` in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from . import bulk_check, history, store, validate
+from . import history, store, validate
 from .bulk_facts import BulkFacts
 from .changed import Touched
 from .errors import LedgerError, NotFoundError, Problem, ValidationError, WarningsNotAccepted
@@ -91,7 +91,8 @@ class UnitOfWork:
         problems: list[Problem] = []
         errors = False
         facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
-        to_row, normalise, check, joined = store.to_row, self._normalise, validate.check, facts.added
+        to_row, normalise = store.to_row, self._normalise
+        names = [f.name for f in k.fields]
         ids: list[int] = []
         # Chunk by chunk: checked, then written while nothing blocks (the rules read what earlier chunks
         # added from the figures kept in `facts`, not from the table). Only a chunk's rows are held at a
@@ -107,14 +108,12 @@ class UnitOfWork:
                 for i, record in enumerate(records[start : start + BULK_CHUNK], start):
                     row = normalise(k, to_row(k, record), facts)
                     row["id"] = record.id if keep_ids else next_id + i
-                    found = check(facts, k, row)
-                    if found:
-                        problems.extend(replace(p, record_id=row["id"]) for p in found)
-                        if any(p.level == "error" for p in found):
-                            errors = True
-                            continue
-                    joined(k, row)
                     keep(row)
+                cols = {name: [row[name] for row in rows] for name in names}
+                found, bad = validate.check_columns(facts, k, cols, [row["id"] for row in rows], rows)
+                problems += found
+                if bad:
+                    errors = True
                 if errors or (problems and not self.accept_warnings):
                     continue  # this import will not be written: check the rest, write nothing more
                 store.insert_rows(self.conn, k, rows)
@@ -138,7 +137,7 @@ class UnitOfWork:
             return
         facts = BulkFacts(self.ledger)
         cols = _stored_columns(k, columns, constants, n, facts)
-        self._settle(bulk_check.check_columns(facts, k, cols, ids))
+        self._settle(validate.check_columns(facts, k, cols, ids)[0])
         # Columns no row fills are left to their default (NULL): fewer values to bind per row.
         names = [name for name in store.columns(k) if not (name in constants and constants[name] is None)]
         cols["id"] = ids

@@ -1,0 +1,406 @@
+"""Every rule a record must keep before it is written, each declared once (`ledger.engine` runs them
+over a batch: one edit is a batch of one, an import a batch of thousands).
+
+Errors block the change: missing or malformed fields, negative amounts where only positive make
+sense, dates out of range, references to records that do not exist, duplicate package numbers or
+names, a line of another package, a disbursement with neither a quantity nor a value. Warnings (real
+data does these) may be accepted: committing more than an authority has left, disbursing more than a
+package or line holds, dates outside an authority's period, line values above the package value.
+
+A rule is a function of a `Batch` yielding (row index, message). It may judge a column whole first
+(`batch.whole()`: no row was set aside) and look at rows one by one only when there is something to
+find; that is what keeps a big import fast, and it is the rule itself, not a second copy of it.
+A new rule: write the function, declare it in RULES under its kind (errors before the rules that
+keep running sums), and give it a counterexample in tests/test_rules.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from .dates import MAX_DATE, MIN_DATE
+from .engine import Batch, Rule
+from .model import Field, Kind
+from .money import MAX_CENTS, format_cents
+
+# -- field rules: required, type, range, reference, unique label --------------------------------
+
+
+def field_problems(facts: Any, kind: Kind, f: Field, col: list, ids) -> Iterator[tuple[int, str]]:
+    """(row, message) for each value of the column that breaks its field's rules, in row order. A
+    blank value (None; spaces, except in aliases) is only ever "required": it has no type to check."""
+    t = f.type
+    types = set(map(type, col))
+    if f.required and (type(None) in types or (str in types and t != "aliases")):
+        yield from ((i, "is required") for i in _blank_rows(col, t == "aliases", types))
+    if not types - {type(None)}:
+        return  # nothing but blanks
+    check = _TYPE_CHECKS.get(t)
+    if check is not None:
+        yield from check(facts, f, col, types)
+    if f.unique:
+        for i, v in enumerate(col):
+            if v.__class__ is str and v.strip() and facts.label_taken(kind, f.name, v, ids[i]):
+                yield i, f"{v!r} is already used by another {kind.name}"
+
+
+def _blank_rows(col: list, aliases: bool, types: set) -> list[int]:
+    if aliases:
+        return [i for i, v in enumerate(col) if v is None]
+    if types <= {str, int, type(None)}:  # judged once per distinct value: a column repeats its days
+        blanks = {v for v in set(col) if _is_blank(v)}
+        return [i for i, v in enumerate(col) if v in blanks] if blanks else []
+    return [i for i, v in enumerate(col) if _is_blank(v)]
+
+
+def _is_blank(v: Any) -> bool:
+    return v is None or (v.__class__ is str and not v.strip())
+
+
+def _numbers(facts, f: Field, col: list, types: set) -> Iterator[tuple[int, str]]:
+    signed = f.type == "signed_cents"
+    low = -MAX_CENTS if signed else 0
+    present = types - {type(None)}
+    if present == {int}:
+        values = [v for v in col if v is not None] if type(None) in types else col
+        if min(values) >= low and max(values) <= MAX_CENTS:
+            return  # the whole column is in range
+    for i, v in enumerate(col):
+        if _is_blank(v):
+            continue
+        if isinstance(v, bool) or not isinstance(v, int):
+            yield i, f"{v!r} is not a whole number"
+        elif abs(v) > MAX_CENTS:
+            yield i, f"{v} is out of range"
+        elif not signed and v < 0:
+            yield i, f"is negative ({v}); it must be zero or more"
+
+
+def _by_distinct_value(problem):
+    """A field rule judged once per distinct value (a column repeats a few days, choices, ids), or
+    value by value when values of several types could share a key (1, 1.0 and True do)."""
+
+    def check(facts, f: Field, col: list, types: set) -> Iterator[tuple[int, str]]:
+        if types <= {str, type(None)} or types <= {int, type(None)}:
+            values = set(col)
+            values.discard(None)
+            bad = {v: m for v in values if not _is_blank(v) and (m := problem(facts, f, v))}
+            if bad:
+                yield from ((i, bad[v]) for i, v in enumerate(col) if v in bad)
+            return
+        for i, v in enumerate(col):
+            if not _is_blank(v):
+                message = problem(facts, f, v)
+                if message:
+                    yield i, message
+
+    return check
+
+
+def date_problem(value: Any) -> str | None:
+    """What is wrong with a stored date (ISO text), or None."""
+    try:
+        d = dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        d = None
+    if d is None:
+        return f"{value!r} is not a date"
+    if not MIN_DATE <= d <= MAX_DATE:
+        return f"{value} is out of range ({MIN_DATE.year} to {MAX_DATE.year})"
+    return None
+
+
+def _date(facts, f, v):
+    return date_problem(v)
+
+
+def _choice(facts, f, v):
+    return None if v in f.choices else f"{v!r} is not one of {', '.join(f.choices)}"
+
+
+def _ref(facts, f, v):
+    ok = isinstance(v, int) and facts.exists(f.ref, v)
+    return None if ok else f"no {f.ref.replace('_', ' ')} with id {v!r}"
+
+
+def _text(facts, f, v):
+    return None if isinstance(v, str) else f"{v!r} is not text"
+
+
+_TYPE_CHECKS = {
+    "cents": _numbers,
+    "signed_cents": _numbers,
+    "int": _numbers,
+    "date": _by_distinct_value(_date),
+    "choice": _by_distinct_value(_choice),
+    "ref": _by_distinct_value(_ref),
+    "text": _by_distinct_value(_text),
+}
+
+
+# -- the rules of each kind ----------------------------------------------------------------------
+
+def _rows(b: Batch, *names: str) -> Iterator[tuple]:
+    """(i, value of each named field) for the rows still checked."""
+    cols = [b.cols[name] for name in names]
+    for i in b.rows:
+        yield (i, *(c[i] for c in cols))
+
+
+def _package_before_its_authority(b: Batch):
+    for i, day, aid in _rows(b, "announced_on", "authority_id"):
+        auth = b.facts.get_row("authority", aid)
+        if day < auth["available_from"]:
+            yield i, f"is before {auth['name']} is available ({auth['available_from']})"
+
+
+def _package_after_the_deadline(b: Batch):
+    for i, day, aid in _rows(b, "announced_on", "authority_id"):
+        deadline = b.facts.effective_deadline(aid, day)
+        if deadline and day > deadline:
+            yield i, f"is after {b.facts.get_row('authority', aid)['name']}'s deadline ({deadline})"
+
+
+def _package_beyond_what_is_left(b: Batch):
+    cur = b.facts.currency
+    for i, value, aid in _rows(b, "value_cents", "authority_id"):
+        left = b.facts.authority_left(aid, exclude_package=b.ids[i])
+        if value > left:
+            name = b.facts.get_row("authority", aid)["name"]
+            yield i, f"{format_cents(value, cur)} is more than {name} has left ({format_cents(left, cur)})"
+
+
+def _package_below_its_lines(b: Batch):
+    for i, value in _rows(b, "value_cents"):
+        if b.ids[i] is not None:
+            lines = b.facts.line_value_sum(b.ids[i])
+            if lines > value:
+                yield i, f"is less than the sum of its lines' values ({format_cents(lines, b.facts.currency)})"
+
+
+def _beyond_the_package(b: Batch, value_field: str, stored_sum, message):
+    """Rows whose value, added to what the package has (`stored_sum`) and to the rows before them in
+    the batch that are written, goes beyond the package's value. Values are never negative here."""
+    facts = b.facts
+    packages, values = b.cols["package_id"], b.cols[value_field]
+    exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
+    if b.whole():
+        grand, present = sum(filter(None, values)), set(packages)
+    else:
+        grand, present = sum(values[i] for i in b.rows if values[i]), {packages[i] for i in b.rows}
+    if not grand:
+        return
+    stored = {pkg: stored_sum(pkg, exclude) for pkg in present}
+    # Packages that all the batch's values together could take beyond their value: counted row by row.
+    risky = {pkg for pkg in present if stored[pkg] + grand > facts.get_row("package", pkg)["value_cents"]}
+    if not risky:
+        return
+    running: dict[int, int] = {}
+    for i in b.rows:
+        pkg, value = packages[i], values[i]
+        if pkg not in risky or not value:
+            continue
+        done = stored[pkg] + running.get(pkg, 0)
+        row = facts.get_row("package", pkg)
+        if done + value > row["value_cents"]:
+            yield i, message(row, done)
+        if b.joins(i):
+            running[pkg] = running.get(pkg, 0) + value
+
+
+def _lines_beyond_the_package(b: Batch):
+    yield from _beyond_the_package(
+        b, "value_cents", lambda pkg, rid: b.facts.line_value_sum(pkg, exclude_line=rid),
+        lambda pkg, done: f"lines would add up to more than package {pkg['number']}'s value")
+
+
+def _delivery_of_nothing(b: Batch):
+    # A delivery of nothing moves no balance and cannot be told from a typing slip.
+    quantities, values = b.cols["quantity"], b.cols["value_cents"]
+    if None in quantities and None in values:
+        yield from ((i, "needs a quantity or a value") for i in b.rows if quantities[i] is None and values[i] is None)
+
+
+def _delivery_before_its_package(b: Batch):
+    days, packages = b.cols["disbursed_on"], b.cols["package_id"]
+    present = set(packages) if b.whole() else {packages[i] for i in b.rows}
+    announced = {p: b.facts.get_row("package", p)["announced_on"] for p in present}
+    first = min(days) if b.whole() else min(days[i] for i in b.rows)
+    if first >= max(announced.values()):
+        return  # every delivery is on or after the latest announcement among its packages
+    for i in b.rows:
+        if days[i] < announced[packages[i]]:
+            p = b.facts.get_row("package", packages[i])
+            yield i, f"is before package {p['number']} was announced ({p['announced_on']})"
+
+
+def _no_lines(b: Batch) -> bool:
+    lines = b.cols["line_id"]
+    return b.whole() and lines.count(None) == b.n
+
+
+def _line_of_another_package(b: Batch):
+    lines, packages = b.cols["line_id"], b.cols["package_id"]
+    if _no_lines(b):
+        return
+    for i in b.rows:
+        if lines[i] is not None:
+            line = b.facts.get_row("line", lines[i])
+            if line["package_id"] != packages[i]:
+                number = b.facts.get_row("package", packages[i])["number"]
+                yield i, f"line {line['id']} belongs to another package, not {number}"
+
+
+def _type_differs_from_its_line(b: Batch):
+    lines, types = b.cols["line_id"], b.cols["system_type_id"]
+    if _no_lines(b):
+        return
+    for i in b.rows:
+        if lines[i] is not None and types[i] is not None and types[i] != b.facts.get_row("line", lines[i])["system_type_id"]:
+            yield i, "differs from the system type of its line"
+
+
+def _deliveries_beyond_the_line(b: Batch):
+    lines, quantities = b.cols["line_id"], b.cols["quantity"]
+    if _no_lines(b):
+        return
+    rows = [i for i in b.rows if lines[i] is not None and quantities[i] is not None]
+    stored: dict[int, int] = {}
+    running: dict[int, int] = {}
+    for i in rows:
+        line = b.facts.get_row("line", lines[i])
+        if line["quantity"] is None:
+            continue
+        lid = line["id"]
+        if lid not in stored:
+            stored[lid] = b.facts.disbursed_quantity(lid, exclude=b.ids[i])
+        done = stored[lid] + running.get(lid, 0)
+        if done + quantities[i] > line["quantity"]:
+            yield i, f"brings deliveries to {done + quantities[i]:,}, more than the line's {line['quantity']:,}"
+        if b.joins(i):
+            running[lid] = running.get(lid, 0) + quantities[i]
+
+
+def _deliveries_beyond_the_package(b: Batch):
+    cur = b.facts.currency
+    yield from _beyond_the_package(
+        b, "value_cents", lambda pkg, rid: b.facts.disbursed_value(pkg, exclude=rid),
+        lambda pkg, done: (f"is more than is left undelivered on package {pkg['number']} "
+                           f"({format_cents(pkg['value_cents'] - done, cur)} of {format_cents(pkg['value_cents'], cur)})"))
+
+
+def _negative_adjustment(b: Batch):
+    for i, kind, amount in _rows(b, "kind", "amount_cents"):
+        if kind != "revaluation" and amount < 0:
+            yield i, f"is negative; a {kind} is entered as a positive amount"
+
+
+def _program_of_another_authority(b: Batch):
+    """The program given differs from the program of the authority given (compared ignoring case)."""
+    programs: dict[int, tuple[str, str]] = {}
+    for i, aid, program in _rows(b, "authority_id", "program"):
+        if aid is None or not program:
+            continue
+        if aid not in programs:
+            auth = b.facts.get_row("authority", aid)
+            programs[aid] = (auth["program"], auth["name"])
+        theirs, name = programs[aid]
+        if theirs.casefold() != program.casefold():
+            yield i, f"{program!r} differs from {name}'s program {theirs!r}"
+
+
+def _deadline_without_preservation(b: Batch):
+    for i, deadline, kind in _rows(b, "new_deadline", "kind"):
+        if deadline and kind != "preservation":
+            yield i, "only a preservation sets a new deadline"
+
+
+def _alias_problems(b: Batch):
+    for i, aliases in _rows(b, "aliases"):
+        seen = set()
+        aliases = aliases or []
+        for alias in json.loads(aliases) if isinstance(aliases, str) else aliases:
+            if not isinstance(alias, str) or not alias.strip():
+                yield i, "an alias is empty"
+                continue
+            if ";" in alias:
+                yield i, f"alias {alias!r} contains ';' (the separator in workbooks)"
+            owner = b.facts.system_type_owner(alias)
+            if (owner is not None and owner != b.ids[i]) or alias.casefold() in seen:
+                yield i, f"alias {alias!r} already names another system type"
+            seen.add(alias.casefold())
+
+
+def _name_is_an_alias(b: Batch):
+    for i, name in _rows(b, "name"):
+        owner = b.facts.system_type_owner(name)
+        if owner is not None and owner != b.ids[i]:
+            yield i, f"{name!r} is already an alias of another system type"
+
+
+def _expires_before_available(b: Batch):
+    for i, expires, available in _rows(b, "expires_on", "available_from"):
+        if expires and expires < available:
+            yield i, f"{expires} is before the authority is available ({available})"
+
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "package": (
+        Rule("package", "warning", "announced_on", _package_before_its_authority),
+        Rule("package", "warning", "announced_on", _package_after_the_deadline),
+        Rule("package", "warning", "value_cents", _package_beyond_what_is_left),
+        Rule("package", "warning", "value_cents", _package_below_its_lines),
+    ),
+    "line": (
+        Rule("line", "warning", "value_cents", _lines_beyond_the_package, sums=True),
+    ),
+    "disbursement": (
+        Rule("disbursement", "error", "quantity", _delivery_of_nothing, stops=True),
+        Rule("disbursement", "warning", "disbursed_on", _delivery_before_its_package),
+        Rule("disbursement", "error", "line_id", _line_of_another_package, stops=True),
+        Rule("disbursement", "error", "system_type_id", _type_differs_from_its_line, stops=True),
+        Rule("disbursement", "warning", "quantity", _deliveries_beyond_the_line, sums=True),
+        Rule("disbursement", "warning", "value_cents", _deliveries_beyond_the_package, sums=True),
+    ),
+    "adjustment": (
+        Rule("adjustment", "error", "amount_cents", _negative_adjustment),
+        Rule("adjustment", "error", "program", _program_of_another_authority),
+        Rule("adjustment", "error", "new_deadline", _deadline_without_preservation),
+    ),
+    "system_type": (
+        Rule("system_type", "error", "aliases", _alias_problems),
+        Rule("system_type", "error", "name", _name_is_an_alias),
+    ),
+    "observation": (
+        Rule("observation", "error", "program", _program_of_another_authority),
+    ),
+    "authority": (
+        Rule("authority", "error", "expires_on", _expires_before_available),
+    ),
+}
+
+
+def kind_rules(kind: str) -> tuple[Rule, ...]:
+    return RULES.get(kind, ())
+
+
+# Kinds whose rules compare a row with every row before it by label (unique names and numbers,
+# aliases): checked a row at a time. Imports of many rows are deliveries, lines and observations.
+_ROW_BY_ROW = frozenset({"authority", "package", "system_type"})
+
+
+def row_by_row(kind: Kind) -> bool:
+    return kind.name in _ROW_BY_ROW or any(f.unique for f in kind.fields)
+
+
+def _check_declarations() -> None:
+    for kind, rules in RULES.items():
+        last_error = max((n for n, r in enumerate(rules) if r.level == "error"), default=-1)
+        first_sum = min((n for n, r in enumerate(rules) if r.sums), default=len(rules))
+        assert first_sum > last_error, f"{kind}: a rule keeping running sums must come after every error rule"
+
+
+_check_declarations()

@@ -1,0 +1,123 @@
+"""Each rule of ledger/rules.py, with a hand-made counterexample: a record that breaks it gets that
+problem alone, said once, both as one edit (a batch of one) and as one row among clean rows of an
+import (a batch of many, the rule judging the columns whole). Every declared rule must have one."""
+
+import datetime as dt
+
+import pytest
+from test_bulk_check import base_ledger
+
+from ledger import store, validate
+from ledger.bulk_facts import BulkFacts
+from ledger.model import KINDS, Adjustment, Authority, Disbursement, Observation, Package, PackageLine, SystemType
+from ledger.rules import RULES
+
+D = dt.date(2024, 6, 1)
+
+# rule -> (the record that breaks it, the record's id or None for a new one, the message it gets)
+COUNTEREXAMPLES = {
+    "_package_before_its_authority": (Package("X", dt.date(2023, 9, 1), 1, 1), None,
+                                      "is before PDA FY2024 is available (2023-10-01)"),
+    "_package_after_the_deadline": (Package("X", dt.date(2024, 10, 15), 1, 1), None, "is after PDA FY2024's deadline (2024-09-30)"),
+    "_package_beyond_what_is_left": (Package("X", D, 1, 995 * 10**9), None,
+                                     "USD 9.95 B is more than PDA FY2024 has left (USD 9.94 B)"),
+    "_package_below_its_lines": (Package("PDA 1", dt.date(2024, 1, 10), 1, 1, id=1), 1,
+                                 "is less than the sum of its lines' values (USD 4 M)"),
+    "_lines_beyond_the_package": (PackageLine(1, 1, "more rounds", value_cents=6 * 10**8 + 1), None,
+                                  "lines would add up to more than package PDA 1's value"),
+    "_delivery_of_nothing": (Disbursement(D, 1), None, "needs a quantity or a value"),
+    "_delivery_before_its_package": (Disbursement(dt.date(2024, 1, 1), 1, quantity=1), None,
+                                     "is before package PDA 1 was announced (2024-01-10)"),
+    "_line_of_another_package": (Disbursement(D, 1, line_id=2, quantity=1), None, "line 2 belongs to another package, not PDA 1"),
+    "_type_differs_from_its_line": (Disbursement(D, 1, line_id=1, system_type_id=2, quantity=1), None,
+                                    "differs from the system type of its line"),
+    "_deliveries_beyond_the_line": (Disbursement(D, 1, line_id=1, quantity=6), None, "brings deliveries to 51, more than the line's 50"),
+    "_deliveries_beyond_the_package": (Disbursement(D, 1, value_cents=4 * 10**8 + 1), None,
+                                       "is more than is left undelivered on package PDA 1 (USD 4 M of USD 10 M)"),
+    "_negative_adjustment": (Adjustment(D, "PDA", "rescission", -5, "r"), None, "is negative; a rescission is entered as a positive amount"),
+    "_program_of_another_authority": (Adjustment(D, "USAI", "rescission", 5, "r", authority_id=1), None,
+                                      "'USAI' differs from PDA FY2024's program 'PDA'"),
+    "_deadline_without_preservation": (Adjustment(D, "PDA", "expiry", 5, "r", new_deadline=dt.date(2025, 1, 1)), None,
+                                       "only a preservation sets a new deadline"),
+    "_alias_problems": (SystemType("Rockets", aliases=("fires",)), None, "alias 'fires' already names another system type"),
+    "_name_is_an_alias": (SystemType("tube"), None, "'tube' is already an alias of another system type"),
+    "_expires_before_available": (Authority("PDA", "X", 1, dt.date(2024, 1, 1), dt.date(2023, 1, 1)), None,
+                                  "2023-01-01 is before the authority is available (2024-01-01)"),
+}
+# The observation's program rule is the adjustment's, declared for both kinds.
+ALSO = {("observation", "_program_of_another_authority"): (Observation(D, "m", 1, program="USAI", authority_id=1), None,
+                                                            "'USAI' differs from PDA FY2024's program 'PDA'")}
+
+CLEAN = {
+    "package": lambda j: Package(f"C{j}", D, 2, 1),
+    "line": lambda j: PackageLine(2, 1, f"clean {j}"),
+    "disbursement": lambda j: Disbursement(D, 2, quantity=1),
+    "adjustment": lambda j: Adjustment(D, "USAI", "rescission", 1, "r"),
+    "observation": lambda j: Observation(D, "m", 1),
+    "system_type": lambda j: SystemType(f"Clean {j}"),
+    "authority": lambda j: Authority("PDA", f"C{j}", 1, dt.date(2024, 1, 1)),
+}
+
+
+def _ledger():
+    led = base_ledger()
+    led.add(SystemType("Tube artillery", aliases=("Tube",)))
+    return led
+
+
+def _cases():
+    for kind, rules in RULES.items():
+        for rule in rules:
+            example = ALSO.get((kind, rule.name)) or COUNTEREXAMPLES.get(rule.name)
+            yield pytest.param(kind, rule, example, id=f"{kind}-{rule.name}")
+
+
+@pytest.mark.parametrize("kind,rule,example", list(_cases()))
+def test_each_rule_has_a_counterexample_found_as_one_edit_and_within_an_import(kind, rule, example):
+    assert example is not None, f"{rule.name} needs a counterexample in tests/test_rules.py"
+    record, rid, message = example
+    k = KINDS[kind]
+    led = _ledger()
+    row = store.to_row(k, record)
+    (problem,) = validate.check(led, k, row)
+    assert (problem.level, problem.field, problem.message) == (rule.level, rule.field, message)
+    if rid is not None:
+        return  # an edit of a stored record: imports add new ones
+    # The same record among clean rows of an import: found at its row, the others pass.
+    first = led.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
+    rows = [store.to_row(k, CLEAN[kind](j)) for j in range(3)] + [row] + [store.to_row(k, CLEAN[kind](j)) for j in range(3, 6)]
+    ids = list(range(first, first + len(rows)))
+    for i, r in enumerate(rows):
+        r["id"] = ids[i]
+    cols = {f.name: [r[f.name] for r in rows] for f in k.fields}
+    problems, errors = validate.check_columns(BulkFacts(led), k, cols, ids, rows)
+    assert [(p.record_id, p.level, p.field, p.message) for p in problems] == [(ids[3], rule.level, rule.field, message)]
+    assert errors == ({3} if rule.level == "error" else set())
+
+
+def test_every_counterexample_is_of_a_declared_rule():
+    declared = {rule.name for rules in RULES.values() for rule in rules}
+    assert set(COUNTEREXAMPLES) == declared
+
+
+FIELD_CASES = [
+    ("package", {"number": "  "}, "number", "is required"),
+    ("package", {"value_cents": "abc"}, "value_cents", "'abc' is not a whole number"),
+    ("package", {"value_cents": 10**17 + 1}, "value_cents", f"{10**17 + 1} is out of range"),
+    ("package", {"value_cents": -5}, "value_cents", "is negative (-5); it must be zero or more"),
+    ("package", {"announced_on": "2024-02-30"}, "announced_on", "'2024-02-30' is not a date"),
+    ("package", {"announced_on": "1800-01-01"}, "announced_on", "1800-01-01 is out of range (1900 to 2199)"),
+    ("package", {"authority_id": 999}, "authority_id", "no authority with id 999"),
+    ("package", {"notes": 5}, "notes", "5 is not text"),
+    ("package", {"number": "pda 1"}, "number", "'pda 1' is already used by another package"),
+    ("adjustment", {"kind": "bonus"}, "kind", "'bonus' is not one of revaluation, rescission, expiry, preservation"),
+]
+
+
+@pytest.mark.parametrize("kind,change,field,message", FIELD_CASES)
+def test_field_rules_have_counterexamples_too(kind, change, field, message):
+    k = KINDS[kind]
+    clean = store.to_row(k, CLEAN[kind](0) if kind != "package" else Package("X", D, 2, 1))
+    led = _ledger()
+    (problem,) = validate.check(led, k, {**clean, **change})
+    assert (problem.level, problem.field, problem.message) == ("error", field, message)
