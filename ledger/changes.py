@@ -18,6 +18,7 @@ from .bulk_facts import BulkFacts
 from .changed import Touched
 from .errors import LedgerError, NotFoundError, Problem, ValidationError, WarningsNotAccepted
 from .model import KINDS, Kind, kind_of
+from .normalise import normalise_columns, normalise_row
 
 
 class UnitOfWork:
@@ -39,19 +40,7 @@ class UnitOfWork:
         return self.action_id
 
     def _normalise(self, kind: Kind, row: dict[str, Any], facts: Any = None) -> dict[str, Any]:
-        for name in _trimmed_fields(kind):
-            if isinstance(row.get(name), str):
-                row[name] = row[name].strip()
-        get = (facts or self.ledger).get_row
-        if kind.name in ("adjustment", "observation") and row.get("authority_id") is not None and not row.get("program"):
-            auth = get("authority", row["authority_id"]) if isinstance(row["authority_id"], int) else None
-            if auth:
-                row["program"] = auth["program"]
-        if kind.name == "disbursement" and row.get("line_id") is not None and row.get("system_type_id") is None:
-            line = get("line", row["line_id"]) if isinstance(row["line_id"], int) else None
-            if line:
-                row["system_type_id"] = line["system_type_id"]
-        return row
+        return normalise_row(kind, row, facts or self.ledger)
 
     def _checked(self, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
         row = self._normalise(kind, row)
@@ -91,7 +80,7 @@ class UnitOfWork:
         problems: list[Problem] = []
         errors = False
         facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
-        to_row, normalise = store.to_row, self._normalise
+        to_row = store.to_row
         names = [f.name for f in k.fields]
         ids: list[int] = []
         # Chunk by chunk: checked, then written while nothing blocks (the rules read what earlier chunks
@@ -106,10 +95,16 @@ class UnitOfWork:
                 rows = []
                 keep = rows.append
                 for i, record in enumerate(records[start : start + BULK_CHUNK], start):
-                    row = normalise(k, to_row(k, record), facts)
+                    row = to_row(k, record)
                     row["id"] = record.id if keep_ids else next_id + i
                     keep(row)
                 cols = {name: [row[name] for row in rows] for name in names}
+                before = dict(cols)
+                normalise_columns(k, cols, facts)
+                for name, col in cols.items():
+                    if col is not before[name]:  # a column normalising changed: the rows take it
+                        for row, value in zip(rows, col):
+                            row[name] = value
                 found, bad = validate.check_columns(facts, k, cols, [row["id"] for row in rows], rows)
                 problems += found
                 if bad:
@@ -240,12 +235,11 @@ def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
 
 
 BULK_CHUNK = 20_000  # add_many reports progress (and can be cancelled) this often
-_TRIMMED: dict[str, tuple[str, ...]] = {}
 
 
 def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, Any], n: int, facts: BulkFacts) -> dict[str, list]:
-    """Record-form columns in stored form, normalised as `UnitOfWork._normalise` does a row: dates as ISO
-    text, aliases as JSON, labels trimmed, a program from its authority, a system type from its line."""
+    """Record-form columns in stored form (dates as ISO text, aliases as JSON), normalised as every
+    row is (ledger.normalise)."""
     dates, aliases = store._stored_form(kind)
     out: dict[str, list] = {}
     for f in kind.fields:
@@ -256,36 +250,8 @@ def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, A
             col = [iso.get(d) for d in col]
         elif name in aliases:
             col = [json.dumps(list(v), ensure_ascii=False) for v in col]
-        elif name in _trimmed_fields(kind):
-            col = [v.strip() if v.__class__ is str else v for v in col]
         out[name] = col
-    if kind.name in ("adjustment", "observation"):
-        programs = {}
-        for i, (aid, program) in enumerate(zip(out["authority_id"], out["program"])):
-            if aid is not None and not program and isinstance(aid, int):
-                if aid not in programs:
-                    auth = facts.get_row("authority", aid)
-                    programs[aid] = auth["program"] if auth else None
-                if programs[aid]:
-                    out["program"][i] = programs[aid]  # a list of its own: trimmed above
-    if kind.name == "disbursement":
-        types = out["system_type_id"]
-        for i, (line, type_id) in enumerate(zip(out["line_id"], types)):
-            if line is not None and type_id is None and isinstance(line, int):
-                row = facts.get_row("line", line)
-                if row:
-                    if types is columns.get("system_type_id"):
-                        types = out["system_type_id"] = list(types)
-                    types[i] = row["system_type_id"]
-    return out
-
-
-def _trimmed_fields(kind: Kind) -> tuple[str, ...]:
-    """Fields stored without surrounding spaces (labels and programs are compared as typed), once per kind."""
-    names = _TRIMMED.get(kind.name)
-    if names is None:
-        names = _TRIMMED[kind.name] = tuple(f.name for f in kind.fields if f.unique or f.name == "program")
-    return names
+    return normalise_columns(kind, out, facts)
 
 
 def _record_values(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:

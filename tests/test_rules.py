@@ -121,3 +121,25 @@ def test_field_rules_have_counterexamples_too(kind, change, field, message):
     led = _ledger()
     (problem,) = validate.check(led, k, {**clean, **change})
     assert (problem.level, problem.field, problem.message) == ("error", field, message)
+
+
+NORMALISED = [
+    ("package", store.to_row(KINDS["package"], Package("  PDA 9 ", D, 1, 1)), "number", "PDA 9"),
+    ("adjustment", store.to_row(KINDS["adjustment"], Adjustment(D, "", "rescission", 1, "r", authority_id=2)), "program", "USAI"),
+    ("observation", store.to_row(KINDS["observation"], Observation(D, "m", 1, authority_id=1)), "program", "PDA"),
+    ("disbursement", store.to_row(KINDS["disbursement"], Disbursement(D, 1, line_id=1, quantity=1)), "system_type_id", 1),
+]
+
+
+@pytest.mark.parametrize("kind,row,field,stored", NORMALISED)
+def test_a_row_is_stored_the_same_as_one_edit_and_within_an_import(kind, row, field, stored):
+    from ledger.normalise import normalise_columns, normalise_row
+
+    k = KINDS[kind]
+    led = _ledger()
+    assert normalise_row(k, dict(row), led)[field] == stored
+    clean = [store.to_row(k, CLEAN[kind](j)) for j in range(3)]
+    given = {f.name: [r[f.name] for r in (*clean, row)] for f in k.fields}
+    cols = normalise_columns(k, dict(given), BulkFacts(led))
+    assert cols[field][3] == stored and cols[field][:3] == given[field][:3]
+    assert given[field][3] == row[field]  # the caller's column is left as it was
