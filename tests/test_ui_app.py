@@ -351,8 +351,8 @@ def test_export_through_the_window(window, tmp_path, monkeypatch):
 
     target = tmp_path / "out.xlsx"
     outcome = export.export_file(window, window.ledger, str(target))
-    assert outcome["ok"] and target.exists()
-    assert outcome["result"].counts["package"] == window.ledger.count("package")
+    assert outcome.ok and target.exists()
+    assert outcome.result.counts["package"] == window.ledger.count("package")
 
 
 def test_cancel_stops_long_work_between_steps(window):
@@ -371,9 +371,9 @@ def test_cancel_stops_long_work_between_steps(window):
         return "finished"
 
     outcome = run_with_progress(window, "Working", work, on_start=lambda worker: worker.cancel())
-    assert not outcome["ok"] and outcome["message"].startswith("Cancelled") and steps == []
+    assert not outcome.ok and outcome.message.startswith("Cancelled") and steps == []
     outcome = run_with_progress(window, "Working", work)
-    assert outcome == {"ok": True, "result": "finished"} and len(steps) == 1000
+    assert (outcome.ok, outcome.result) == (True, "finished") and len(steps) == 1000
 
 
 def test_import_wizard_preview_then_apply_then_undo(qtbot, tmp_path, exported, sample_file):

@@ -33,3 +33,27 @@ def test_editing_a_package_marks_the_balances_and_its_tables(window):
     window.ledger.update(dataclasses.replace(package, notes="checked"), accept_warnings=True)
     assert {"package", "line", "disbursement", "dashboard", "chart", "bars", "history"} <= window._dirty
     assert not window._dirty & {"source", "authority", "system_type"}
+
+
+def test_work_that_fails_validation_keeps_every_problem():
+    from ledger.errors import Problem, ValidationError, WarningsNotAccepted
+    from ui.worker import Worker
+
+    errors = [Problem("error", "package", "package X", "value_cents", "is negative"),
+              Problem("error", "package", "package Y", "number", "is required")]
+
+    def failing(progress, cancelled):
+        raise ValidationError(errors)
+
+    worker = Worker(failing)
+    worker.start()
+    assert worker.wait(10)
+    assert not worker.outcome.ok and list(worker.outcome.problems) == errors and not worker.outcome.warnings_only
+    warnings = [Problem("warning", "package", "package X", "value_cents", "is more than it has left")]
+
+    def warned(progress, cancelled):
+        raise WarningsNotAccepted(warnings)
+
+    worker = Worker(warned)
+    worker.start()
+    assert worker.wait(10) and worker.outcome.warnings_only and list(worker.outcome.problems) == warnings

@@ -90,7 +90,7 @@ class DailyBackup(QObject):
         self._poll.stop()
         self.worker = None
         out = worker.outcome
-        if out.get("ok"):
-            self._done(out["result"])
+        if out is not None and out.ok:
+            self._done(out.result)
         else:
-            self._done(Outcome(problem=f"the daily backup failed: {out.get('message')}"))
+            self._done(Outcome(problem=f"the daily backup failed: {out.message if out else 'it stopped'}"))

@@ -10,10 +10,10 @@ from ledger import desktop
 from ledger.service import Ledger
 
 from .errors import show_problem, show_unexpected
-from .worker import run_with_progress
+from .worker import WorkOutcome, run_with_progress
 
 
-def export_file(parent: QWidget | None, ledger: Ledger, target: str, on_start=None) -> dict:
+def export_file(parent: QWidget | None, ledger: Ledger, target: str, on_start=None) -> WorkOutcome:
     """Write `ledger` to `target`. The worker opens its own read-only Ledger on the same file."""
     source = ledger.where
 
@@ -32,9 +32,9 @@ def export_with_dialog(parent: QWidget, ledger: Ledger) -> None:
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
     outcome = export_file(parent, ledger, target)
-    if outcome["ok"]:
-        QMessageBox.information(parent, "Export", f"Exported {outcome['result'].total:,} records to {target}")
-    elif outcome["details"]:
-        show_unexpected(parent, RuntimeError(outcome["message"]), outcome["details"])
+    if outcome.ok:
+        QMessageBox.information(parent, "Export", f"Exported {outcome.result.total:,} records to {target}")
+    elif outcome.details:
+        show_unexpected(parent, RuntimeError(outcome.message), outcome.details)
     else:
-        show_problem(parent, "Export", outcome["message"])
+        show_problem(parent, "Export", outcome.message)

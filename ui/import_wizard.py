@@ -36,7 +36,7 @@ from ledger.service import Ledger
 from .column_mapping import ColumnMapping
 from .errors import show_problem, show_unexpected
 from .tables import ask_accept_warnings
-from .worker import run_with_progress
+from .worker import WorkOutcome, run_with_progress
 
 WORKBOOK_FILTER = "Workbooks and CSV (*.xlsx *.xlsm *.csv);;All files (*)"
 KINDS_OFFERED = (
@@ -199,10 +199,10 @@ class ImportWizard(QDialog):
 
         outcome = run_with_progress(self, f"Reading {Path(path).name}…", work, on_start)
         self.apply_button.setEnabled(False)
-        if not outcome["ok"]:
+        if not outcome.ok:
             self._failed(outcome)
             return False
-        self.plan, self.preview = outcome["result"]
+        self.plan, self.preview = outcome.result
         self.columns.show_plan(self.plan)
         self._show_preview()
         return True
@@ -355,13 +355,12 @@ class ImportWizard(QDialog):
                 )
 
         outcome = run_with_progress(self, "Importing…", work, on_start)
-        if not outcome["ok"]:
-            problems = outcome.get("problems")
-            if problems and self.confirm(self, problems):
+        if not outcome.ok:
+            if outcome.warnings_only and self.confirm(self, list(outcome.problems)):
                 return self.apply(on_start, accept_warnings=True)
             self._failed(outcome)
             return False
-        self.result = r = outcome["result"]
+        self.result = r = outcome.result
         added = sum(r.added.values())
         changed = sum(r.changed.values())
         self.summary.setText(
@@ -373,13 +372,14 @@ class ImportWizard(QDialog):
         self.imported.emit(f"Import {Path(self.plan.path).name}")
         return True
 
-    def _failed(self, outcome: dict) -> None:
-        if outcome.get("details"):
-            show_unexpected(self, RuntimeError(outcome["message"]), outcome["details"])
-        self.summary.setText(outcome["message"])
-        if outcome.get("rejected"):
+    def _failed(self, outcome: WorkOutcome) -> None:
+        if outcome.details:
+            show_unexpected(self, RuntimeError(outcome.message), outcome.details)
+        self.summary.setText(outcome.message)
+        reasons = [*outcome.rejected, *(p for p in outcome.problems if p.level == "error")]
+        if reasons:  # every row left out and every error, each said once
             self.lists["rejected"].clear()
-            self.lists["rejected"].addItems([str(r) for r in outcome["rejected"][:SHOWN]])
+            self.lists["rejected"].addItems([str(r) for r in reasons[:SHOWN]])
             self.tabs.setCurrentWidget(self.lists["rejected"])
 
 

@@ -14,17 +14,36 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from ledger.errors import LedgerError, WarningsNotAccepted
+from ledger.errors import LedgerError, Problem
 
 log = logging.getLogger("aid_ledger.ui")
 
 CANCELLED = "Cancelled: nothing was changed"
 POLL_MS = 50
+
+
+@dataclass(frozen=True)
+class WorkOutcome:
+    """How long work ended: its result, or why not, with every problem the core raised (errors of a
+    ValidationError, or warnings to accept) and the rows an import rejected."""
+
+    ok: bool
+    result: Any = None
+    message: str = ""
+    details: str = ""  # a traceback: the work failed in a way no message foresaw
+    problems: tuple[Problem, ...] = ()
+    rejected: tuple = ()
+
+    @property
+    def warnings_only(self) -> bool:
+        """Only warnings stopped it: accepting them and running again would write it."""
+        return bool(self.problems) and all(p.level == "warning" for p in self.problems)
 
 
 class Worker:
@@ -35,7 +54,7 @@ class Worker:
         self._cancel = threading.Event()
         self.done = threading.Event()
         self.progress: tuple[int, int] = (0, 0)
-        self.outcome: dict[str, Any] = {}
+        self.outcome: WorkOutcome | None = None
         self._thread = threading.Thread(target=self._run, name="aid-ledger-worker", daemon=True)
 
     def start(self) -> None:
@@ -58,33 +77,24 @@ class Worker:
         try:
             result = self._work(self._report, self.is_cancelled)
         except LedgerError as exc:
-            self.outcome = {
-                "ok": False,
-                "message": CANCELLED if self.is_cancelled() else str(exc),
-                "details": "",
-                "problems": list(exc.problems) if isinstance(exc, WarningsNotAccepted) else [],
-                "rejected": list(getattr(exc, "rejected", []) or []),
-            }
+            self.outcome = WorkOutcome(
+                False,
+                message=CANCELLED if self.is_cancelled() else str(exc),
+                problems=tuple(getattr(exc, "problems", None) or ()),  # ValidationError, WarningsNotAccepted
+                rejected=tuple(getattr(exc, "rejected", None) or ()),
+            )
         except Exception as exc:  # noqa: BLE001 - shown to the user with details, and logged
             log.exception("background work failed")
-            self.outcome = {
-                "ok": False,
-                "message": f"Unexpected error: {exc}",
-                "details": traceback.format_exc(),
-                "problems": [],
-                "rejected": [],
-            }
+            self.outcome = WorkOutcome(False, message=f"Unexpected error: {exc}", details=traceback.format_exc())
         else:
             # Finished before it saw Cancel: what was done is done, and is reported as such.
-            self.outcome = {"ok": True, "result": result}
+            self.outcome = WorkOutcome(True, result)
         finally:
             self.done.set()
 
 
-def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -> dict[str, Any]:
+def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -> WorkOutcome:
     """Run `work(progress, cancelled)` on a worker thread behind a progress dialog with Cancel.
-
-    Returns {"ok": True, "result": ...} or {"ok": False, "message", "details", "problems", "rejected"}.
     `on_start` receives the worker before it starts (tests use it to press Cancel).
     """
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
@@ -118,10 +128,4 @@ def run_with_progress(parent: QWidget | None, title: str, work, on_start=None) -
     worker.wait()
     dialog.close()
     dialog.deleteLater()
-    return worker.outcome or {
-        "ok": False,
-        "message": "The work stopped without a result",
-        "details": "",
-        "problems": [],
-        "rejected": [],
-    }
+    return worker.outcome or WorkOutcome(False, message="The work stopped without a result")
