@@ -177,9 +177,14 @@ class Ledger:
             raise _translate(exc, self.where) from None
 
     def _migrate(self, version: int, currency: str) -> None:
+        # Off while tables are rebuilt (SQLite's own procedure for a change ALTER TABLE cannot make);
+        # the references are checked before the migration commits.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             schema.migrate(self.conn, version)
+            if self.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise LedgerError(f"{self.where}: the upgrade to the current format found broken references; nothing was changed")
             if version == 0:
                 now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
                 # uid: tells this ledger from others, e.g. when an exported workbook comes back to it.
@@ -190,6 +195,8 @@ class Ledger:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def _check_sound(self) -> None:
         """Make sure the file is not damaged before writing into it (quick_check: 0.7 s for 100 MB).
