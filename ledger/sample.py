@@ -149,6 +149,23 @@ def build(ledger: Ledger) -> list:
                 notes="Not in the authorities table: the amount is what the memorandum for PDA 1 delegated.",
             )
         ).id
+        # Adjustments before packages: a package is checked with the preservation that moved its deadline.
+        for row in _read("adjustments.csv"):
+            day = dt.date.fromisoformat(row["date"])
+            src = sources.get(row["source"], None, day)
+            base = dict(adjusted_on=day, program=row["program"], kind=row["kind"], reason=row["reason"], source_id=src)
+            if row["kind"] == "revaluation" and row["amount_usd_m"] == "6200":
+                for fy, amount in (("FY2022", "2600"), ("FY2023", "3600")):
+                    act.add(Adjustment(**base, amount_cents=_millions(amount), authority_id=auths[f"PDA {fy}"],
+                                       notes=f"{fy} part of USD 6.2 B, as the reason states. {row['notes']}"))
+            elif row["kind"] == "preservation":
+                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]), authority_id=auths["PDA FY2024"],
+                                   new_deadline=TRANSITION_DATE,
+                                   notes=f"{row['notes']}. New deadline: the transition date, 2025-01-20, by which the "
+                                         "administration said it would use the remaining authority."))
+            else:
+                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]),
+                                   notes=f"{row['notes']}. No fiscal year given: kept with the program."))
         for row in pda:
             day = dt.date.fromisoformat(row["announce_date"])
             fy = row["authority_fy_per_uamission"] or ("FY2024" if day >= FY2024_ENACTED else "FY2021")
@@ -198,22 +215,6 @@ def build(ledger: Ledger) -> list:
                     ),
                 )
             )
-        for row in _read("adjustments.csv"):
-            day = dt.date.fromisoformat(row["date"])
-            src = sources.get(row["source"], None, day)
-            base = dict(adjusted_on=day, program=row["program"], kind=row["kind"], reason=row["reason"], source_id=src)
-            if row["kind"] == "revaluation" and row["amount_usd_m"] == "6200":
-                for fy, amount in (("FY2022", "2600"), ("FY2023", "3600")):
-                    act.add(Adjustment(**base, amount_cents=_millions(amount), authority_id=auths[f"PDA {fy}"],
-                                       notes=f"{fy} part of USD 6.2 B, as the reason states. {row['notes']}"))
-            elif row["kind"] == "preservation":
-                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]), authority_id=auths["PDA FY2024"],
-                                   new_deadline=TRANSITION_DATE,
-                                   notes=f"{row['notes']}. New deadline: the transition date, 2025-01-20, by which the "
-                                         "administration said it would use the remaining authority."))
-            else:
-                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]),
-                                   notes=f"{row['notes']}. No fiscal year given: kept with the program."))
         for row in _read("remaining_pda_observations.csv"):
             metric = row["metric"]
             program = "USAI" if "USAI" in metric or "USAI" in row["scope"] else "PDA"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, backups, balances, bulk_check, history, queries, schema, store, validate
+from . import __version__, accepted, backups, balances, bulk_check, history, queries, schema, store, validate
 from .balances import Figures, Movement, Pace
 from .bulk_facts import BulkFacts
 from .errors import (
@@ -484,6 +484,8 @@ class Ledger:
             self.backup(f"before {label}")
         with self._write():
             yield act
+            if act.warnings:
+                accepted.remember(self.conn, act.warnings)  # they travel with exports
         if act.action_id is not None:
             self._notify(label)
 
@@ -725,6 +727,7 @@ class Action:
         self.accept_warnings = accept_warnings
         self.action_id: int | None = None
         self.warnings: list[Problem] = []
+        self.known: set[str] = set()  # warnings accepted before (an export's): not asked again
 
     def _history_id(self) -> int:
         if self.action_id is None:
@@ -756,9 +759,13 @@ class Action:
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise ValidationError(errors)
-        if problems and not self.accept_warnings:
-            raise WarningsNotAccepted(problems)
+        if self._blocks(problems):
+            raise WarningsNotAccepted([p for p in problems if accepted.key(p) not in self.known])
         self.warnings.extend(problems)
+
+    def _blocks(self, problems: list[Problem]) -> bool:
+        """Warnings stop the change: not accepted, and not accepted before."""
+        return bool(problems) and not self.accept_warnings and any(accepted.key(p) not in self.known for p in problems)
 
     def add(self, record: Any) -> Any:
         k = kind_of(record)
@@ -807,7 +814,7 @@ class Action:
                             continue
                     joined(k, row)
                     keep(row)
-                if errors or (problems and not self.accept_warnings):
+                if errors or self._blocks(problems):
                     continue  # this import will not be written: check the rest, write nothing more
                 store.insert_rows(self.conn, k, rows)
                 history.record_inserts(self.conn, self._history_id(), k.table, rows)

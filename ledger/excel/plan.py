@@ -102,6 +102,7 @@ class ImportPlan:
     shapes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # foreign sheet -> (kind, headers)
     settings: dict[str, str] = field(default_factory=dict)  # our exports: ledger settings (default deadline)
     origin: str | None = None  # our exports: the exporting ledger's creation stamp (matching ids needs the same ledger)
+    accepted_warnings: list[str] = field(default_factory=list)  # our exports: warnings the exporting ledger accepted
 
     @property
     def own(self) -> bool:

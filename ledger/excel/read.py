@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import accepted
 from ..model import KINDS
 from . import headers as hdr
 from . import layout
@@ -75,6 +76,7 @@ def read_import(
             if origin is not None:
                 plan.format = "aid-ledger"
                 plan.origin = origin or None
+                plan.accepted_warnings = accepted.from_text(_about_cells(book).get(layout.ACCEPTED_WARNINGS))
                 deadline = _about_value(book, "Default deadline")
                 if deadline:
                     plan.settings["default_deadline"] = deadline
@@ -94,13 +96,18 @@ def _about_value(book: Book, key: str) -> str | None:
     return None
 
 
-def _own_origin(book: Book) -> str | None:
-    """Our About sheet's ledger stamp ('' if blank), or None when the workbook is not ours."""
-    about = book.open_sheet(layout.ABOUT_SHEET)
+def _about_cells(book: Book) -> dict[str, Any]:
+    """The About sheet's key -> value."""
     found: dict[str, Any] = {}
-    for _, row in about.rows:
+    for _, row in book.open_sheet(layout.ABOUT_SHEET).rows:
         if len(row) >= 2 and isinstance(row[0], str):
             found[row[0].strip()] = row[1]
+    return found
+
+
+def _own_origin(book: Book) -> str | None:
+    """Our About sheet's ledger stamp ('' if blank), or None when the workbook is not ours."""
+    found = _about_cells(book)
     version = found.get("Layout version")
     if version is None:
         return None
