@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .items import classify, default_taxonomy, parse_item, parse_list
 from .model import UNALLOCATED, Adjustment, Authority, Observation, Package, PackageLine, Source, SystemType
 from .money import parse_amount
 from .paths import resources_dir
@@ -58,57 +59,10 @@ class _Sources:
 def load_system_types(act) -> dict[int, tuple[str, ...]]:
     """Add the default taxonomy; returns id -> words that identify the type."""
     out = {}
-    with open(resources_dir() / "system_types.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            aliases = tuple(a.strip() for a in row["aliases"].split(";") if a.strip())
-            st = act.add(SystemType(row["name"], aliases, row["notes"] or None))
-            out[st.id] = (st.name, *aliases)
+    for name, aliases, notes in default_taxonomy():
+        st = act.add(SystemType(name, aliases, notes))
+        out[st.id] = (st.name, *aliases)
     return out
-
-
-def classify(text: str, words: dict[int, tuple[str, ...]], fallback: int) -> int:
-    """The system type whose name or alias matches `text` at the greatest length (then earliest)."""
-    best = (0, 0, fallback)
-    for tid, names in words.items():
-        for w in names:
-            m = re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE)
-            if m and (len(w), -m.start()) > best[:2]:
-                best = (len(w), -m.start(), tid)
-    return best[2]
-
-
-_QTY = re.compile(
-    r"^(?P<qual>up to|more than|over|about|approximately|additional|~|>)?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>M)?(?=\s)\s*(?:x\s+)?(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-_QUALIFIERS = {"~": "about", ">": "more than", "over": "more than", "approximately": "about"}
-
-
-def parse_item(text: str) -> tuple[int | None, str | None, str]:
-    """'18 x 155mm howitzers' -> (18, None, '155mm howitzers'); '~200 MRAPs' -> (200, 'about', 'MRAPs')."""
-    text = text.strip()
-    m = _QTY.match(text)
-    if not m or not m["rest"]:
-        word = re.match(r"^(hundreds|thousands|dozens) of\s+", text, re.IGNORECASE)
-        if word:
-            return None, word[1].lower(), text
-        lead = re.match(r"^(additional)\s+", text, re.IGNORECASE)
-        return None, lead[1].lower() if lead else None, text
-    qty = float(m["num"].replace(",", "")) * (10**6 if m["mult"] else 1)
-    qual = (m["qual"] or "").lower() or None
-    return int(qty), _QUALIFIERS.get(qual, qual), m["rest"].strip()
-
-
-def _item_pieces(items: str) -> list[str]:
-    """Split an item list on ';', keeping a trailing remark ('confirmed 2024-04-24') with its item."""
-    pieces: list[str] = []
-    for piece in (p.strip() for p in items.split(";")):
-        if piece and pieces and re.match(r"^(confirmed|disclosed|reported)\b", piece):
-            pieces[-1] += f"; {piece}"
-        elif piece:
-            pieces.append(piece)
-    return pieces
 
 
 def build(ledger: Ledger) -> list:
@@ -196,9 +150,9 @@ def build(ledger: Ledger) -> list:
             )
             items = row["main_items"].strip()
             if items and items != "not retrieved":
-                for piece in _item_pieces(items):
-                    qty, qual, desc = parse_item(piece)
-                    act.add(PackageLine(pkg.id, classify(desc, words, other), desc, quantity=qty, qualifier=qual))
+                for item in parse_list(items):
+                    act.add(PackageLine(pkg.id, classify(item.description, words, other), item.description,
+                                        quantity=item.quantity, qualifier=item.qualifier, unit=item.unit))
         for i, row in enumerate(_read("usai_packages.csv"), start=1):
             day = dt.date.fromisoformat(row["announce_date"])
             given = row["usai_no"].split(" ")[0] if row["usai_no"] else ""

@@ -27,9 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ledger.excel import header_match as hm
+from ledger.excel.header_match import EXTRA
 from ledger.model import KINDS, Field
 
 IGNORE = "(ignore)"
+# Fields the reader finds by itself when no column holds them: not asked as required.
+DERIVED = {"package": ("number",)}
+# Optional fields offered a value for every row: a package's authority (else found from program and date).
+ASKED = {"package": ("authority_id",)}
+ASKED_TEXT = {"authority_id": "is not in the file: give one for every row, or leave it empty to find it from the program and date"}
 NOTHING_YET = "Preview a workbook or CSV file: the columns of its sheets are listed here, to say what each holds."
 OWN_LAYOUT = "This is an Aid Ledger workbook: its columns follow the ledger's own layout, there is nothing to map."
 HOW = "Choose what each column holds, then Preview again to read the file with these choices."
@@ -59,14 +66,23 @@ class _Sheet:
     boxes: dict[str, QComboBox] = field(default_factory=dict)
     status: dict[str, QLabel] = field(default_factory=dict)
     missing: dict[str, tuple[QLabel, QLineEdit]] = field(default_factory=dict)  # required field -> its value row
+    scores: dict[str, int] = field(default_factory=dict)  # header -> how sure its match is (header_match)
+    ties: dict[str, tuple[str, ...]] = field(default_factory=dict)  # header -> fields it could be (not mapped)
     rule: QFrame | None = None  # above the value rows, shown with them
 
     def choices(self) -> dict[str, str]:
         return {h: box.currentData() or "" for h, box in self.boxes.items()}
 
     def missing_fields(self) -> list[Field]:
+        """Required fields no column holds (a package's number is derived when missing)."""
         taken = set(self.choices().values())
-        return [f for f in KINDS[self.kind].fields if f.required and f.name not in taken]
+        return [f for f in KINDS[self.kind].fields if f.required and f.name not in taken and f.name not in DERIVED.get(self.kind, ())]
+
+    def value_fields(self) -> list[Field]:
+        """Fields no column holds that may take one value for every row: the required ones and the asked ones."""
+        taken = set(self.choices().values())
+        asked = [f for f in KINDS[self.kind].fields if f.name in ASKED.get(self.kind, ()) and f.name not in taken]
+        return self.missing_fields() + asked
 
 
 class ColumnMapping(QWidget):
@@ -137,7 +153,7 @@ class ColumnMapping(QWidget):
 
     def defaults(self) -> dict[str, str] | None:
         """Field -> the value every row takes, for required fields no column holds."""
-        wanted = {f.name for s in self.sheets.values() for f in s.missing_fields()}
+        wanted = {f.name for s in self.sheets.values() for f in s.value_fields()}
         out = {name: text.strip() for name, text in self.values.items() if name in wanted and text.strip()}
         return out or None
 
@@ -196,7 +212,8 @@ class ColumnMapping(QWidget):
                 planned = {h: "" for h in plan.unmapped.get(name, [])}
                 planned.update(plan.mappings.get(name, {}))
                 order = [h for h in dict.fromkeys(shape) if h in planned] + [h for h in planned if h not in shape]
-                sheet = _Sheet(name, kind, list(shape), {h: planned[h] for h in order})
+                sheet = _Sheet(name, kind, list(shape), {h: planned[h] for h in order},
+                               scores=dict(plan.confidence.get(name, {})), ties=dict(plan.ties.get(name, {})))
                 self.sheets[name] = sheet
                 self.stack.addWidget(self._page(sheet))
                 self.sheet.addItem(f"{name} ({KINDS[kind].plural})", name)
@@ -253,7 +270,9 @@ class ColumnMapping(QWidget):
             box = _FieldBox()
             box.addItem(IGNORE, "")
             for f in kind.fields:
-                box.addItem(f.label + (" (required)" if f.required else ""), f.name)
+                box.addItem(f.label + (" (required)" if f.required and f.name not in DERIVED.get(sheet.kind, ()) else ""), f.name)
+            for f in EXTRA.get(sheet.kind, {}).values():
+                box.addItem(f"{f.label} (to find {'the lines' if f.name == 'items' else 'the authority'})", f.name)
             box.setCurrentIndex(max(0, box.findData(fld)))
             box.setAccessibleName(f"Field of column {header}")
             box.setToolTip(f"What the column {header!r} holds")
@@ -292,9 +311,9 @@ class ColumnMapping(QWidget):
         page_lay.addLayout(values)
         row = 0
         for f in kind.fields:
-            if not f.required:
+            if f.name in DERIVED.get(sheet.kind, ()) or not (f.required or f.name in ASKED.get(sheet.kind, ())):
                 continue
-            label = QLabel(f"<b>{_html(f.label)}</b> is not in the file: give a value for every row")
+            label = QLabel(f"<b>{_html(f.label)}</b> " + ASKED_TEXT.get(f.name, "is not in the file: give a value for every row"))
             label.setWordWrap(True)
             edit = QLineEdit(self.values.get(f.name, ""))
             edit.setPlaceholderText(_example(f))
@@ -336,13 +355,19 @@ class ColumnMapping(QWidget):
             choices = s.choices()
             for header, status in s.status.items():
                 now, before = choices[header], s.planned[header]
+                score = s.scores.get(header)
                 if now != before:
                     status.setText("changed: Preview to apply")
+                elif header in s.ties:
+                    status.setText("could be " + " or ".join(hm.label(s.kind, f) for f in s.ties[header]) + ": choose")
                 elif not now:
                     status.setText("not imported")
+                elif score is not None and score < hm.SURE:
+                    status.setText(f"weak match ({score}%): check")
                 else:
-                    status.setText("")
-            missing = {f.name for f in s.missing_fields()}
+                    status.setText(f"match {score if score is not None else 100}%")
+                status.setStyleSheet("color: #a15c00;" if (header in s.ties or (now == before and now and score is not None and score < hm.SURE)) else "")
+            missing = {f.name for f in s.value_fields()}
             for name, (label, edit) in s.missing.items():
                 label.setVisible(name in missing)
                 edit.setVisible(name in missing)

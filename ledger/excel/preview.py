@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import KIND_ORDER, KINDS, SystemType
+from . import infer
 from .plan import ImportPlan, Ref, Rejection
 
 if TYPE_CHECKING:
@@ -173,6 +174,8 @@ def preview_import(
 ) -> Preview:
     """Match the plan's rows with the ledger's records. `type_map` maps unknown system type names to
     existing types (by name or alias); `create_types` adds the unknown ones as new types instead."""
+    if not plan.own:
+        infer.complete(ledger, plan, type_map)  # authorities, numbers and item lines the sheet leaves out
     empty = all(ledger.count(k) == 0 for k in KIND_ORDER)
     if plan.own and empty:
         mode = "copy"

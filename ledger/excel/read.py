@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import accepted
 from ..model import KINDS
+from . import header_match as hm
 from . import headers as hdr
 from . import layout
 from .cells_in import CellError, column_converter, converter, id_cell, is_blank
@@ -284,18 +285,33 @@ class _Reader:
             self.plan.notes.append(f"sheet {sheet.name!r}: no header row with known column names: skipped")
             return False
         number, header_values = head[header_at]
-        headers = [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in header_values]
-        hidden = {i for i in range(len(headers)) if i + sheet.col0 in sheet.hidden_columns}
-        columns = hdr.map_columns(kind, headers, hidden)
+        self.plan.titles[sheet.name] = [str(v).strip() for _, r in head[:header_at] for v in r if isinstance(v, str) and v.strip()]
+        hidden = {i for i in range(len(header_values)) if i + sheet.col0 in sheet.hidden_columns}
+        headers = _header_texts(kind, head, header_at, merged, sheet.col0, hidden)
+        if len(headers) != len(header_values):  # two header rows, read as one: the data starts a row later
+            header_at += 1
+            number = head[header_at][0]
+            headers = [hdr.normalise(t) if t else hdr.Header("", "", 1) for t in headers[:-1]]
+            self.plan.notes.append(f"sheet {sheet.name!r}: two header rows (rows {number - 1} and {number}) read together")
+        else:
+            headers = [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in header_values]
+        columns, matches = hm.match_columns(kind, headers, hidden)
+        scores = {i: m.score for i, m in matches.items() if i in columns}
+        ties = {headers[i].text: m.tie for i, m in matches.items() if m.tie and i not in columns}
         for i, h in enumerate(headers):
             key = h.text.strip().casefold()
             if key and key in lowered_map:
                 target = lowered_map[key]
                 columns = {c: f for c, f in columns.items() if f != target and c != i}
+                ties.pop(h.text, None)
                 if target:
-                    if target not in {f.name for f in KINDS[kind].fields}:
+                    if target not in {f.name for f in KINDS[kind].fields} | set(hm.EXTRA.get(kind, {})):
                         target = _field_by_label(kind, target)
                     columns[i] = target
+                    scores[i] = 100  # the person's choice
+        self.plan.confidence[sheet.name] = {headers[i].text: scores.get(i, 100) for i in columns}
+        if ties:
+            self.plan.ties[sheet.name] = ties
         shape = [h.text for h in headers if h.text]
         for i in sorted(hidden):
             if headers[i].text:
@@ -325,22 +341,27 @@ class _Reader:
     def _foreign_rows(self, sheet: Sheet, kind, header_number, headers, columns, defaults, merged, rest_head, rows, shape) -> bool:
         k = KINDS[kind]
         label_field = k.label_field
+        names = {f.name for f in k.fields} | set(hm.EXTRA.get(kind, {}))
+
+        def spec(name: str):
+            return hm.field_spec(kind, name)
+
         self.plan.mappings[sheet.name] = {headers[i].text: f for i, f in sorted(columns.items())}
         self.plan.unmapped[sheet.name] = [h.text for i, h in enumerate(headers) if h.text and i not in columns]
         self.plan.shapes[sheet.name] = (kind, shape)
         col_list = sorted(columns.items())
         fields = tuple(f for _, f in col_list)
-        convs = [converter(k.field(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904, by_name=True) for i, f in col_list]
+        convs = [converter(spec(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904, by_name=True) for i, f in col_list]
         fixed = []
         for name, text in defaults.items():
             try:
-                fname = name if name in {f.name for f in k.fields} else _field_by_label(kind, name)
+                fname = name if name in names else _field_by_label(kind, name)
             except ExcelError:
                 continue  # a value for another kind's field (several sheets, several kinds)
             if fname in fields:
                 continue
             try:
-                fixed.append((fname, converter(k.field(fname), day_first=self.day_first, by_name=True)(text)))
+                fixed.append((fname, converter(spec(fname), day_first=self.day_first, by_name=True)(text)))
             except CellError as exc:
                 raise ExcelError(f"the value given for {name}: {exc}") from None
         fields = fields + tuple(f for f, _ in fixed)
@@ -348,13 +369,13 @@ class _Reader:
         batch = Batch(sheet.name, kind, fields, columns={f: headers[i].text for i, f in col_list})
         self.plan.batches.append(batch)
         label_col = next((i for i, f in col_list if f == label_field), None)
-        amount_cols = [i for i, f in col_list if k.field(f).type in ("cents", "signed_cents")]
-        date_cols = [i for i, f in col_list if k.field(f).type == "date"]
+        amount_cols = [i for i, f in col_list if spec(f).type in ("cents", "signed_cents")]
+        date_cols = [i for i, f in col_list if spec(f).type == "date"]
         amount_at = [col_list.index((i, columns[i])) for i in amount_cols]
         sums = [0] * len(amount_cols)
         col0 = sheet.col0
         tops: dict[tuple[int, int], Any] = {}
-        cells = [(i, column_converter(k.field(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
+        cells = [(i, column_converter(spec(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
                                       by_name=True), headers[i].text) for i, f in col_list]
         numbers: list[int] = []
         block: list[list] = []
@@ -427,6 +448,36 @@ class _Reader:
         batch.extend(rows, out_cols + [[v] * len(rows) for v in fixed_values])
 
 
+def _header_texts(kind: str, head, at: int, merged, col0: int, hidden: set[int]) -> list:
+    """The header row's cells, or, when the row under it is a second header row (text only, and
+    reading the two together recognises more columns), one text per column made of both: the upper
+    cell (spread over its merged range) and the lower one ("Package" over "No." and "Date")."""
+    top = head[at][1]
+    if at + 1 >= len(head):
+        return top
+    low_number, low = head[at + 1]
+    if not low or any(not is_blank(v) and not isinstance(v, str) for v in low) or sum(1 for v in low if isinstance(v, str) and v.strip()) < 2:
+        return top
+    width = max(len(top), len(low))
+    upper = list(top) + [None] * (width - len(top))
+    for i in range(width):  # a merged upper cell names every column under it
+        origin = merged.get((head[at][0], i + col0))
+        if origin is not None and origin[0] == head[at][0]:
+            upper[i] = upper[origin[1] - col0]
+    texts = []
+    for i in range(width):
+        a = str(upper[i]).strip() if not is_blank(upper[i]) else ""
+        b = str(low[i]).strip() if i < len(low) and not is_blank(low[i]) else ""
+        options = [t for t in dict.fromkeys((b, f"{a} {b}".strip(), a)) if t]
+        best = max(options, key=lambda t: hm.match(kind, hdr.normalise(t)).score, default="")
+        texts.append(best)
+    single = len(hdr.map_columns(kind, [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in top], hidden))
+    double = len(hdr.map_columns(kind, [hdr.normalise(t) if t else hdr.Header("", "", 1) for t in texts], hidden))
+    if double <= single:
+        return top
+    return texts + [None]  # one longer than the row: the caller knows two rows were read
+
+
 def _saved_profile_for(head, kind) -> tuple[str, dict] | None:
     """A saved profile made from a sheet whose header row is one of these rows."""
     if not list_profiles():
@@ -456,7 +507,7 @@ def _choose_sheet(names: list[str], choice: str | int) -> str:
 
 def _field_by_label(kind: str, text: str) -> str:
     key = text.strip().casefold().replace("-", " ").replace("_", " ")
-    for f in KINDS[kind].fields:
+    for f in (*KINDS[kind].fields, *hm.EXTRA.get(kind, {}).values()):
         if key in (f.name.replace("_", " "), f.label.casefold(), f.name.removesuffix("_cents").removesuffix("_id").replace("_", " ")):
             return f.name
     names = ", ".join(f.name.removesuffix("_cents").removesuffix("_id") for f in KINDS[kind].fields)

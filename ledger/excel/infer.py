@@ -1,0 +1,257 @@
+"""What a foreign package sheet leaves out, found from what it holds (before it is matched with a ledger).
+
+- The authority, in this order: the sheet's Authority column; a value given (--set, the wizard);
+  inferred from the program (a Program column, a number such as "PDA 71" or "USAI 12", the sheet's name
+  or title rows), its fiscal year where a column gives one, and the date: the authority of that program
+  available that day (preserved deadlines counted). Otherwise none: the package is stored without one,
+  in the "(no authority)" group, until one is assigned.
+- A missing number: derived from program and date ("USAI 2024-03-12"), with " (2)" where two share a date.
+- An item list ("Stinger missiles; up to 2,000 Javelin anti-armor systems") becomes the package's
+  lines (items.py), each with a system type from the taxonomy. No value is invented.
+
+Every decision is said once per sheet in the plan's notes (and counted in `Inferred`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .. import items as item_lists
+from ..model import NO_AUTHORITY, PROGRAMS_EXAMPLES
+from .header_match import EXTRA
+from .plan import Batch, ImportPlan, Ref
+
+if TYPE_CHECKING:
+    from ..service import Ledger
+
+# Long names people write for the programs.
+_PROGRAM_NAMES = {
+    "presidential drawdown authority": "PDA", "presidential drawdown": "PDA", "drawdown": "PDA",
+    "ukraine security assistance initiative": "USAI", "foreign military financing": "FMF",
+}
+OTHER = "Other"
+
+
+@dataclass
+class Inferred:
+    """What was found for one sheet (the preview and the wizard say it)."""
+
+    sheet: str
+    authorities: dict[str, int] = field(default_factory=dict)  # authority name -> packages given it by inference
+    without: int = 0  # packages that will be stored without an authority
+    numbers: list[str] = field(default_factory=list)  # derived package numbers
+    lines: int = 0  # lines read from item lists
+    unknown_items: list[str] = field(default_factory=list)  # items no system type matched (counted under Other)
+    programs: dict[str, int] = field(default_factory=dict)  # program -> packages whose authority is missing
+
+
+@dataclass(frozen=True)
+class _Auth:
+    id: int
+    name: str
+    program: str
+    start: dt.date
+    end: dt.date | None  # the deadline, preservations counted
+
+
+def complete(ledger: Ledger, plan: ImportPlan, type_map: dict[str, str] | None = None) -> list[Inferred]:
+    """Fill in the authority and number of a foreign plan's package rows and read their item lists
+    into line rows, in place (once per plan)."""
+    if plan.own or plan.inferred is not None:
+        return plan.inferred or []
+    plan.inferred = []
+    auths = [_Auth(a.id, a.name, a.program, a.available_from,
+                   _date(ledger.effective_deadline(a.id)) or a.expires_on) for a in ledger.iter_records("authority")]
+    programs = {a.program.casefold(): a.program for a in auths}
+    for p in PROGRAMS_EXAMPLES:
+        programs.setdefault(p.casefold(), p)
+    taxonomy = _Taxonomy(ledger, type_map or {})
+    for batch in list(plan.batches):
+        if batch.kind == "package":
+            plan.inferred.append(_package_batch(plan, batch, auths, programs, taxonomy))
+    if taxonomy.new_types:
+        types = Batch("", "system_type", ("name", "aliases", "notes"), derived=True)
+        for name, aliases, notes in taxonomy.new_types:
+            types.append(0, None, (name, aliases, notes))
+        plan.batches.append(types)
+        plan.notes.append(f"system types of the default taxonomy added for the items: {', '.join(n for n, _, _ in taxonomy.new_types)}")
+    return plan.inferred
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _program_in(text: Any, programs: dict[str, str]) -> str | None:
+    """The one program a text names ("PDA 71", "USAI tranche", "Presidential Drawdown Authority")."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    low = text.casefold()
+    found = {programs[w] for w in re.findall(r"[a-z]+", low) if w in programs}
+    found |= {p for name, p in _PROGRAM_NAMES.items() if name in low and p.casefold() in programs}
+    return found.pop() if len(found) == 1 else None
+
+
+def _fiscal_year(text: Any) -> str | None:
+    if isinstance(text, (int, float)) and 1990 < text < 2100:
+        return str(int(text))
+    m = re.search(r"(?:fy\s*)?((?:19|20)\d\d)", str(text or ""), re.IGNORECASE)
+    return m[1] if m else None
+
+
+def _pick(auths: list[_Auth], program: str | None, fy: str | None, day: dt.date | None) -> tuple[_Auth | None, str]:
+    """(authority, how) for a package of `program` announced on `day`: the one available that day (the
+    newest where appropriations overlap, as no-year funds do), or of that fiscal year."""
+    if program is None:
+        return None, "no program"
+    of = [a for a in auths if a.program.casefold() == program.casefold()]
+    if fy:
+        named = [a for a in of if fy in a.name]
+        if len(named) == 1:
+            return named[0], "fiscal year"
+    if day is None:
+        return None, "no date"
+    open_then = [a for a in of if a.start <= day and (a.end is None or day <= a.end)]
+    if not open_then:
+        return None, "none available that day"
+    open_then.sort(key=lambda a: (a.start, a.id))
+    return open_then[-1], "date" if len(open_then) == 1 else "newest of several"
+
+
+class _Taxonomy:
+    """System types by name and alias: the ledger's, or (a ledger without any) the bundled default."""
+
+    def __init__(self, ledger: Ledger, type_map: dict[str, str]):
+        stored = list(ledger.iter_records("system_type"))
+        self.default = not stored
+        rows = [(t.name, t.aliases, t.notes) for t in stored] or item_lists.default_taxonomy()
+        self.rows = {name: (name, aliases, notes) for name, aliases, notes in rows}
+        self.words = {name: (name, *aliases) for name, aliases, _ in rows}
+        self.fallback = next((n for n in self.rows if n.casefold() == OTHER.casefold()), None)
+        self.type_map = {k.strip().casefold(): v for k, v in type_map.items()}
+        self.new_types: list[tuple] = []
+        self._added: set[str] = set()
+
+    def type_of(self, description: str) -> tuple[str | None, bool]:
+        """(system type name, matched); unmatched items go to Other where the taxonomy has it."""
+        mapped = self.type_map.get(description.strip().casefold())
+        if mapped:
+            return mapped, True
+        found = item_lists.classify(description, self.words, None)
+        name = found if found is not None else self.fallback
+        if name is not None and self.default and name not in self._added:
+            self._added.add(name)
+            self.new_types.append(self.rows[name])
+        return name, found is not None
+
+
+def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs: dict[str, str], taxonomy: _Taxonomy) -> Inferred:
+    out = Inferred(batch.sheet)
+    n = len(batch)
+    cols = dict(zip(batch.fields, batch.data))
+    extra = {name: cols.pop(name) for name in list(cols) if name in EXTRA["package"]}
+    none = [None] * n
+    numbers = list(cols.get("number", none))
+    days = cols.get("announced_on", none)
+    given = cols.get("authority_id")
+    program_col, fy_col = extra.get("program", none), extra.get("fiscal_year", none)
+    hint = _program_in(batch.sheet, programs) or _program_in(" ".join(plan.titles.get(batch.sheet, [])), programs)
+    by_name = {a.name.casefold(): a for a in auths}
+    authority: list[Any] = []
+    for i in range(n):
+        g = given[i] if given is not None else None
+        if g is not None and not (isinstance(g, Ref) and g.name.strip().casefold() not in by_name):
+            authority.append(g)  # the sheet's (or the person's) authority
+            continue
+        program = (_program_in(g.name, programs) if isinstance(g, Ref) else None) or _program_in(program_col[i], programs) \
+            or _program_in(numbers[i], programs) or hint
+        fy = _fiscal_year(fy_col[i]) or (_fiscal_year(g.name) if isinstance(g, Ref) else None)
+        found, _how = _pick(auths, program, fy, days[i] if isinstance(days[i], dt.date) else None)
+        if found is not None:
+            authority.append(Ref(found.name))
+            out.authorities[found.name] = out.authorities.get(found.name, 0) + 1
+        elif isinstance(g, Ref) and program is None:
+            authority.append(g)  # a name that is no authority and no program: the preview says so
+        else:
+            authority.append(None)
+            out.without += 1
+            key = program or "(program not known)"
+            out.programs[key] = out.programs.get(key, 0) + 1
+    # Numbers: derived where missing, unique within the sheet.
+    taken = {x.strip().casefold() for x in numbers if isinstance(x, str) and x.strip()}
+    for i in range(n):
+        if isinstance(numbers[i], str) and numbers[i].strip():
+            continue
+        if not isinstance(days[i], dt.date):
+            continue  # no date either: the preview rejects the row for what it lacks
+        program = _program_in(program_col[i], programs) or hint or (authority[i] and _program_of(authority[i], auths))
+        base = f"{program or 'Package'} {days[i].isoformat()}"
+        name, k = base, 2
+        while name.casefold() in taken:
+            name, k = f"{base} ({k})", k + 1
+        taken.add(name.casefold())
+        numbers[i] = name
+        out.numbers.append(name)
+    cols["number"] = numbers
+    cols["authority_id"] = authority
+    batch.fields = tuple(cols)
+    batch.data = list(cols.values())
+    headers = {f: batch.columns.pop(f, f) for f in extra}
+    batch.columns.setdefault("number", "Number")
+    batch.columns.setdefault("authority_id", "Authority")
+    if "items" in extra:
+        _lines(plan, batch, extra["items"], numbers, taxonomy, out, headers["items"])
+    _notes(plan, out, not auths)
+    return out
+
+
+def _program_of(ref: Any, auths: list[_Auth]) -> str | None:
+    if isinstance(ref, Ref):
+        a = next((a for a in auths if a.name.casefold() == ref.name.strip().casefold()), None)
+        return a.program if a else None
+    return None
+
+
+def _lines(plan: ImportPlan, batch: Batch, texts: list, numbers: list, taxonomy: _Taxonomy, out: Inferred, header: str) -> None:
+    lines = Batch(batch.sheet, "line", ("package_id", "system_type_id", "description", "quantity", "qualifier", "unit"),
+                  columns={"package_id": header, "system_type_id": header, "description": header}, derived=True)
+    unknown: dict[str, None] = {}
+    for row, text, number in zip(batch.numbers, texts, numbers):
+        if not isinstance(text, str) or not text.strip() or not number:
+            continue
+        for item in item_lists.parse_list(text):
+            type_name, matched = taxonomy.type_of(item.description)
+            if not matched:
+                unknown.setdefault(item.description, None)
+            lines.append(row, None, (Ref(number), Ref(type_name) if type_name else None, item.description,
+                                     item.quantity, item.qualifier, item.unit))
+    if len(lines):
+        plan.batches.append(lines)
+        out.lines = len(lines)
+        out.unknown_items = list(unknown)
+
+
+def _notes(plan: ImportPlan, out: Inferred, empty: bool) -> None:
+    where = f"sheet {out.sheet!r}"
+    for name, count in out.authorities.items():
+        plan.notes.append(f"{where}: authority {name} found for {count} package{'s' if count != 1 else ''} from the program and the date")
+    if out.numbers:
+        plan.notes.append(f"{where}: {len(out.numbers)} package number{'s' if len(out.numbers) != 1 else ''} derived from program and date "
+                          f"(e.g. {out.numbers[0]!r})")
+    if out.lines:
+        plan.notes.append(f"{where}: item lists read into {out.lines} package line{'s' if out.lines != 1 else ''} (quantities as written, no values)")
+    if out.without:
+        why = ", ".join(f"{p}: {c}" for p, c in out.programs.items())
+        plan.notes.append(f"{where}: {out.without} package{'s have' if out.without != 1 else ' has'} no authority ({why}): no Authority column "
+                          "or value, and no authority of the program covers the date. They will be stored without one, under "
+                          f"{NO_AUTHORITY!r}; give one with --set authority=NAME (in the app: the Authority value on the Columns tab), "
+                          "or later select them in the Packages table and choose Assign authority (python main.py edit package ID authority=NAME)"
+                          + ("; this ledger has no authorities yet: add one (python main.py add authority ..., or in the import "
+                             "wizard: Create authority) and preview again" if empty else ""))
+    if out.unknown_items:
+        shown = ", ".join(repr(t) for t in out.unknown_items[:8]) + (f" and {len(out.unknown_items) - 8} more" if len(out.unknown_items) > 8 else "")
+        plan.notes.append(f"{where}: {len(out.unknown_items)} item{'s' if len(out.unknown_items) != 1 else ''} matched no system type and count under {OTHER}: {shown} "
+                          "(map one with --map-type 'ITEM=TYPE', or in the app's System types tab)")
