@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import fields as dc_fields
 from typing import Any
 
-from . import __version__, cli_backups, cli_excel
+from . import __version__, cli_backups, cli_excel, cli_new
 from .dates import DateError, parse_date
 from .errors import (
     LedgerError,
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=20)
     cli_backups.add_parsers(sub, common)
     cli_excel.add_parsers(sub, common)
+    cli_new.add_parsers(sub)
     return p
 
 
@@ -158,7 +160,10 @@ def _open(args, create: bool = False, readonly: bool = False):
     from .service import Ledger
 
     path = args.ledger or default_ledger()
-    return Ledger.open(path, create=create or args.ledger is None, readonly=readonly)
+    create = create or args.ledger is None
+    if not create and not readonly and not os.path.exists(path):
+        raise LedgerError(cli_new.missing_ledger_message(str(path)))
+    return Ledger.open(path, create=create, readonly=readonly)
 
 
 def _date_arg(text: str | None, what: str) -> str | None:
@@ -360,6 +365,7 @@ def cmd_history(args) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sample": cmd_sample,
+    "new": cli_new.cmd_new,
     "summary": cmd_summary,
     "series": cmd_series,
     "list": cmd_list,

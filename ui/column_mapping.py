@@ -94,6 +94,7 @@ class ColumnMapping(QWidget):
         self.values: dict[str, str] = {}  # field -> the value every row takes (shared by the sheets)
         self.overridden = False  # the user changed a choice: previews pass the mapping until forget()
         self.reading: str | None = None  # the wizard reads this sheet only (None: all)
+        self.restored: dict[str, str] = {}  # choices remembered for the file, passed until a preview shows them
         self.left_out = ""  # choices the last mapping() could not pass (a header that sheets map differently)
         lay = QVBoxLayout(self)
         first = QHBoxLayout()
@@ -141,6 +142,8 @@ class ColumnMapping(QWidget):
         choice; else None (the reader matches the headers, or finds a saved profile, by
         itself). The reader applies one mapping to every sheet: a header that sheets give different
         fields is left out, each sheet then matches it by its header (and the Columns tab says so)."""
+        if self.overridden and not self.sheets and self.restored:
+            return dict(self.restored)  # choices of a file reopened, before its first preview
         if not self.overridden or not self.sheets:
             return None
         sheets = self._read()
@@ -151,8 +154,23 @@ class ColumnMapping(QWidget):
         merged = {h: f for s in sheets for h, f in s.choices().items() if h.strip().casefold() not in clash}
         return merged or None
 
+    def restore(self, mapping: dict[str, str] | None, values: dict[str, str] | None) -> None:
+        """Choices made for this file before (the wizard closed and opened again)."""
+        self.restored = dict(mapping or {})
+        self.overridden = bool(self.restored)
+        self.values = dict(values or {})
+
+    def remembered(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(column choices, values for every row) to restore when the file is opened again."""
+        if not self.sheets:
+            return dict(self.restored), dict(self.values)
+        choices = {h: f for s in self.sheets.values() for h, f in s.choices().items()} if self.overridden else {}
+        return choices, {k: v for k, v in self.values.items() if v.strip()}
+
     def defaults(self) -> dict[str, str] | None:
         """Field -> the value every row takes, for required fields no column holds."""
+        if not self.sheets:  # reopened: the values typed for this file before
+            return {k: v.strip() for k, v in self.values.items() if v.strip()} or None
         wanted = {f.name for s in self.sheets.values() for f in s.value_fields()}
         out = {name: text.strip() for name, text in self.values.items() if name in wanted and text.strip()}
         return out or None
@@ -181,6 +199,7 @@ class ColumnMapping(QWidget):
     def forget(self, values: bool = False) -> None:
         """Another file, kind or profile: the next preview matches the columns afresh."""
         self.overridden = False
+        self.restored = {}
         self.left_out = ""
         for s in self.sheets.values():  # the choices shown are again the ones the preview read
             for header, box in s.boxes.items():

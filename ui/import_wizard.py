@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.errors import LedgerError
+from ledger.excel.problems import rows_rejected, summarise
 from ledger.model import kind_of
 from ledger.money import format_cents
 from ledger.service import Ledger
 
+from .authority_dialog import AuthorityDialog, suggest_authority
 from .column_mapping import ColumnMapping
 from .errors import show_problem, show_unexpected
 from .tables import ask_accept_warnings
@@ -110,7 +112,12 @@ class ImportWizard(QDialog):
         self.preview_button.setDefault(True)
         self.apply_button = QPushButton("&Import")
         self.apply_button.setEnabled(False)
+        self.create_authority_button = QPushButton("Create &authority…")
+        self.create_authority_button.setToolTip("Add the authority these packages draw on, from what the preview found")
+        self.create_authority_button.hide()
+        self.create_authority_button.clicked.connect(self.create_authority)
         close = QPushButton("Close")
+        buttons.addWidget(self.create_authority_button)
         buttons.addStretch(1)
         for b in (self.preview_button, self.apply_button, close):
             buttons.addWidget(b)
@@ -150,6 +157,29 @@ class ImportWizard(QDialog):
         self.sheet.currentIndexChanged.connect(lambda _i: self.columns.set_reading(self.sheet.currentData()))
         lay.addWidget(self.tabs, 1)
         lay.addLayout(buttons)
+        self._restore(path)
+
+    # -- remembered between openings ---------------------------------------------------------------
+
+    def _restore(self, path: str | None) -> None:
+        """The file and the column choices of the last time the wizard was closed (same file only)."""
+        last = self.settings.last_import if self.settings is not None else {}
+        known = last.get("path")
+        if not known or (path and Path(path) != Path(known)) or not Path(known).exists():
+            return
+        if not path:
+            self.path.setText(known)
+        at = self.kind.findData(last.get("kind"))
+        if at >= 0:
+            self.kind.setCurrentIndex(at)
+        self.columns.restore(last.get("mapping"), last.get("values"))
+
+    def done(self, result: int) -> None:
+        if self.settings is not None and self.path.text().strip():
+            mapping, values = self.columns.remembered()
+            self.settings.last_import = {"path": self.path.text().strip(), "kind": self.kind.currentData(),
+                                         "mapping": mapping, "values": values}
+        super().done(result)
 
     # -- choosing the file ---------------------------------------------------------------------
 
@@ -229,7 +259,7 @@ class ImportWizard(QDialog):
         text.append("; ".join(parts) if parts else "Nothing to import.")
         if p.rejected:
             text.append(
-                f"{len(p.rejected):,} rows rejected (see Rejected): "
+                f"{rows_rejected(p.rejected):,} rows rejected (see Rejected): "
                 + (
                     "they will be left out."
                     if self.skip_invalid.isChecked()
@@ -251,6 +281,16 @@ class ImportWizard(QDialog):
                 + ", ".join(f"{label} (sheet {sheet!r})" for sheet, label in lacking)
                 + ": choose the column under Columns, or give a value for every row there."
             )
+        waiting = [a.record for a in p.added if a.kind == "package" and a.record.authority_id is None]
+        if waiting:
+            total = sum(r.value_cents for r in waiting)
+            text.append(
+                f"{len(waiting):,} package{'s' if len(waiting) != 1 else ''} ({format_cents(total, self.ledger.currency)}) "
+                "will be stored without an authority: Create authority adds the one they draw on (then Preview again "
+                "finds it by program and date), or give one on the Columns tab; or import now and assign one later "
+                "(select them in Packages, Assign authority)."
+            )
+        self.create_authority_button.setVisible(bool(waiting) and not self.ledger.readonly)
         self.summary.setText("\n".join(text))
 
         def fill(key: str, items: list[str], total: int) -> None:
@@ -278,7 +318,8 @@ class ImportWizard(QDialog):
             [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
             len(p.missing),
         )
-        fill("rejected", [str(r) for r in p.rejected[:SHOWN]], len(p.rejected))
+        messages = summarise(p.rejected, plan.sheet_rows())
+        fill("rejected", [m.text for m in messages[:SHOWN]], len(messages))
         notes = list(plan.notes) + [
             f"sheet {s!r}: " + ", ".join(f"{h} → {f or '(ignored)'}" for h, f in m.items())
             for s, m in plan.mappings.items()
@@ -290,6 +331,32 @@ class ImportWizard(QDialog):
             self.tabs.setCurrentWidget(self.columns)
         elif p.rejected and not self.skip_invalid.isChecked():
             self.tabs.setCurrentWidget(self.lists["rejected"])
+
+    # -- an authority for packages that have none ---------------------------------------------------
+
+    def create_authority(self) -> bool:
+        """Add the authority the previewed packages without one draw on (filled in from them), then
+        preview again: the packages find it by their program and date."""
+        if self.preview is None:
+            return False
+        waiting = [a.record for a in self.preview.added if a.kind == "package" and a.record.authority_id is None]
+        if not waiting:
+            return False
+        dialog = AuthorityDialog(self, suggest_authority(self.plan, waiting), self.ledger.currency)
+        if self.open_authority_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            record = dialog.record()
+            self.ledger.add(record, accept_warnings=True)
+        except (LedgerError, ValueError) as exc:
+            show_problem(self, "Create authority", f"The authority was not added: {exc}")
+            return False
+        self.imported.emit(f"Add authority {record.name}")
+        return self.run_preview()
+
+    def open_authority_dialog(self, dialog: QDialog) -> int:
+        """Shown modally; tests answer it instead."""
+        return dialog.exec()
 
     # -- columns and profiles ---------------------------------------------------------------------
 
@@ -380,7 +447,7 @@ class ImportWizard(QDialog):
         self.summary.setText(outcome["message"])
         if outcome.get("rejected"):
             self.lists["rejected"].clear()
-            self.lists["rejected"].addItems([str(r) for r in outcome["rejected"][:SHOWN]])
+            self.lists["rejected"].addItems([m.text for m in summarise(outcome["rejected"])[:SHOWN]])
             self.tabs.setCurrentWidget(self.lists["rejected"])
 
 
@@ -399,6 +466,15 @@ def _describer(ledger: Ledger, records: list[Any]):
 
     def describe(record: Any) -> str:
         k = kind_of(record)
+        if k.name == "package":  # as stored: the date, the number, the scaled value, the authority
+            auth = names.get("authority", {}).get(record.authority_id) if record.authority_id is not None else None
+            return (f"{record.announced_on.isoformat()}, {record.number}, {format_cents(record.value_cents, ledger.currency, short=False)}, "
+                    + (f"authority {auth}" if auth else "no authority"))
+        if k.name == "line":
+            qty = f"{record.qualifier + ' ' if record.qualifier else ''}{record.quantity:,} " if record.quantity is not None else ""
+            return (f"{qty}{record.description}{' (' + record.unit + ')' if record.unit else ''}, package "
+                    f"{names.get('package', {}).get(record.package_id, record.package_id)}, "
+                    f"{names.get('system_type', {}).get(record.system_type_id, 'system type ' + str(record.system_type_id))}")
         if k.label_field in ("number", "name", "title", "description"):
             return _label(record)
         parts = []

@@ -255,3 +255,28 @@ def _notes(plan: ImportPlan, out: Inferred, empty: bool) -> None:
         shown = ", ".join(repr(t) for t in out.unknown_items[:8]) + (f" and {len(out.unknown_items) - 8} more" if len(out.unknown_items) > 8 else "")
         plan.notes.append(f"{where}: {len(out.unknown_items)} item{'s' if len(out.unknown_items) != 1 else ''} matched no system type and count under {OTHER}: {shown} "
                           "(map one with --map-type 'ITEM=TYPE', or in the app's System types tab)")
+
+
+def fiscal_year(day: dt.date) -> int:
+    """The US federal fiscal year a date falls in (FY2025 began on 2024-10-01)."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def suggest_authority(plan: ImportPlan | None, packages: list) -> dict[str, Any]:
+    """What an authority for these packages (stored without one) would likely be: the program the
+    sheet names for most of them, a name with the fiscal year of the first, at least their value,
+    available from the first date."""
+    counts: dict[str, int] = {}
+    for inferred in (plan.inferred or []) if plan is not None else []:
+        for program, n in inferred.programs.items():
+            if not program.startswith("("):
+                counts[program] = counts.get(program, 0) + n
+    program = max(counts, key=counts.get) if counts else ""
+    first = min((p.announced_on for p in packages), default=dt.date.today())
+    return {
+        "program": program,
+        "name": f"{program + ' ' if program else ''}FY{fiscal_year(first)}",
+        "amount_cents": sum(p.value_cents for p in packages),
+        "available_from": first,
+        "expires_on": None,
+    }
