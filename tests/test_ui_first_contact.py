@@ -156,3 +156,32 @@ def test_a_cancelled_authority_changes_nothing(qtbot, empty, tmp_path, monkeypat
     monkeypatch.setattr(wizard, "open_authority_dialog", lambda dialog: QDialog.DialogCode.Rejected)
     assert not wizard.create_authority()
     assert empty.count("authority") == 0
+
+
+def test_assign_authority_gives_selected_packages_one_in_one_undoable_action(qtbot, empty, monkeypatch):
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QInputDialog
+
+    from ledger.model import Authority, Package
+    from ui.fmt import Display
+    from ui.tables import RecordsView
+
+    auth = empty.add(Authority("USAI", "USAI FY2024", 13_770_000_000_00, dt.date(2024, 4, 24)))
+    for i, day in enumerate((dt.date(2024, 5, 10), dt.date(2024, 6, 7), dt.date(2024, 7, 1))):
+        empty.add(Package(f"USAI {day}", day, None, (i + 1) * 100_000_000_00))
+    view = RecordsView(empty, "package", Display())
+    qtbot.addWidget(view)
+    view.show()
+    picked = []
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (picked.append(a[3]) or a[3][0], True))
+    sel = view.table.selectionModel()
+    for row in (0, 1):
+        sel.select(view.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    qtbot.mouseClick(view.assign_button, Qt.MouseButton.LeftButton)
+    assert picked == [["USAI FY2024 (USAI, from 2024-04-24)"]]
+    assert [p.authority_id for p in empty.records("package", order_by="id")] == [auth.id, auth.id, None]
+    groups = {g.name: g.figures.committed_cents for g in empty.summary("2024-12-31").groups}
+    assert groups == {"USAI FY2024": 300_000_000_00, NO_AUTHORITY: 300_000_000_00}
+    assert view.message.text() == "Assign authority USAI FY2024 to 2 packages"
+    empty.undo()
+    assert [p.authority_id for p in empty.records("package")] == [None, None, None]

@@ -408,6 +408,14 @@ class RecordsView(QWidget):
         self.delete_button.setAccessibleName(f"Delete the selected {plural}")
         bar.addWidget(self.add_button)
         bar.addWidget(self.delete_button)
+        if kind == "package":  # packages imported without an authority get one here, several at a time
+            from .assign_authority import assign_selected
+
+            self.assign_button = QPushButton("Assign authority…")
+            self.assign_button.setAccessibleName("Assign an authority to the selected packages")
+            self.assign_button.clicked.connect(lambda: assign_selected(self, ask_accept_warnings))
+            self.assign_button.setEnabled(not ledger.readonly)
+            bar.addWidget(self.assign_button)
         lay.addLayout(bar)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
