@@ -121,7 +121,7 @@ def test_empty_sheet_says_so(tmp_path):
     wb = openpyxl.Workbook()
     path = tmp_path / "blank.xlsx"
     wb.save(path)
-    with pytest.raises(ExcelError, match="no header row"):
+    with pytest.raises(ExcelError, match="sheet 'Sheet' is empty"):
         read_import(path)
 
 

@@ -33,6 +33,10 @@ MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a milli
 CHECK_EVERY = 5000
 BLOCK_ROWS = 20_000  # foreign rows converted a column at a time; only a block of raw cells is held
 FORMULA_WITHOUT_VALUE = "a formula without a stored value: open the file in Excel or LibreOffice, save it, and import again"
+# What a sheet of each kind must hold (a message names them when no column is recognised).
+NEEDED = {"package": ("announced_on", "value_cents"), "line": ("package_id", "system_type_id", "description"),
+          "disbursement": ("disbursed_on", "package_id"), "authority": ("program", "name", "amount_cents", "available_from"),
+          "observation": ("observed_on", "metric", "value_cents")}
 _TOTAL_WORDS = ("total", "totals", "grand total", "sum", "subtotal")
 
 
@@ -131,6 +135,7 @@ class _Reader:
         self.cancelled = cancelled
         self.rejected_more = 0
         self.rows_read = 0
+        self.unrecognised: list[tuple[str, int, list[str]]] = []  # (sheet, row, texts) of sheets whose headers said nothing
 
     def reject(self, sheet: str, row: int, column: str, value: Any, why: str) -> None:
         if len(self.plan.rejected) < MAX_REJECTIONS:
@@ -251,9 +256,15 @@ class _Reader:
             found_any |= self._foreign_sheet(sheet, kind, mapping, defaults, from_profile, explicit=sheet_choice is not None)
         if not found_any:
             where = f"sheet {sheets[0]!r}" if len(sheets) == 1 else "any sheet"
+            if not self.unrecognised and not self.plan.batches:
+                raise ExcelError(f"{self.plan.path.name}: {where} is empty: there is nothing to import" if len(sheets) == 1
+                                 else f"{self.plan.path.name}: every sheet is empty or hidden: there is nothing to import")
+            seen = "; ".join(f"sheet {name!r} row {row}: {', '.join(repr(t) for t in texts[:12])}" for name, row, texts in self.unrecognised[:3])
+            needs = "; ".join(f"{KINDS[k].plural} need {' and '.join(hm.label(k, f) for f in NEEDED[k])}" for k in ([kind] if kind else NEEDED))
             raise ExcelError(
-                f"{self.plan.path.name}: no header row with known column names in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
-                + ("" if kind else "; say which records it holds (--kind, or 'Rows are' in the app), or map the columns")
+                f"{self.plan.path.name}: no column recognised in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
+                + (f" (found {seen})" if seen else "") + f". {needs[:1].upper() + needs[1:]}. Name a column's field with --map 'HEADER=FIELD' "
+                "(in the app: the Columns tab)" + ("" if kind else ", and say what the rows are with --kind (in the app: 'Rows are')")
             )
         self.finish()
 
@@ -280,6 +291,8 @@ class _Reader:
         lowered_map = {k.strip().casefold(): v for k, v in mapping.items()}
         header_at, kind = self._find_header(sheet, head, kind, lowered_map)
         if header_at is None:
+            texts = max(head, key=lambda r: sum(1 for v in r[1] if isinstance(v, str) and v.strip()))
+            self.unrecognised.append((sheet.name, texts[0], [str(v).strip() for v in texts[1] if isinstance(v, str) and v.strip()]))
             if explicit:
                 return False
             self.plan.notes.append(f"sheet {sheet.name!r}: no header row with known column names: skipped")
