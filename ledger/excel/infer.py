@@ -33,6 +33,7 @@ _PROGRAM_NAMES = {
     "ukraine security assistance initiative": "USAI", "foreign military financing": "FMF",
 }
 OTHER = "Other"
+UNKNOWN_PROGRAM = "program not known"
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Inferred:
     without: int = 0  # packages that will be stored without an authority
     numbers: list[str] = field(default_factory=list)  # derived package numbers
     lines: int = 0  # lines read from item lists
+    matched: int = 0  # rows without a number taken for the stored package of their date and value
     unknown_items: list[str] = field(default_factory=list)  # items no system type matched (counted under Other)
     programs: dict[str, int] = field(default_factory=dict)  # program -> packages whose authority is missing
 
@@ -69,9 +71,13 @@ def complete(ledger: Ledger, plan: ImportPlan, type_map: dict[str, str] | None =
     for p in PROGRAMS_EXAMPLES:
         programs.setdefault(p.casefold(), p)
     taxonomy = _Taxonomy(ledger, type_map or {})
+    stored: dict[tuple, list[str]] = {}  # (date, value) -> numbers of the stored packages
+    if any(b.kind == "package" for b in plan.batches) and ledger.count("package"):
+        for p in ledger.iter_records("package"):
+            stored.setdefault((p.announced_on, p.value_cents), []).append(p.number)
     for batch in list(plan.batches):
         if batch.kind == "package":
-            plan.inferred.append(_package_batch(plan, batch, auths, programs, taxonomy))
+            plan.inferred.append(_package_batch(plan, batch, auths, programs, taxonomy, stored))
     if taxonomy.new_types:
         types = Batch("", "system_type", ("name", "aliases", "notes"), derived=True)
         for name, aliases, notes in taxonomy.new_types:
@@ -148,7 +154,8 @@ class _Taxonomy:
         return name, found is not None
 
 
-def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs: dict[str, str], taxonomy: _Taxonomy) -> Inferred:
+def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs: dict[str, str], taxonomy: _Taxonomy,
+                   stored: dict[tuple, list[str]]) -> Inferred:
     out = Inferred(batch.sheet)
     n = len(batch)
     cols = dict(zip(batch.fields, batch.data))
@@ -160,11 +167,26 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
     program_col, fy_col = extra.get("program", none), extra.get("fiscal_year", none)
     hint = _program_in(batch.sheet, programs) or _program_in(" ".join(plan.titles.get(batch.sheet, [])), programs)
     by_name = {a.name.casefold(): a for a in auths}
+    values = cols.get("value_cents", none)
+    taken = {x.strip().casefold() for x in numbers if isinstance(x, str) and x.strip()}
+    # A row without a number is the stored package of its date and value where there is exactly one
+    # (the same list imported again, or a package the ledger has).
+    for i in range(n):
+        if not (isinstance(numbers[i], str) and numbers[i].strip()) and isinstance(days[i], dt.date):
+            same = stored.get((days[i], values[i]), [])
+            if len(same) == 1 and same[0].casefold() not in taken:
+                numbers[i] = same[0]
+                taken.add(same[0].casefold())
+                out.matched += 1
+    known = {number.casefold() for found in stored.values() for number in found}
     authority: list[Any] = []
     for i in range(n):
         g = given[i] if given is not None else None
         if g is not None and not (isinstance(g, Ref) and g.name.strip().casefold() not in by_name):
             authority.append(g)  # the sheet's (or the person's) authority
+            continue
+        if g is None and isinstance(numbers[i], str) and numbers[i].strip().casefold() in known:
+            authority.append(None)  # a package the ledger has: it keeps its own authority
             continue
         program = (_program_in(g.name, programs) if isinstance(g, Ref) else None) or _program_in(program_col[i], programs) \
             or _program_in(numbers[i], programs) or hint
@@ -178,14 +200,11 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
         else:
             authority.append(None)
             out.without += 1
-            key = program or "(program not known)"
+            key = program or UNKNOWN_PROGRAM
             out.programs[key] = out.programs.get(key, 0) + 1
-    # Numbers: derived where missing, unique within the sheet.
-    taken = {x.strip().casefold() for x in numbers if isinstance(x, str) and x.strip()}
+    # The numbers still missing: derived from program and date, unique in the sheet.
     for i in range(n):
-        if isinstance(numbers[i], str) and numbers[i].strip():
-            continue
-        if not isinstance(days[i], dt.date):
+        if (isinstance(numbers[i], str) and numbers[i].strip()) or not isinstance(days[i], dt.date):
             continue  # no date either: the preview rejects the row for what it lacks
         program = _program_in(program_col[i], programs) or hint or (authority[i] and _program_of(authority[i], auths))
         base = f"{program or 'Package'} {days[i].isoformat()}"
@@ -241,6 +260,9 @@ def _notes(plan: ImportPlan, out: Inferred, empty: bool) -> None:
     if out.numbers:
         plan.notes.append(f"{where}: {len(out.numbers)} package number{'s' if len(out.numbers) != 1 else ''} derived from program and date "
                           f"(e.g. {out.numbers[0]!r})")
+    if out.matched:
+        plan.notes.append(f"{where}: {out.matched} row{'s' if out.matched != 1 else ''} without a number matched the stored package "
+                          "of the same date and value")
     if out.lines:
         plan.notes.append(f"{where}: item lists read into {out.lines} package line{'s' if out.lines != 1 else ''} (quantities as written, no values)")
     if out.without:
@@ -269,7 +291,7 @@ def suggest_authority(plan: ImportPlan | None, packages: list) -> dict[str, Any]
     counts: dict[str, int] = {}
     for inferred in (plan.inferred or []) if plan is not None else []:
         for program, n in inferred.programs.items():
-            if not program.startswith("("):
+            if program != UNKNOWN_PROGRAM:
                 counts[program] = counts.get(program, 0) + n
     program = max(counts, key=counts.get) if counts else ""
     first = min((p.announced_on for p in packages), default=dt.date.today())

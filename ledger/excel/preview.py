@@ -292,6 +292,7 @@ class _Matcher:
         added_append = self.preview.added.append
         build = _builder(k.cls)
         by_label = self.mode == "by label"
+        keep_stored = by_label and not self.plan.own
         for inc in batch.rows:
             values = dict(defaults)
             bad = False
@@ -345,6 +346,8 @@ class _Matcher:
             matched.add(target)
             if inc.wid is not None:
                 self.ids[kind][inc.wid] = target
+            if keep_stored:  # a foreign sheet says nothing of what it leaves empty: the stored value stays
+                values = {name: getattr(old, name) if value in (None, "", ()) else value for name, value in values.items()}
             new = k.cls(**values, id=target)
             diffs = _diffs(k, old, new)
             if diffs:
