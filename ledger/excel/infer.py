@@ -46,6 +46,7 @@ class Inferred:
     numbers: list[str] = field(default_factory=list)  # derived package numbers
     lines: int = 0  # lines read from item lists
     matched: int = 0  # rows without a number taken for the stored package of their date and value
+    sources: int = 0  # source names the ledger does not hold, kept in the notes
     unknown_items: list[str] = field(default_factory=list)  # items no system type matched (counted under Other)
     programs: dict[str, int] = field(default_factory=dict)  # program -> packages whose authority is missing
 
@@ -75,9 +76,11 @@ def complete(ledger: Ledger, plan: ImportPlan, type_map: dict[str, str] | None =
     if any(b.kind == "package" for b in plan.batches) and ledger.count("package"):
         for p in ledger.iter_records("package"):
             stored.setdefault((p.announced_on, p.value_cents), []).append(p.number)
+    sources = {src.title.casefold() for src in ledger.iter_records("source")} if ledger.count("source") else set()
     for batch in list(plan.batches):
         if batch.kind == "package":
-            plan.inferred.append(_package_batch(plan, batch, auths, programs, taxonomy, stored))
+            plan.inferred.append(_package_batch(plan, batch, auths, programs, taxonomy, stored, sources))
+        _currency_note(plan, batch, ledger.currency)
     if taxonomy.new_types:
         types = Batch("", "system_type", ("name", "aliases", "notes"), derived=True)
         for name, aliases, notes in taxonomy.new_types:
@@ -85,6 +88,22 @@ def complete(ledger: Ledger, plan: ImportPlan, type_map: dict[str, str] | None =
         plan.batches.append(types)
         plan.notes.append(f"system types of the default taxonomy added for the items: {', '.join(n for n, _, _ in taxonomy.new_types)}")
     return plan.inferred
+
+
+_CURRENCIES = {"USD": (r"usd", r"us\$", r"\$"), "EUR": (r"eur", r"euros?", "\u20ac"), "GBP": (r"gbp", "\u00a3", r"pounds?")}
+
+
+def _currency_note(plan: ImportPlan, batch: Batch, currency: str) -> None:
+    """Say once when an amount header names another currency than the ledger's (amounts are not converted)."""
+    for name, header in batch.columns.items():
+        if not name.endswith("_cents"):
+            continue
+        low = str(header).casefold()
+        named = [c for c, words in _CURRENCIES.items()
+                 if any(re.search(rf"(?<![a-z]){w}(?![a-z])" if w[:1].isalpha() else w, low) for w in words)]
+        if named and currency not in named:
+            plan.notes.append(f"sheet {batch.sheet!r}: column {header!r} is in {named[0]}, the ledger counts in {currency}: "
+                              "the amounts are read as written, not converted")
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -155,7 +174,7 @@ class _Taxonomy:
 
 
 def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs: dict[str, str], taxonomy: _Taxonomy,
-                   stored: dict[tuple, list[str]]) -> Inferred:
+                   stored: dict[tuple, list[str]], sources: set[str]) -> Inferred:
     out = Inferred(batch.sheet)
     n = len(batch)
     cols = dict(zip(batch.fields, batch.data))
@@ -168,6 +187,11 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
     hint = _program_in(batch.sheet, programs) or _program_in(" ".join(plan.titles.get(batch.sheet, [])), programs)
     by_name = {a.name.casefold(): a for a in auths}
     values = cols.get("value_cents", none)
+    for i in range(n):  # a bare tranche number ("56") is named with its program ("PDA 56")
+        if isinstance(numbers[i], str) and numbers[i].strip().isdigit():
+            program = _program_in(program_col[i], programs) or hint
+            if program:
+                numbers[i] = f"{program} {numbers[i].strip()}"
     taken = {x.strip().casefold() for x in numbers if isinstance(x, str) and x.strip()}
     # A row without a number is the stored package of its date and value where there is exactly one
     # (the same list imported again, or a package the ledger has).
@@ -214,6 +238,7 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
         taken.add(name.casefold())
         numbers[i] = name
         out.numbers.append(name)
+    _unknown_sources(cols, sources, out)
     cols["number"] = numbers
     cols["authority_id"] = authority
     batch.fields = tuple(cols)
@@ -225,6 +250,20 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
         _lines(plan, batch, extra["items"], numbers, taxonomy, out, headers["items"])
     _notes(plan, out, not auths)
     return out
+
+
+def _unknown_sources(cols: dict[str, list], sources: set[str], out: Inferred) -> None:
+    """A source named in the sheet that the ledger does not hold ("Bundesregierung") is kept in the
+    package's notes rather than refused (a title is not enough to make a source of)."""
+    col = cols.get("source_id")
+    if col is None:
+        return
+    notes = cols.setdefault("notes", [None] * len(col))
+    for i, ref in enumerate(col):
+        if isinstance(ref, Ref) and ref.name.strip().casefold() not in sources:
+            col[i] = None
+            notes[i] = f"{notes[i]}\nSource: {ref.name.strip()}" if notes[i] else f"Source: {ref.name.strip()}"
+            out.sources += 1
 
 
 def _program_of(ref: Any, auths: list[_Auth]) -> str | None:
@@ -263,6 +302,9 @@ def _notes(plan: ImportPlan, out: Inferred, empty: bool) -> None:
     if out.matched:
         plan.notes.append(f"{where}: {out.matched} row{'s' if out.matched != 1 else ''} without a number matched the stored package "
                           "of the same date and value")
+    if out.sources:
+        plan.notes.append(f"{where}: {out.sources} source name{'s' if out.sources != 1 else ''} not in the ledger kept in the "
+                          "packages' notes")
     if out.lines:
         plan.notes.append(f"{where}: item lists read into {out.lines} package line{'s' if out.lines != 1 else ''} (quantities as written, no values)")
     if out.without:

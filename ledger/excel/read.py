@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -345,6 +346,13 @@ class _Reader:
         at, found_kind, score = best
         if kind is None:
             ties = [k for k in IMPORT_KINDS if k != found_kind and hdr.score(k, rows[at]) == score]
+            if ties and found_kind == "package":
+                # A list of dates and values is most often packages (the first thing a ledger holds): read
+                # so, and said, with the way to read it otherwise.
+                options = " or ".join(KINDS[k].plural for k in ties)
+                self.plan.notes.append(f"sheet {sheet.name!r}: read as packages; its headers would also suit {options} "
+                                       "(say which with --kind, or 'Rows are' in the app)")
+                return at, found_kind
             if ties:
                 options = " or ".join(KINDS[k].plural for k in [found_kind, *ties])
                 raise ExcelError(f"sheet {sheet.name!r} could hold {options}: say which (--kind, or 'Rows are' in the app)")
@@ -414,6 +422,9 @@ class _Reader:
             first = values[0] if values else None
             if (first.__class__ is str or first is None) and _says_total(values):
                 self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
+                continue
+            if _is_note_row(values):
+                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({_short_text(values)}), skipped")
                 continue
             label = None if no_label or label_col >= len(values) else values[label_col]
             if amount_cols and (label is None or (label.__class__ is str and not label.strip())) and not any(
@@ -551,6 +562,20 @@ def _fill_merged(values: list, number: int, col0: int, merged: dict, tops: dict)
         if not is_blank(v) and (number, i + col0) not in merged:
             tops[(number, i + col0)] = v
     return out
+
+
+_NOTE = re.compile(r"^(?:sources?|notes?|note that|\*|\(?[a-z0-9]\)|[0-9]+\.|figures|data as of|as of|compiled|prepared by)\b", re.IGNORECASE)
+
+
+def _is_note_row(values) -> bool:
+    """A source line or footnote under a table: one text cell, the rest empty, worded as a note."""
+    filled = [v for v in values if not is_blank(v)]
+    return len(filled) == 1 and isinstance(filled[0], str) and (_NOTE.match(filled[0].strip()) is not None or len(filled[0]) > 60)
+
+
+def _short_text(values) -> str:
+    text = next(str(v).strip() for v in values if not is_blank(v))
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _says_total(values) -> bool:
