@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-EXIT_OK = 0
+from .common import EXIT_OK
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub, common=None) -> None:
     s = sub.add_parser("new", help="create an empty ledger: new PATH [--currency USD] [--name TEXT]")
     s.add_argument("path", metavar="PATH")
     s.add_argument("--currency", default="USD", help="ISO code of the ledger's amounts (default USD)")
@@ -15,8 +15,8 @@ def add_parsers(sub) -> None:
 
 
 def cmd_new(args) -> int:
-    from .cli import UsageError
-    from .service import Ledger
+    from ..service import Ledger
+    from .common import UsageError
 
     path = Path(args.path)
     currency = args.currency.strip().upper()
@@ -32,5 +32,4 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
-def missing_ledger_message(path: str) -> str:
-    return f"{path} does not exist: create it with python main.py new {path} (or import into it)"
+COMMANDS = {"new": cmd_new}
