@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem, ValidationError
 from ..model import KIND_ORDER, KINDS
+from . import infer
 from .errors import Cancelled, ExcelError
 from .plan import Rejection
 from .preview import AddedBlock, AddedRows, Preview
@@ -130,6 +131,7 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
                 if progress:
                     progress(done, total)
         result.warnings = list(act.warnings)
+    infer.remember_item_types(ledger, preview.plan)
     if preview.mode == "copy":
         # An exact copy carries the ledger's settings too (the deadline the pace is measured against).
         for key, value in preview.plan.settings.items():

@@ -15,6 +15,7 @@ Every decision is said once per sheet in the plan's notes (and counted in `Infer
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ _PROGRAM_NAMES = {
     "ukraine security assistance initiative": "USAI", "foreign military financing": "FMF",
 }
 OTHER = "Other"
+ITEM_TYPES_KEY = "item_types"  # ledger setting: item text -> system type, as the person mapped it
 UNKNOWN_PROGRAM = "program not known"
 
 
@@ -47,6 +49,7 @@ class Inferred:
     lines: int = 0  # lines read from item lists
     matched: int = 0  # rows without a number taken for the stored package of their date and value
     sources: int = 0  # source names the ledger does not hold, kept in the notes
+    newest: dict[str, int] = field(default_factory=dict)  # authority -> packages given it as the newest of several open
     unknown_items: list[str] = field(default_factory=list)  # items no system type matched (counted under Other)
     programs: dict[str, int] = field(default_factory=dict)  # program -> packages whose authority is missing
 
@@ -81,6 +84,7 @@ def complete(ledger: Ledger, plan: ImportPlan, type_map: dict[str, str] | None =
         if batch.kind == "package":
             plan.inferred.append(_package_batch(plan, batch, auths, programs, taxonomy, stored, sources))
         _currency_note(plan, batch, ledger.currency)
+    plan.item_types = dict(taxonomy.used)
     if taxonomy.new_types:
         types = Batch("", "system_type", ("name", "aliases", "notes"), derived=True)
         for name, aliases, notes in taxonomy.new_types:
@@ -104,6 +108,22 @@ def _currency_note(plan: ImportPlan, batch: Batch, currency: str) -> None:
         if named and currency not in named:
             plan.notes.append(f"sheet {batch.sheet!r}: column {header!r} is in {named[0]}, the ledger counts in {currency}: "
                               "the amounts are read as written, not converted")
+
+
+def _json_dict(text: str | None) -> dict[str, str]:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def remember_item_types(ledger: Ledger, plan: ImportPlan) -> None:
+    """Keep the item mappings an import used, so the next list with those items needs none."""
+    if plan.item_types:
+        known = _json_dict(ledger.meta(ITEM_TYPES_KEY))
+        known.update(plan.item_types)
+        ledger.set_meta(ITEM_TYPES_KEY, json.dumps(known, ensure_ascii=False, sort_keys=True))
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -156,14 +176,20 @@ class _Taxonomy:
         self.rows = {name: (name, aliases, notes) for name, aliases, notes in rows}
         self.words = {name: (name, *aliases) for name, aliases, _ in rows}
         self.fallback = next((n for n in self.rows if n.casefold() == OTHER.casefold()), None)
-        self.type_map = {k.strip().casefold(): v for k, v in type_map.items()}
+        remembered = ledger.meta(ITEM_TYPES_KEY)
+        self.type_map = {**_json_dict(remembered), **{k.strip().casefold(): v for k, v in type_map.items()}}
+        self.used: dict[str, str] = {}  # item -> type mapped by the person: remembered by the import
         self.new_types: list[tuple] = []
         self._added: set[str] = set()
 
     def type_of(self, description: str) -> tuple[str | None, bool]:
         """(system type name, matched); unmatched items go to Other where the taxonomy has it."""
         mapped = self.type_map.get(description.strip().casefold())
-        if mapped:
+        if mapped and (mapped in self.rows or not self.default):
+            self.used[description.strip().casefold()] = mapped
+            if self.default and mapped not in self._added:
+                self._added.add(mapped)
+                self.new_types.append(self.rows[mapped])
             return mapped, True
         found = item_lists.classify(description, self.words, None)
         name = found if found is not None else self.fallback
@@ -215,10 +241,12 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
         program = (_program_in(g.name, programs) if isinstance(g, Ref) else None) or _program_in(program_col[i], programs) \
             or _program_in(numbers[i], programs) or hint
         fy = _fiscal_year(fy_col[i]) or (_fiscal_year(g.name) if isinstance(g, Ref) else None)
-        found, _how = _pick(auths, program, fy, days[i] if isinstance(days[i], dt.date) else None)
+        found, how = _pick(auths, program, fy, days[i] if isinstance(days[i], dt.date) else None)
         if found is not None:
             authority.append(Ref(found.name))
             out.authorities[found.name] = out.authorities.get(found.name, 0) + 1
+            if how == "newest of several":
+                out.newest[found.name] = out.newest.get(found.name, 0) + 1
         elif isinstance(g, Ref) and program is None:
             authority.append(g)  # a name that is no authority and no program: the preview says so
         else:
@@ -295,7 +323,9 @@ def _lines(plan: ImportPlan, batch: Batch, texts: list, numbers: list, taxonomy:
 def _notes(plan: ImportPlan, out: Inferred, empty: bool) -> None:
     where = f"sheet {out.sheet!r}"
     for name, count in out.authorities.items():
-        plan.notes.append(f"{where}: authority {name} found for {count} package{'s' if count != 1 else ''} from the program and the date")
+        plan.notes.append(f"{where}: authority {name} found for {count} package{'s' if count != 1 else ''} from the program and the date"
+                          + (f" ({out.newest[name]} of them the newest of several authorities of the program open that day: "
+                             "give another with --set authority=NAME)" if name in out.newest else ""))
     if out.numbers:
         plan.notes.append(f"{where}: {len(out.numbers)} package number{'s' if len(out.numbers) != 1 else ''} derived from program and date "
                           f"(e.g. {out.numbers[0]!r})")

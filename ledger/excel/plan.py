@@ -108,6 +108,7 @@ class ImportPlan:
     ties: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # sheet -> header -> fields it could be
     titles: dict[str, list[str]] = field(default_factory=dict)  # sheet -> texts above its header row (program hints)
     inferred: list | None = None  # infer.Inferred per package sheet, once the plan was completed against a ledger
+    item_types: dict[str, str] = field(default_factory=dict)  # item -> system type the person mapped (remembered on import)
 
     @property
     def own(self) -> bool:
