@@ -9,9 +9,9 @@ from builders import build_ledger, ledger_specs
 from hypothesis import HealthCheck, given, settings
 
 from ledger.errors import ValidationError
+from ledger.excel.apply import WRITE_ORDER
 from ledger.model import KIND_ORDER, Authority, Disbursement, Package
 from ledger.sample import build
-from ledger.excel.apply import WRITE_ORDER
 from ledger.service import Ledger
 
 
