@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ledger.excel import header_match as hm
 from ledger.excel.header_match import EXTRA
+from ledger.excel.problems import article
 from ledger.model import KINDS, Field
 
 IGNORE = "(ignore)"
@@ -432,7 +433,7 @@ class ColumnMapping(QWidget):
 
 def _example(f: Field) -> str:
     if f.type == "ref":
-        return f"the name of a {f.ref.replace('_', ' ')} in the ledger"
+        return f"the name of {article(f.ref.replace('_', ' '))} in the ledger"
     if f.type == "date":
         return "a date, e.g. 2024-03-01"
     if f.type in ("cents", "signed_cents"):

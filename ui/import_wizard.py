@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.errors import LedgerError
+from ledger.excel.columns_report import column_lines
 from ledger.excel.problems import rows_rejected, summarise
 from ledger.model import kind_of
 from ledger.money import format_cents
@@ -303,7 +304,8 @@ class ImportWizard(QDialog):
 
         shown = p.added[:SHOWN]
         describe = _describer(self.ledger, [a.record for a in shown])
-        fill("added", [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {describe(a.record)}" for a in shown], len(p.added))
+        fill("added", [(f"{a.kind.replace('_', ' ')} from sheet {a.sheet!r} row {a.row}: " if a.row else
+                        f"{a.kind.replace('_', ' ')} the rows need: ") + describe(a.record) for a in shown], len(p.added))
         fill(
             "changed",
             [
@@ -320,10 +322,7 @@ class ImportWizard(QDialog):
         )
         messages = summarise(p.rejected, plan.sheet_rows())
         fill("rejected", [m.text for m in messages[:SHOWN]], len(messages))
-        notes = list(plan.notes) + [
-            f"sheet {s!r}: " + ", ".join(f"{h} → {f or '(ignored)'}" for h, f in m.items())
-            for s, m in plan.mappings.items()
-        ]
+        notes = list(plan.notes) + ([] if plan.own else column_lines(plan))
         fill("notes", notes, len(notes))
         can = p.has_changes and (not p.rejected or self.skip_invalid.isChecked()) and not self.ledger.readonly
         self.apply_button.setEnabled(can)
@@ -472,7 +471,7 @@ def _describer(ledger: Ledger, records: list[Any]):
                     + (f"authority {auth}" if auth else "no authority"))
         if k.name == "line":
             qty = f"{record.qualifier + ' ' if record.qualifier else ''}{record.quantity:,} " if record.quantity is not None else ""
-            return (f"{qty}{record.description}{' (' + record.unit + ')' if record.unit else ''}, package "
+            return (f"{qty}{record.description}{' (unit: ' + record.unit + ')' if record.unit else ''}, package "
                     f"{names.get('package', {}).get(record.package_id, record.package_id)}, "
                     f"{names.get('system_type', {}).get(record.system_type_id, 'system type ' + str(record.system_type_id))}")
         if k.label_field in ("number", "name", "title", "description"):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ledger.errors import LedgerError, Problem, ValidationError, WarningsNotAccepted
 from ledger.model import KINDS, Field, Kind
 from ledger.service import Ledger
+from ledger.words import article
 
 from .convert import InputProblem, to_text, to_value
 from .fmt import Display
@@ -403,7 +404,7 @@ class RecordsView(QWidget):
         self.count = QLabel("")
         bar.addWidget(self.count)
         self.add_button = QPushButton("Add…")
-        self.add_button.setAccessibleName(f"Add a {kind.replace('_', ' ')}")
+        self.add_button.setAccessibleName(f"Add {article(kind.replace('_', ' '))}")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName(f"Delete the selected {plural}")
         bar.addWidget(self.add_button)

@@ -18,6 +18,7 @@ from . import infer
 from .errors import Cancelled, ExcelError
 from .plan import Rejection
 from .preview import AddedBlock, AddedRows, Preview
+from .problems import article
 
 if TYPE_CHECKING:
     from ..service import Ledger
@@ -161,7 +162,7 @@ def _without_orphans(added, bad: set) -> tuple[list, list[Rejection]]:
         orphan = next((f for f in k.fields if f.type == "ref" and (f.ref, getattr(a.record, f.name)) in dropped_ids), None)
         if orphan is not None:
             dropped_ids.add((a.kind, a.record.id))
-            gone.append(Rejection(a.sheet, a.row, orphan.label, None, f"refers to a {orphan.ref.replace('_', ' ')} that was rejected"))
+            gone.append(Rejection(a.sheet, a.row, orphan.label, None, f"refers to {article(orphan.ref.replace('_', ' '))} that was rejected"))
         else:
             out.append(a)
     return out, gone

@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..words import article
 from .plan import Rejection
 
+__all__ = ["Message", "article", "rows_rejected", "summarise"]
+
 ROWS_SHOWN = 12  # row numbers listed in one message; the rest are counted
-
-
-def article(word: str) -> str:
-    """'an authority', 'a package'."""
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def rows_rejected(rejected: Iterable[Rejection]) -> int:

@@ -23,6 +23,7 @@ from . import layout
 from .cells_in import CellError, column_converter, converter, id_cell, is_blank
 from .errors import Cancelled, ExcelError, UnreadableFile
 from .plan import Batch, ImportPlan, Rejection
+from .problems import article
 from .profiles import list_profiles, load_profile, profile_for_shape
 from .sources import Book, Sheet, open_book
 
@@ -535,7 +536,7 @@ def _field_by_label(kind: str, text: str) -> str:
         if key in (f.name.replace("_", " "), f.label.casefold(), f.name.removesuffix("_cents").removesuffix("_id").replace("_", " ")):
             return f.name
     names = ", ".join(f.name.removesuffix("_cents").removesuffix("_id") for f in KINDS[kind].fields)
-    raise ExcelError(f"a {kind.replace('_', ' ')} has no field {text!r} (fields: {names})")
+    raise ExcelError(f"{article(kind.replace('_', ' '))} has no field {text!r} (fields: {names})")
 
 
 def _merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
