@@ -185,3 +185,19 @@ def test_assign_authority_gives_selected_packages_one_in_one_undoable_action(qtb
     assert view.message.text() == "Assign authority USAI FY2024 to 2 packages"
     empty.undo()
     assert [p.authority_id for p in empty.records("package")] == [None, None, None]
+
+
+def test_the_authority_value_offers_the_ledgers_authorities(qtbot, empty, tmp_path):
+    from ledger.model import Authority
+
+    empty.add(Authority("USAI", "USAI FY2024", 13_770_000_000_00, dt.date(2024, 4, 24)))
+    empty.add(Authority("USAI", "USAI FY2022-FY2023", 18_000_000_000_00, dt.date(2022, 3, 15)))
+    wizard = open_wizard(qtbot, empty, usai_sheet(tmp_path / "usai.xlsx"))
+    assert wizard.run_preview()
+    edit = wizard.columns.sheets["Tranches"].missing["authority_id"][1]
+    completer = edit.completer()
+    assert completer is not None
+    assert completer.model().stringList() == ["USAI FY2022-FY2023", "USAI FY2024"]
+    # Found by program and date without it: the newest of the two open that day, and said.
+    assert {a.record.authority_id for a in wizard.preview.added if a.kind == "package"} == {empty.find("authority", "USAI FY2024").id}
+    assert any("newest of several" in n for n in wizard.plan.notes)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -96,6 +97,7 @@ class ColumnMapping(QWidget):
         self.overridden = False  # the user changed a choice: previews pass the mapping until forget()
         self.reading: str | None = None  # the wizard reads this sheet only (None: all)
         self.restored: dict[str, str] = {}  # choices remembered for the file, passed until a preview shows them
+        self.suggestions: dict[str, list[str]] = {}  # field -> names offered while typing its value (the ledger's authorities)
         self.left_out = ""  # choices the last mapping() could not pass (a header that sheets map differently)
         lay = QVBoxLayout(self)
         first = QHBoxLayout()
@@ -339,6 +341,12 @@ class ColumnMapping(QWidget):
             edit.setPlaceholderText(_example(f))
             edit.setAccessibleName(f"{f.label} of every row")
             edit.setClearButtonEnabled(True)
+            if self.suggestions.get(f.name):  # pick a name the ledger has rather than type it blind
+                completer = QCompleter(self.suggestions[f.name], edit)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.activated.connect(lambda text, name=f.name: self._value(name, text))
+                edit.setCompleter(completer)
             edit.textEdited.connect(lambda text, name=f.name: self._value(name, text))
             label.setBuddy(edit)
             sheet.missing[f.name] = (label, edit)

@@ -233,6 +233,7 @@ class ImportWizard(QDialog):
             self._failed(outcome)
             return False
         self.plan, self.preview = outcome["result"]
+        self.columns.suggestions = {"authority_id": [a.name for a in self.ledger.records("authority", order_by="available_from, id")]}
         self.columns.show_plan(self.plan)
         self._show_preview()
         return True
