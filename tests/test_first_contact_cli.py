@@ -37,13 +37,15 @@ def test_the_issues_headers_map_by_meaning(header, field):
     assert match("package", normalise(header)).field == field
 
 
-def test_a_header_that_fits_two_fields_equally_is_asked_not_picked():
-    m = match("package", normalise("Details"))  # the description of a package, or its notes?
-    assert m.field is None or m.score < 100 or not m.tie
-    m = match("line", normalise("Value"))
-    assert m.field == "value_cents"
-    tie = match("package", normalise("Program authority name"))
-    assert tie.field is not None or tie.tie  # scored: either a field or a question, never a silent guess
+def test_a_header_that_fits_two_fields_equally_is_asked_not_picked(tmp_path):
+    m = match("observation", normalise("Balance"))  # the figure, or which balance it compares with?
+    assert m.field is None and set(m.tie) == {"value_cents", "balance"}
+    path = tmp_path / "o.csv"
+    path.write_text("As of,Metric,Balance\n2024-12-02,Remaining PDA,3.9B\n", encoding="utf-8")
+    proc = run("import", path, "--ledger", tmp_path / "l.aidledger", "--kind", "observations", "--dry-run")
+    assert "'Balance' could be Value or Compares with: not used; say which with --map 'Balance=FIELD'" in proc.stdout
+    proc = run("import", path, "--ledger", tmp_path / "l.aidledger", "--kind", "observations", "--dry-run", "--map", "Balance=value")
+    assert proc.returncode == 0 and "'Balance' -> Value (100%)" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_new_makes_an_empty_ledger_and_add_on_a_missing_path_points_to_it(tmp_path):

@@ -201,3 +201,16 @@ def test_the_authority_value_offers_the_ledgers_authorities(qtbot, empty, tmp_pa
     # Found by program and date without it: the newest of the two open that day, and said.
     assert {a.record.authority_id for a in wizard.preview.added if a.kind == "package"} == {empty.find("authority", "USAI FY2024").id}
     assert any("newest of several" in n for n in wizard.plan.notes)
+
+
+def test_the_columns_tab_shows_confidence_and_asks_about_ties(qtbot, empty, tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text("As of,Metric,Balance,Reported by\n2024-12-02,Remaining PDA,3.9B,DoD\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, empty, path)
+    wizard.kind.setCurrentIndex(wizard.kind.findData("observations"))
+    wizard.run_preview()
+    wizard.tabs.setCurrentWidget(wizard.columns)
+    status = wizard.columns.sheets["o"].status
+    assert status["Balance"].text() == "could be Value or Compares with: choose"
+    assert status["Metric"].text() == "match 100%"
+    assert wizard.columns.sheets["o"].boxes["Balance"].currentData() == ""  # not picked silently
