@@ -175,7 +175,8 @@ class _Taxonomy:
         rows = [(t.name, t.aliases, t.notes) for t in stored] or item_lists.default_taxonomy()
         self.rows = {name: (name, aliases, notes) for name, aliases, notes in rows}
         self.words = {name: (name, *aliases) for name, aliases, _ in rows}
-        self.fallback = next((n for n in self.rows if n.casefold() == OTHER.casefold()), None)
+        # Unmatched items go to Other; a taxonomy without it gets it asked for as an unknown type.
+        self.fallback = next((n for n in self.rows if n.casefold() == OTHER.casefold()), OTHER)
         remembered = ledger.meta(ITEM_TYPES_KEY)
         self.type_map = {**_json_dict(remembered), **{k.strip().casefold(): v for k, v in type_map.items()}}
         self.used: dict[str, str] = {}  # item -> type mapped by the person: remembered by the import
@@ -193,7 +194,7 @@ class _Taxonomy:
             return mapped, True
         found = item_lists.classify(description, self.words, None)
         name = found if found is not None else self.fallback
-        if name is not None and self.default and name not in self._added:
+        if self.default and name in self.rows and name not in self._added:
             self._added.add(name)
             self.new_types.append(self.rows[name])
         return name, found is not None
@@ -348,7 +349,7 @@ def _notes(plan: ImportPlan, out: Inferred, empty: bool) -> None:
     if out.unknown_items:
         shown = ", ".join(repr(t) for t in out.unknown_items[:8]) + (f" and {len(out.unknown_items) - 8} more" if len(out.unknown_items) > 8 else "")
         plan.notes.append(f"{where}: {len(out.unknown_items)} item{'s' if len(out.unknown_items) != 1 else ''} matched no system type and count under {OTHER}: {shown} "
-                          "(map one with --map-type 'ITEM=TYPE', or in the app's System types tab)")
+                          "(map one with --map-type 'ITEM=TYPE', or add it as an alias of a system type)")
 
 
 def fiscal_year(day: dt.date) -> int:
