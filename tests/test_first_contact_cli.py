@@ -139,3 +139,13 @@ def test_the_sample_and_the_importer_share_one_item_parser():
         ("155mm artillery rounds", None, None, "rounds"),
         ("Javelin anti-armor systems", 2000, "up to", "systems"),
     ]
+
+
+def test_a_sheet_whose_columns_say_nothing_gets_one_message(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Donor,Colour,Flavour\nNorway,blue,salt\n", encoding="utf-8")
+    proc = run("import", path, "--ledger", tmp_path / "l.aidledger", "--dry-run")
+    assert proc.returncode == 2
+    assert proc.stderr.count("Error:") == 1
+    assert "found sheet 'odd' row 1: 'Donor', 'Colour', 'Flavour'" in proc.stderr
+    assert "Packages need Announced and Value" in proc.stderr and "--map 'HEADER=FIELD'" in proc.stderr
