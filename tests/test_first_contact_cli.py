@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from ledger import items
-from ledger.excel import read_import
+from ledger.excel import apply_import, preview_import, read_import
 from ledger.excel.header_match import match
 from ledger.excel.headers import normalise
 from ledger.excel.problems import rows_rejected, summarise
@@ -101,9 +101,9 @@ def test_an_item_mapped_once_is_remembered(tmp_path):
     again = tmp_path / "again.csv"
     again.write_text("Package,Announced,Value ($M),Items\nNO-2,2024-04-14,5,field kitchens\n", encoding="utf-8")
     with Ledger.open(path) as led:
-        preview = led.preview_import(read_import(again))
+        preview = preview_import(led, read_import(again))
         assert not preview.plan.inferred[0].unknown_items
-        assert led.apply_import(preview)
+        assert apply_import(led, preview)
         kitchens = led.records("line", "description = 'field kitchens'")
         assert len(kitchens) == 2
         assert {led.get("system_type", line.system_type_id).name for line in kitchens} == {"Sustainment and services"}

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from foreign_corpus import CASES
 
-from ledger.excel import read_import
+from ledger.excel import apply_import, preview_import, read_import
 from ledger.model import NO_AUTHORITY
 from ledger.service import Ledger
 
@@ -25,9 +25,9 @@ def test_the_corpus_is_broad():
 
 def _import(led: Ledger, path, options, accept_warnings=False):
     plan = read_import(path, **options)
-    preview = led.preview_import(plan)
+    preview = preview_import(led, plan)
     assert not preview.rejected, [str(r) for r in preview.rejected]
-    result = led.apply_import(preview, accept_warnings=accept_warnings)
+    result = apply_import(led, preview, accept_warnings=accept_warnings)
     return plan, preview, result
 
 

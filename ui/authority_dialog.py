@@ -6,11 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ledger.dates import DateError, parse_date
-from ledger.excel.infer import suggest_authority
 from ledger.model import Authority
 from ledger.money import AmountError, format_cents, parse_amount
 
-__all__ = ["AuthorityDialog", "suggest_authority"]
+__all__ = ["AuthorityDialog"]
 
 
 class AuthorityDialog(QDialog):

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger.excel import header_match as hm
-from ledger.excel.header_match import EXTRA
-from ledger.excel.problems import article
+from ledger import desktop
 from ledger.model import KINDS, Field
+from ledger.words import article
 
 IGNORE = "(ignore)"
 # Fields the reader finds by itself when no column holds them: not asked as required.
@@ -293,7 +292,7 @@ class ColumnMapping(QWidget):
             box.addItem(IGNORE, "")
             for f in kind.fields:
                 box.addItem(f.label + (" (required)" if f.required and f.name not in DERIVED.get(sheet.kind, ()) else ""), f.name)
-            for f in EXTRA.get(sheet.kind, {}).values():
+            for f in desktop.extra_fields(sheet.kind):
                 box.addItem(f"{f.label} (to find {'the lines' if f.name == 'items' else 'the authority'})", f.name)
             box.setCurrentIndex(max(0, box.findData(fld)))
             box.setAccessibleName(f"Field of column {header}")
@@ -387,14 +386,14 @@ class ColumnMapping(QWidget):
                 if now != before:
                     status.setText("changed: Preview to apply")
                 elif header in s.ties:
-                    status.setText("could be " + " or ".join(hm.label(s.kind, f) for f in s.ties[header]) + ": choose")
+                    status.setText("could be " + " or ".join(desktop.field_label(s.kind, f) for f in s.ties[header]) + ": choose")
                 elif not now:
                     status.setText("not imported")
-                elif score is not None and score < hm.SURE:
+                elif score is not None and desktop.weak_match(score):
                     status.setText(f"weak match ({score}%): check")
                 else:
                     status.setText(f"match {score if score is not None else 100}%")
-                status.setStyleSheet("color: #a15c00;" if (header in s.ties or (now == before and now and score is not None and score < hm.SURE)) else "")
+                status.setStyleSheet("color: #a15c00;" if (header in s.ties or (now == before and now and score is not None and desktop.weak_match(score))) else "")
             missing = {f.name for f in s.value_fields()}
             for name, (label, edit) in s.missing.items():
                 label.setVisible(name in missing)

@@ -29,13 +29,11 @@ from PySide6.QtWidgets import (
 
 from ledger import desktop
 from ledger.errors import LedgerError
-from ledger.excel.columns_report import column_lines
-from ledger.excel.problems import rows_rejected, summarise
 from ledger.model import kind_of
 from ledger.money import format_cents
 from ledger.service import Ledger
 
-from .authority_dialog import AuthorityDialog, suggest_authority
+from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
 from .errors import show_problem, show_unexpected
 from .tables import ask_accept_warnings
@@ -262,7 +260,7 @@ class ImportWizard(QDialog):
         text.append("; ".join(parts) if parts else "Nothing to import.")
         if p.rejected:
             text.append(
-                f"{rows_rejected(p.rejected):,} rows rejected (see Rejected): "
+                f"{desktop.rows_rejected(p.rejected):,} rows rejected (see Rejected): "
                 + (
                     "they will be left out."
                     if self.skip_invalid.isChecked()
@@ -322,9 +320,9 @@ class ImportWizard(QDialog):
             [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
             len(p.missing),
         )
-        messages = summarise(p.rejected, plan.sheet_rows())
-        fill("rejected", [m.text for m in messages[:SHOWN]], len(messages))
-        notes = list(plan.notes) + ([] if plan.own else column_lines(plan))
+        messages = desktop.problem_messages(p.rejected, plan.sheet_rows())
+        fill("rejected", messages[:SHOWN], len(messages))
+        notes = list(plan.notes) + ([] if plan.own else desktop.column_lines(plan))
         fill("notes", notes, len(notes))
         can = p.has_changes and (not p.rejected or self.skip_invalid.isChecked()) and not self.ledger.readonly
         self.apply_button.setEnabled(can)
@@ -343,7 +341,7 @@ class ImportWizard(QDialog):
         waiting = [a.record for a in self.preview.added if a.kind == "package" and a.record.authority_id is None]
         if not waiting:
             return False
-        dialog = AuthorityDialog(self, suggest_authority(self.plan, waiting), self.ledger.currency)
+        dialog = AuthorityDialog(self, desktop.suggest_authority(self.plan, waiting), self.ledger.currency)
         if self.open_authority_dialog(dialog) != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -445,7 +443,7 @@ class ImportWizard(QDialog):
         self.summary.setText(outcome["message"])
         if outcome.get("rejected"):
             self.lists["rejected"].clear()
-            self.lists["rejected"].addItems([m.text for m in summarise(outcome["rejected"])[:SHOWN]])
+            self.lists["rejected"].addItems(desktop.problem_messages(outcome["rejected"])[:SHOWN])
             self.tabs.setCurrentWidget(self.lists["rejected"])
 
 

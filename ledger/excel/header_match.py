@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ..model import KINDS, Field
-from .headers import SYNONYMS, Header, is_amount_header
+from .headers import HEADER_SEARCH_ROWS, SYNONYMS, Header, is_amount_header, normalise
 
 SURE = 90  # at or above: shown as a plain match
 WEAK = 75  # at or above: used, flagged as weak; below: not a match
@@ -148,3 +148,33 @@ def match_columns(kind: str, headers: list[Header], skip: set[int]) -> tuple[dic
             out[i] = m.field
             taken.add(m.field)
     return dict(sorted(out.items())), found
+
+
+def match_field(kind: str, h: Header) -> str | None:
+    """The field of `kind` a header names, or None."""
+    return match(kind, h).field
+
+
+def map_columns(kind: str, headers: list[Header], skip: set[int]) -> dict[int, str]:
+    """column index -> field; each field to the column that names it best."""
+    return match_columns(kind, headers, skip)[0]
+
+
+def score(kind: str, row: list) -> int:
+    """How many fields of `kind` a row of header texts names."""
+    headers = [normalise(v) for v in row if isinstance(v, str) and v.strip()]
+    return len(map_columns(kind, headers, set()))
+
+
+def find_header(rows: list[list], kinds: list[str]) -> tuple[int, str, int] | None:
+    """(index of the header row among `rows`, kind, score) for the best row, or None."""
+    best: tuple[int, str, int] | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [v for v in row if isinstance(v, str) and v.strip()]
+        if len(texts) < 2:
+            continue
+        for kind in kinds:
+            s = score(kind, row)
+            if s >= 2 and (best is None or s > best[2]):
+                best = (i, kind, s)
+    return best

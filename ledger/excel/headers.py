@@ -109,36 +109,3 @@ def normalise(text: object) -> Header:
 
 def is_amount_header(h: Header) -> bool:
     return h.base == "" and (h.unit != 1 or _CURRENCY.search(h.text.lower()) is not None)
-
-
-def match_field(kind: str, h: Header) -> str | None:
-    """The field of `kind` a header names, or None (header_match scores it)."""
-    from .header_match import match
-
-    return match(kind, h).field
-
-
-def map_columns(kind: str, headers: list[Header], skip: set[int]) -> dict[int, str]:
-    """column index -> field; each field to the column that names it best."""
-    from .header_match import match_columns
-
-    return match_columns(kind, headers, skip)[0]
-
-
-def score(kind: str, row: list) -> int:
-    headers = [normalise(v) for v in row if isinstance(v, str) and v.strip()]
-    return len(map_columns(kind, headers, set()))
-
-
-def find_header(rows: list[list], kinds: list[str]) -> tuple[int, str, int] | None:
-    """(index of the header row among `rows`, kind, score) for the best row, or None."""
-    best: tuple[int, str, int] | None = None
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        texts = [v for v in row if isinstance(v, str) and v.strip()]
-        if len(texts) < 2:
-            continue
-        for kind in kinds:
-            s = score(kind, row)
-            if s >= 2 and (best is None or s > best[2]):
-                best = (i, kind, s)
-    return best

@@ -341,12 +341,12 @@ class _Reader:
             for i, r in enumerate(rows):
                 if sum(1 for v in r if isinstance(v, str) and v.strip().casefold() in lowered_map) >= 1 and kind:
                     return i, kind
-        best = hdr.find_header(rows, kinds)
+        best = hm.find_header(rows, kinds)
         if best is None:
             return None, kind
         at, found_kind, score = best
         if kind is None:
-            ties = [k for k in IMPORT_KINDS if k != found_kind and hdr.score(k, rows[at]) == score]
+            ties = [k for k in IMPORT_KINDS if k != found_kind and hm.score(k, rows[at]) == score]
             if ties and found_kind == "package":
                 # A list of dates and values is most often packages (the first thing a ledger holds): read
                 # so, and said, with the way to read it otherwise.
@@ -496,8 +496,8 @@ def _header_texts(kind: str, head, at: int, merged, col0: int, hidden: set[int])
         options = [t for t in dict.fromkeys((b, f"{a} {b}".strip(), a)) if t]
         best = max(options, key=lambda t: hm.match(kind, hdr.normalise(t)).score, default="")
         texts.append(best)
-    single = len(hdr.map_columns(kind, [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in top], hidden))
-    double = len(hdr.map_columns(kind, [hdr.normalise(t) if t else hdr.Header("", "", 1) for t in texts], hidden))
+    single = len(hm.map_columns(kind, [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in top], hidden))
+    double = len(hm.map_columns(kind, [hdr.normalise(t) if t else hdr.Header("", "", 1) for t in texts], hidden))
     if double <= single:
         return top
     return texts + [None]  # one longer than the row: the caller knows two rows were read
