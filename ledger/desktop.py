@@ -120,3 +120,10 @@ def weak_match(score: int) -> bool:
     from .excel.header_match import SURE
 
     return score < SURE
+
+
+def default_system_types() -> list[str]:
+    """Names of the bundled taxonomy (what an empty ledger's import would add)."""
+    from .items import default_taxonomy
+
+    return [name for name, _, _ in default_taxonomy()]

@@ -214,3 +214,33 @@ def test_the_columns_tab_shows_confidence_and_asks_about_ties(qtbot, empty, tmp_
     assert status["Balance"].text() == "could be Value or Compares with: choose"
     assert status["Metric"].text() == "match 100%"
     assert wizard.columns.sheets["o"].boxes["Balance"].currentData() == ""  # not picked silently
+
+
+def test_items_no_type_matched_are_mapped_in_the_wizard_and_remembered(qtbot, empty, tmp_path, monkeypatch):
+    path = tmp_path / "norway.csv"
+    path.write_text("Package,Date,Value ($M),Equipment provided\nNO-1,2024-03-14,10,20 field kitchens; 4 Stinger missiles\n",
+                    encoding="utf-8")
+    wizard = open_wizard(qtbot, empty, path)
+    assert wizard.run_preview(), wizard.summary.text()
+    assert "1 item matched no system type" in wizard.summary.text()
+    assert wizard.map_items_button.isVisible()
+
+    def answer(dialog):
+        box = dialog.boxes["field kitchens"]
+        box.setCurrentIndex(box.findData("Sustainment and services"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(wizard, "open_authority_dialog", answer)
+    qtbot.mouseClick(wizard.map_items_button, Qt.MouseButton.LeftButton)
+    assert "matched no system type" not in wizard.summary.text()
+    assert wizard.apply(), wizard.summary.text()
+    kitchens = empty.records("line", "description = 'field kitchens'")[0]
+    assert (kitchens.quantity, empty.get("system_type", kitchens.system_type_id).name) == (20, "Sustainment and services")
+    # Remembered: the next list with the same item needs no mapping.
+    again = tmp_path / "again.csv"
+    again.write_text("Package,Date,Value ($M),Items\nNO-2,2024-05-14,5,Field kitchens\n", encoding="utf-8")
+    later = open_wizard(qtbot, empty, again)
+    assert later.run_preview(), later.summary.text()
+    assert not later.map_items_button.isVisible()
+    line = next(a.record for a in later.preview.added if a.kind == "line")
+    assert empty.get("system_type", line.system_type_id).name == "Sustainment and services"

@@ -36,6 +36,7 @@ from ledger.service import Ledger
 from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
 from .errors import show_problem, show_unexpected
+from .item_mapping import ItemMappingDialog
 from .tables import ask_accept_warnings
 from .worker import run_with_progress
 
@@ -116,8 +117,14 @@ class ImportWizard(QDialog):
         self.create_authority_button.setToolTip("Add the authority these packages draw on, from what the preview found")
         self.create_authority_button.hide()
         self.create_authority_button.clicked.connect(self.create_authority)
+        self.item_map: dict[str, str] = {}  # item -> system type chosen under Map items
+        self.map_items_button = QPushButton("Map &items…")
+        self.map_items_button.setToolTip("Choose the system type of items no type matched")
+        self.map_items_button.hide()
+        self.map_items_button.clicked.connect(self.map_items)
         close = QPushButton("Close")
         buttons.addWidget(self.create_authority_button)
+        buttons.addWidget(self.map_items_button)
         buttons.addStretch(1)
         for b in (self.preview_button, self.apply_button, close):
             buttons.addWidget(b)
@@ -220,11 +227,12 @@ class ImportWizard(QDialog):
             self.summary.setText("Choose a file first.")
             return False
         where, options, create = self.ledger.where, self.options(), self.create_types.isChecked()
+        item_map = dict(self.item_map)
 
         def work(progress, cancelled):
             with Ledger.open(where, readonly=True) as own:
                 plan = desktop.read_import(path, progress=progress, cancelled=cancelled, **options)
-                return plan, desktop.preview_import(own, plan, create_types=create, progress=progress)
+                return plan, desktop.preview_import(own, plan, type_map=item_map, create_types=create, progress=progress)
 
         outcome = run_with_progress(self, f"Reading {Path(path).name}…", work, on_start)
         self.apply_button.setEnabled(False)
@@ -292,6 +300,11 @@ class ImportWizard(QDialog):
                 "(select them in Packages, Assign authority)."
             )
         self.create_authority_button.setVisible(bool(waiting) and not self.ledger.readonly)
+        unknown = self._unknown_items()
+        if unknown:
+            text.append(f"{len(unknown):,} item{'s' if len(unknown) != 1 else ''} matched no system type and count under Other "
+                        "(Map items chooses their type; the import remembers it).")
+        self.map_items_button.setVisible(bool(unknown) or bool(self.item_map))
         self.summary.setText("\n".join(text))
 
         def fill(key: str, items: list[str], total: int) -> None:
@@ -352,8 +365,23 @@ class ImportWizard(QDialog):
             return False
         return self.run_preview()
 
+    def _unknown_items(self) -> list[str]:
+        return [item for found in (self.plan.inferred or []) for item in found.unknown_items] if self.plan is not None else []
+
+    def map_items(self) -> bool:
+        """Choose the system type of items no type matched, then preview again with those choices."""
+        items = list(dict.fromkeys(self._unknown_items() + list(self.item_map)))
+        if not items:
+            return False
+        types = [t.name for t in self.ledger.records("system_type", order_by="id")] or desktop.default_system_types()
+        dialog = ItemMappingDialog(self, items, types, self.item_map)
+        if self.open_authority_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        self.item_map = dialog.mapping()
+        return self.run_preview()
+
     def open_authority_dialog(self, dialog: QDialog) -> int:
-        """Shown modally; tests answer it instead."""
+        """Shown modally (the Create authority and Map items forms); tests answer it instead."""
         return dialog.exec()
 
     # -- columns and profiles ---------------------------------------------------------------------
