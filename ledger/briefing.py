@@ -117,7 +117,7 @@ class Brief:
     def group_label(self) -> str:
         return GROUP_LABELS[self.by]
 
-    def svg(self, width: int = 680, height: int = 250) -> str:
+    def svg(self, width: int = 680, height: int = 210) -> str:
         """The remaining-balance chart as SVG (vector graphics: the HTML holds it inline, the PDF draws it)."""
         return chart_svg(self.chart, self.chart_marks, self.chart_start, self.as_of, self.currency, width, height)
 
@@ -208,9 +208,9 @@ def _group_row(name: str, fig: balances.Figures, pace: balances.Pace, cur: str, 
     if not pace.deadline:
         deadline = ""
     elif pace.days_to_deadline is not None and pace.days_to_deadline > 0:
-        deadline = f"{pace.deadline} ({pace.days_to_deadline} days)"
+        deadline = f"{pace.deadline}, in {pace.days_to_deadline} days"
     else:
-        deadline = f"{pace.deadline} (passed)"
+        deadline = f"{pace.deadline}, passed"
     needed = pace.needed_commit_per_day_cents
     return GroupRow(
         name=name,
@@ -307,22 +307,26 @@ def _chart_lines(ledger: Ledger, s: Summary, by: str, as_of: str) -> tuple[tuple
 # -- HTML ----------------------------------------------------------------------------------------
 
 CSS = """
-body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 9pt; color: #111; }
+body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 8.5pt; color: #111; }
 h1 { font-size: 15pt; margin: 0 0 2pt 0; }
 h2 { font-size: 11pt; margin: 10pt 0 3pt 0; }
 p { margin: 2pt 0 4pt 0; }
 p.note { color: #8a2d00; }
 table { border-collapse: collapse; margin: 2pt 0 6pt 0; }
-th, td { border: 1px solid #999; padding: 2pt 4pt; vertical-align: top; }
+th, td { border: 1px solid #999; padding: 3px; vertical-align: top; }
 th { background: #e8e8e8; text-align: left; font-weight: bold; }
 td.n { text-align: right; white-space: nowrap; }
+span.name { white-space: nowrap; }
 tr.total td { font-weight: bold; }
-table.headline td { border: none; padding: 1pt 10pt 1pt 0; }
-table.headline td.n { font-size: 12pt; font-weight: bold; text-align: left; }
+table.headline td { border: none; padding: 2px 24px 2px 0; }
+table.headline td.n { font-size: 12pt; font-weight: bold; text-align: left; padding-right: 40px; }
 .small { font-size: 8pt; color: #333; }
 .mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 8pt; }
 h2.next { page-break-before: always; }
 """
+
+
+TABLE_ATTRS = 'width="100%" cellspacing="0" cellpadding="3"'
 
 
 def _e(text: object) -> str:
@@ -336,12 +340,13 @@ def _cite(numbers: tuple[int, ...]) -> str:
 def _table(head: list[str], rows: list[list[str]], numeric: set[int], total: list[str] | None = None,
            cls: str = "") -> str:
     """rows hold HTML already escaped."""
-    out = [f"<table{f' class={chr(34)}{cls}{chr(34)}' if cls else ''} width=\"100%\"><tr>"
+    out = [f"<table{f' class={chr(34)}{cls}{chr(34)}' if cls else ''} {TABLE_ATTRS}><tr>"
            + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
     for r in [*rows, *([total] if total else [])]:
         tr = "<tr class=\"total\">" if total is not None and r is total else "<tr>"
         out.append(tr + "".join(f"<td{' class=' + chr(34) + 'n' + chr(34) if i in numeric else ''}>{c}</td>"
                                 for i, c in enumerate(r)) + "</tr>")
+    # cellpadding/cellspacing: Qt's rich text reads these attributes, not CSS padding, for table cells.
     out.append("</table>")
     return "\n".join(out)
 
@@ -367,7 +372,7 @@ def to_html(brief: Brief, chart: str | None = None, page_css: bool = True) -> st
         parts += [_fingerprint_html(brief), "</body></html>"]
         return "\n".join(parts) + "\n"
     cells = [f"<td>{_e(label)}</td><td class=\"n\">{_e(value)}</td>" for label, value in brief.headline]
-    parts.append("<table class=\"headline\">" + "".join(
+    parts.append("<table class=\"headline\" cellspacing=\"0\" cellpadding=\"2\">" + "".join(
         "<tr>" + cells[i] + (cells[i + 3] if i + 3 < len(cells) else "") + "</tr>" for i in range(3)) + "</table>")
     parts.append("<h2>Remaining authority over time</h2>")
     parts.append(f"<p>{chart}</p>")
@@ -376,9 +381,12 @@ def to_html(brief: Brief, chart: str | None = None, page_css: bool = True) -> st
                  "remaining balances.</p>")
     parts.append(f"<h2>By {_e(brief.group_label.lower())}</h2>")
     parts.append(_table(
-        [brief.group_label, "Remaining authority", "Deadline", "Committed per day, last 30 days",
-         "Needed per day by the deadline", "Reaches zero at that pace"],
-        [_group_cells(g) for g in brief.groups], {1, 3, 4}, _group_cells(brief.total) if brief.total else None))
+        [brief.group_label, "Remaining authority", "Deadline", "Pace, last 30 days", "Pace needed",
+         "Reaches zero"],
+        [_group_cells(g) for g in brief.groups], {1, 3, 4, 5}, _group_cells(brief.total) if brief.total else None))
+    parts.append("<p class=\"small\">Pace: committed per day over the last 30 days. Pace needed: committed per day "
+                 "that would use the remaining authority by the deadline. Reaches zero: the day the remaining "
+                 "authority is used up at the 30-day pace. Numbers in brackets are sources.</p>")
     parts.append("<h2>Reported figures beside the derived ones</h2>")
     if brief.observations:
         parts.append(_table(
@@ -410,7 +418,7 @@ def to_html(brief: Brief, chart: str | None = None, page_css: bool = True) -> st
                      f"{'s are' if brief.later_adjustments > 1 else ' is'} not counted.</p>")
     parts.append("<h2>Sources</h2>")
     if brief.sources:
-        parts.append("<table width=\"100%\">" + "".join(
+        parts.append(f"<table {TABLE_ATTRS}>" + "".join(
             f"<tr><td>[{s.number}]</td><td>{_e(s.title)}"
             + (f" ({_e(s.published)})" if s.published else "")
             + (f"<br><span class=\"small\">{_e(s.reference)}</span>" if s.reference else "") + "</td></tr>"
@@ -439,7 +447,7 @@ METHOD = (
 
 
 def _group_cells(g: GroupRow) -> list[str]:
-    return [_e(g.name) + _cite(g.cites), _e(g.remaining), _e(g.deadline), _e(g.pace_30), _e(g.pace_needed),
+    return [f"<span class=\"name\">{_e(g.name)}</span>" + _cite(g.cites), _e(g.remaining), _e(g.deadline), _e(g.pace_30), _e(g.pace_needed),
             _e(g.projected_zero)]
 
 

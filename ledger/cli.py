@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import fields as dc_fields
 from typing import Any
 
-from . import __version__, cli_backups, cli_excel
+from . import __version__, cli_backups, cli_excel, cli_report
 from .dates import DateError, parse_date
 from .errors import (
     LedgerError,
@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=20)
     cli_backups.add_parsers(sub, common)
     cli_excel.add_parsers(sub, common)
+    cli_report.add_parsers(sub, common)
     return p
 
 
@@ -371,4 +372,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": cmd_history,
     **cli_backups.COMMANDS,
     **cli_excel.COMMANDS,
+    **cli_report.COMMANDS,
 }
