@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, balances
 from .briefing_chart import ChartLine, chart_svg
+from .errors import LedgerError
 from .fingerprint import fingerprint
 from .model import BALANCES
 from .money import format_cents
@@ -364,8 +368,7 @@ def to_html(brief: Brief, chart: str | None = None, page_css: bool = True) -> st
         f"<title>{_e(brief.title)}: brief as of {_e(brief.as_of)}</title>",
         f"<style>{css}</style></head><body>",
         f"<h1>{_e(brief.title)}</h1>",
-        f"<p><b>Brief as of {_e(brief.as_of)}</b> · by {_e(brief.group_label.lower())} · {_e(brief.currency)}"
-        f" · {_e(PAPERS[brief.paper])}</p>",
+        f"<p><b>Brief as of {_e(brief.as_of)}</b> · by {_e(brief.group_label.lower())} · {_e(brief.currency)}</p>",
     ]
     parts += [f"<p class=\"note\">{_e(n)}</p>" for n in brief.notes]
     if brief.empty:
@@ -457,4 +460,23 @@ def _fingerprint_html(brief: Brief) -> str:
             "<p class=\"small\">The same records give the same fingerprint; any change to them gives another.</p>")
 
 
-__all__ = ["Brief", "build", "to_html", "PAPERS"]
+def write_file(path: str | os.PathLike, data: bytes) -> None:
+    """Write all of `data` or nothing: a temporary file beside the target, then a rename."""
+    target = Path(path)
+    if target.is_dir():
+        raise LedgerError(f"cannot write {target}: it is a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise LedgerError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise LedgerError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+__all__ = ["Brief", "build", "to_html", "write_file", "PAPERS"]

@@ -7,9 +7,6 @@ The HTML is written here; a PDF is drawn by the app's Qt renderer, which main.py
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-from pathlib import Path
 
 from . import briefing
 from .dates import DateError, parse_date
@@ -43,28 +40,9 @@ def cmd_report(args) -> int:
     with Ledger.open(args.ledger or default_ledger(), create=False, readonly=True) as ledger:
         brief = briefing.build(ledger, as_of, args.by.replace("-", "_"), args.paper)
     data = briefing.to_html(brief).encode() if args.format == "html" else args.render_pdf(brief)
-    write_file(args.output, data)
+    briefing.write_file(args.output, data)
     print(f"Wrote the brief as of {brief.as_of} ({args.format.upper()}, {briefing.PAPERS[args.paper]}) to {args.output}")
     return EXIT_OK
-
-
-def write_file(path: str | os.PathLike, data: bytes) -> None:
-    """Write all of `data` or nothing: a temporary file beside the target, then a rename."""
-    target = Path(path)
-    if target.is_dir():
-        raise LedgerError(f"cannot write {target}: it is a folder")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as exc:
-        raise LedgerError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise LedgerError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 COMMANDS = {"report": cmd_report}
