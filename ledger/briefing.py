@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from . import __version__, balances
 from .briefing_chart import ChartLine, chart_svg
 from .errors import LedgerError
-from .fingerprint import fingerprint
 from .model import BALANCES
 from .money import format_cents
 
@@ -161,7 +160,7 @@ def build(ledger: Ledger, as_of: str | None = None, by: str = "authority", paper
         raise ValueError(f"unknown paper {paper!r}")
     cur = ledger.currency
     common = dict(title=ledger.meta("name") or (ledger.path.stem if ledger.path else "Ledger"), as_of=as_of, by=by,
-                  currency=cur, paper=paper, fingerprint=fingerprint(ledger), version=__version__)
+                  currency=cur, paper=paper, fingerprint=ledger.fingerprint(), version=__version__)
     moves = ledger.movements(by)
     if not moves and not ledger.count("observation"):
         return Brief(**common, empty=True,

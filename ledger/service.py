@@ -648,6 +648,15 @@ class Ledger:
 
     # -- balances --------------------------------------------------------------------------------
 
+    def fingerprint(self) -> str:
+        """SHA-256 of the ledger's records and settings that figures depend on (ledger/fingerprint.py)."""
+        from .fingerprint import digest
+
+        try:
+            return digest(self.conn)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.where) from None
+
     def forget_cache(self) -> None:
         """Drop the cached movements, so the next balances are read afresh (benchmarks measure this)."""
         self._movements_cache.clear()

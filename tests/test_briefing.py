@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from ledger import __version__, briefing
-from ledger.fingerprint import fingerprint
 from ledger.model import Package
 from ledger.service import Ledger
 
@@ -81,7 +80,7 @@ def test_the_brief_holds_each_headline_figure_as_summary_prints_it(sample_brief,
 def test_the_brief_cites_its_sources_and_shows_the_fingerprint(sample_brief, sample_file):
     with Ledger.open(sample_file, readonly=True) as led:
         brief = briefing.build(led, AS_OF)
-        digest = fingerprint(led)
+        digest = led.fingerprint()
     text = flat(pdftotext(sample_brief, layout=False))
     assert len(brief.sources) >= 10
     # Long titles and addresses wrap anywhere, and pdftotext joins a line ending in "-" without it.
@@ -171,18 +170,18 @@ def test_reported_figures_sit_beside_the_derived_with_the_gap(ledger):
 
 
 def test_fingerprint_follows_the_records_not_the_history(ledger):
-    empty = fingerprint(ledger)
+    empty = ledger.fingerprint()
     from ledger.model import Authority
 
     ledger.add(Authority("PDA", "PDA FY2024", 10_000, dt.date(2024, 1, 1)))
-    one = fingerprint(ledger)
+    one = ledger.fingerprint()
     assert one != empty
     ledger.undo()
-    assert fingerprint(ledger) == empty
+    assert ledger.fingerprint() == empty
     ledger.redo()
-    assert fingerprint(ledger) == one
+    assert ledger.fingerprint() == one
     ledger.set_meta("name", "Renamed")
-    assert fingerprint(ledger) != one
+    assert ledger.fingerprint() != one
 
 
 def test_as_of_before_the_first_record_or_after_today_is_said(sample_file):
@@ -251,7 +250,7 @@ def test_html_is_one_self_contained_page(sample_file, tmp_path):
     assert text.startswith("<!DOCTYPE html>") and "<svg" in text and "@page { size: letter" in text
     assert not re.search(r"src=|href=|<link|@import|url\(", text)  # nothing to fetch: it opens offline
     with Ledger.open(sample_file, readonly=True) as led:
-        assert fingerprint(led) in text
+        assert led.fingerprint() in text
         assert "By system type" in text
 
 
