@@ -259,3 +259,20 @@ def test_the_pdf_needs_main_py_renderer(sample_file, tmp_path):
 
     code, _out, err = run_cli("report", "--ledger", sample_file, "--output", tmp_path / "x.pdf")
     assert code == 2 and "needs the app's renderer" in err
+
+
+def test_fingerprint_is_the_documented_canonical_content(ledger):
+    """The docstring of ledger/fingerprint.py, written out by hand: a reader can recompute it."""
+    import hashlib
+    import json
+
+    from ledger.model import KINDS, Authority, Source
+
+    with ledger.action("setup") as act:
+        s = act.add(Source("Fact sheet “PDA 71”", "https://example.org/a", dt.date(2024, 12, 2), notes='line 1\nline "2"'))
+        act.add(Authority("PDA", "PDA FY2024", 780_000_000_000, dt.date(2023, 10, 1), dt.date(2024, 9, 30), source_id=s.id))
+    compact = dict(ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps([["currency", "USD"], ["name", None], ["default_deadline", None]], **compact)
+    for kind in sorted(KINDS):
+        text += f"\n#{kind}" + "".join("\n" + json.dumps(list(row), **compact) for row in ledger.iter_rows(kind))
+    assert ledger.fingerprint() == hashlib.sha256(text.encode()).hexdigest()
