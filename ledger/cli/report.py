@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from . import briefing
-from .dates import DateError, parse_date
-from .errors import LedgerError
-from .paths import default_ledger
-
-EXIT_OK = 0
+from .. import briefing
+from ..dates import DateError, parse_date
+from ..errors import LedgerError
+from .common import EXIT_OK, ledger_path
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -27,7 +25,7 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_report(args) -> int:
-    from .service import Ledger
+    from ..service import Ledger
 
     as_of = None
     if args.as_of is not None:
@@ -37,7 +35,7 @@ def cmd_report(args) -> int:
             raise LedgerError(f"--as-of {exc}") from None
     if args.format == "pdf" and args.render_pdf is None:
         raise LedgerError("a PDF brief needs the app's renderer: run it as `python main.py report ...`")
-    with Ledger.open(args.ledger or default_ledger(), create=False, readonly=True) as ledger:
+    with Ledger.open(ledger_path(args), create=False, readonly=True) as ledger:
         brief = briefing.build(ledger, as_of, args.by.replace("-", "_"), args.paper)
     data = briefing.to_html(brief).encode() if args.format == "html" else args.render_pdf(brief)
     briefing.write_file(args.output, data)
