@@ -159,7 +159,7 @@ def build(ledger: Ledger, as_of: str | None = None, by: str = "authority", paper
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}")
     cur = ledger.currency
-    common = dict(title=ledger.meta("name") or (ledger.path.stem if ledger.path else "Ledger"), as_of=as_of, by=by,
+    common = dict(title=" ".join((ledger.meta("name") or "").split()) or (ledger.path.stem if ledger.path else "Ledger"), as_of=as_of, by=by,
                   currency=cur, paper=paper, fingerprint=ledger.fingerprint(), version=__version__)
     moves = ledger.movements(by)
     if not moves and not ledger.count("observation"):

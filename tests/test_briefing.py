@@ -106,6 +106,7 @@ def test_page_count_text_and_fonts_are_stable(sample_brief, sample_file, tmp_pat
     pages = pages_text(sample_brief)
     assert "Reported figures beside the derived ones" in pages[0]
     assert pages[1].lstrip().startswith(f"Packages announced in the 90 days before {AS_OF}")
+    assert "Packages announced" not in pages[0]  # not even clipped out of sight at the foot of page 1
     assert all(f"Page {i} of 3" in p for i, p in enumerate(pages, 1))
     fonts = subprocess.run(["pdffonts", str(sample_brief)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
@@ -276,3 +277,20 @@ def test_fingerprint_is_the_documented_canonical_content(ledger):
     for kind in sorted(KINDS):
         text += f"\n#{kind}" + "".join("\n" + json.dumps(list(row), **compact) for row in ledger.iter_rows(kind))
     assert ledger.fingerprint() == hashlib.sha256(text.encode()).hexdigest()
+
+
+@needs_poppler
+def test_a_long_ledger_name_gives_way_in_the_footer(ledger, tmp_path, qapp):
+    from ledger.model import Authority
+    from ui.briefing_pdf import pdf_bytes
+
+    ledger.set_meta("name", "Very long ledger name " * 12)
+    ledger.add(Authority("PDA", "PDA FY2024", 10_000, dt.date(2024, 1, 1)))
+    out = tmp_path / "long.pdf"
+    out.write_bytes(pdf_bytes(briefing.build(ledger, "2024-06-30")))
+    for page in (1, 2):  # the bottom of each A4 page (842 points high) holds only the footer
+        footer = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", "0", "-y", "770", "-W", "595",
+                                 "-H", "72", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        line = " ".join(footer.split())
+        assert line.startswith("Very long ledger name Very long ledg…") and "ledger name, as of" in line, line  # elided
+        assert line.endswith(f"as of 2024-06-30 · fingerprint {ledger.fingerprint()[:16]} Page {page} of 2"), line

@@ -116,7 +116,9 @@ def render(brief: Brief, device: QPagedPaintDevice) -> int:
             painter.save()
             painter.setClipRect(body)
             painter.translate(0, -top)
-            doc.drawContents(painter, QRectF(0, top, body.width(), body.height()))
+            # A line that starts exactly at the page's end belongs to the next page: the clip must not reach it,
+            # or it would be written here too, invisible but found by a search of this page.
+            doc.drawContents(painter, QRectF(0, top, body.width(), body.height() - 0.01))
             if chart is not None and top <= chart.top() < top + body.height():
                 svg.render(painter, chart)
             painter.restore()
@@ -140,9 +142,14 @@ def _footer(painter: QPainter, brief: Brief, body: QRectF, height: float, page: 
     painter.setPen(QColor("#444444"))
     rect = QRectF(0, body.bottom(), body.width(), height)
     flags = Qt.AlignmentFlag.AlignBottom
-    painter.drawText(rect, flags | Qt.AlignmentFlag.AlignLeft,
-                     f"{brief.title}, as of {brief.as_of} · fingerprint {brief.fingerprint[:16]}")
-    painter.drawText(rect, flags | Qt.AlignmentFlag.AlignRight, f"Page {page} of {pages}")
+    number = f"Page {page} of {pages}"
+    metrics = painter.fontMetrics()
+    room = int(body.width() - metrics.horizontalAdvance(number) * 1.5)
+    # A long ledger name gives way (elided in the middle) rather than run into the page number.
+    left = f"as of {brief.as_of} · fingerprint {brief.fingerprint[:16]}"
+    title = metrics.elidedText(brief.title, Qt.TextElideMode.ElideMiddle, max(room - metrics.horizontalAdvance(left + ", "), 0))
+    painter.drawText(rect, flags | Qt.AlignmentFlag.AlignLeft, f"{title}, {left}")
+    painter.drawText(rect, flags | Qt.AlignmentFlag.AlignRight, number)
 
 
 __all__ = ["pdf_bytes", "render", "layout", "ensure_app"]
