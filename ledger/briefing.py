@@ -340,16 +340,16 @@ def _cite(numbers: tuple[int, ...]) -> str:
     return f" <span class=\"small\">[{', '.join(map(str, numbers))}]</span>" if numbers else ""
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int], total: list[str] | None = None,
-           cls: str = "") -> str:
-    """rows hold HTML already escaped."""
-    out = [f"<table{f' class={chr(34)}{cls}{chr(34)}' if cls else ''} {TABLE_ATTRS}><tr>"
-           + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
-    for r in [*rows, *([total] if total else [])]:
-        tr = "<tr class=\"total\">" if total is not None and r is total else "<tr>"
-        out.append(tr + "".join(f"<td{' class=' + chr(34) + 'n' + chr(34) if i in numeric else ''}>{c}</td>"
-                                for i, c in enumerate(r)) + "</tr>")
+def _table(head: list[str], rows: list[list[str]], numeric: set[int], total: list[str] | None = None) -> str:
+    """A table of cells holding HTML already escaped; columns in `numeric` are right-aligned."""
+    def row(cells: list[str], tr: str = "<tr>") -> str:
+        return tr + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(cells)) + "</tr>"
+
     # cellpadding/cellspacing: Qt's rich text reads these attributes, not CSS padding, for table cells.
+    out = [f"<table {TABLE_ATTRS}><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
+    out += [row(r) for r in rows]
+    if total is not None:
+        out.append(row(total, '<tr class="total">'))
     out.append("</table>")
     return "\n".join(out)
 
