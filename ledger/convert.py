@@ -30,6 +30,9 @@ class ConvertError(ValueError):
     """The text or cell cannot become the field's value; the message says why."""
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a larger id names no record
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -48,7 +51,7 @@ def reference(ledger: Any, f: Field, text: str) -> int:
     found = ledger.find(f.ref, text)
     if found is not None:
         return found.id
-    if text.isdigit() and ledger.exists(f.ref, int(text)):
+    if text.isdigit() and int(text) <= MAX_ID and ledger.exists(f.ref, int(text)):
         return int(text)
     raise ConvertError(f"no {f.ref.replace('_', ' ')} named {text!r}")
 
@@ -140,9 +143,9 @@ def text_of(v: Any) -> str:
 def record_id(v: Any) -> int:
     """A record's id as typed or read from a cell (71, 71.0, " 71 ")."""
     if isinstance(v, float) and math.isfinite(v) and v.is_integer():
-        return int(v)
-    if isinstance(v, int) and not isinstance(v, bool):
+        v = int(v)
+    elif isinstance(v, str) and v.strip().isdigit():
+        v = int(v.strip())
+    if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_ID:
         return v
-    if isinstance(v, str) and v.strip().isdigit():
-        return int(v.strip())
     raise ConvertError(f"{v!r} is not an id (a whole number)")
