@@ -150,15 +150,23 @@ def _rows(b: Batch, *names: str) -> Iterator[tuple]:
         yield (i, *(c[i] for c in cols))
 
 
+def _with_authority(b: Batch, *names: str) -> Iterator[tuple]:
+    """Rows of packages that have an authority (one without is held against nothing yet: the
+    summaries count it apart)."""
+    for i, aid, *values in _rows(b, "authority_id", *names):
+        if aid is not None:
+            yield (i, aid, *values)
+
+
 def _package_before_its_authority(b: Batch):
-    for i, day, aid in _rows(b, "announced_on", "authority_id"):
+    for i, aid, day in _with_authority(b, "announced_on"):
         auth = b.facts.get_row("authority", aid)
         if day < auth["available_from"]:
             yield i, f"is before {auth['name']} is available ({auth['available_from']})"
 
 
 def _package_after_the_deadline(b: Batch):
-    for i, day, aid in _rows(b, "announced_on", "authority_id"):
+    for i, aid, day in _with_authority(b, "announced_on"):
         deadline = b.facts.effective_deadline(aid, day)
         if deadline and day > deadline:
             yield i, f"is after {b.facts.get_row('authority', aid)['name']}'s deadline ({deadline})"
@@ -166,7 +174,7 @@ def _package_after_the_deadline(b: Batch):
 
 def _package_beyond_what_is_left(b: Batch):
     cur = b.facts.currency
-    for i, value, aid in _rows(b, "value_cents", "authority_id"):
+    for i, aid, value in _with_authority(b, "value_cents"):
         left = b.facts.authority_left(aid, exclude_package=b.ids[i])
         if value > left:
             name = b.facts.get_row("authority", aid)["name"]
@@ -174,7 +182,7 @@ def _package_beyond_what_is_left(b: Batch):
 
 
 def _package_below_its_lines(b: Batch):
-    for i, value in _rows(b, "value_cents"):
+    for i, _aid, value in _with_authority(b, "value_cents"):
         if b.ids[i] is not None:
             lines = b.facts.line_value_sum(b.ids[i])
             if lines > value:

@@ -14,6 +14,7 @@ from ledger.service import Ledger
 from ui.convert import InputProblem
 from ui.convert import to_value as app_convert
 
+
 class Refused(str):
     """The three paths must refuse the text, each saying this."""
 
