@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, backups, balances, bulk_check, history, queries, schema, store, validate
+from . import __version__, backups, balances, bulk_check, execution_reads, history, queries, schema, store, validate
 from .balances import Figures, Movement, Pace
 from .bulk_facts import BulkFacts
 from .errors import (
@@ -428,6 +428,12 @@ class Ledger:
             (package_id, exclude),
         ).fetchone()[0]
 
+    def scope_totals(self, program: str, authority_id: int | None, exclude: int | None = None) -> tuple[int, int, str]:
+        """Committed and disbursed of an authority or a whole program (execution_rules.scope_totals)."""
+        from .execution_rules import scope_totals
+
+        return scope_totals(self, program, authority_id, exclude)
+
     def disbursed_quantity(self, line_id: int, exclude: int | None = None) -> int:
         return self.conn.execute(
             "SELECT COALESCE(SUM(quantity), 0) FROM disbursements WHERE line_id = ? AND id IS NOT ?",
@@ -698,6 +704,25 @@ class Ledger:
             raise LedgerError(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
         return balances.series(self.movements(by))
 
+    # Execution as sources report it, beside the derived figures (ledger.execution_reads).
+
+    def execution_comparisons(self, as_of: str | None = None):
+        """Per authority or program and measure, the latest figure reported by `as_of` beside the derived one."""
+        return execution_reads.comparisons(self, as_of)
+
+    def execution_markers(self, by: str, attr: str, groups, money):
+        """Reported figures to draw beside the derived `attr` lines of `groups` (chart markers)."""
+        return execution_reads.markers(self, by, attr, groups, money)
+
+    def reported_shares(self):
+        return execution_reads.shares(self)
+
+    def quantities_by_unit(self):
+        return execution_reads.quantities_by_unit(self)
+
+    def disbursed_by_package(self, as_of: str | None = None):
+        return execution_reads.disbursed_by_package(self, as_of)
+
     def deadlines(self, as_of: str | None = None) -> dict[str, str]:
         """Each authority's effective deadline (for chart markers)."""
         out = {}
@@ -729,7 +754,7 @@ class Action:
             if isinstance(row.get(name), str):
                 row[name] = row[name].strip()
         get = (facts or self.ledger).get_row
-        if kind.name in ("adjustment", "observation") and row.get("authority_id") is not None and not row.get("program"):
+        if kind.name in ("adjustment", "observation", "reported_figure", "scope_disbursement") and row.get("authority_id") is not None and not row.get("program"):
             auth = get("authority", row["authority_id"]) if isinstance(row["authority_id"], int) else None
             if auth:
                 row["program"] = auth["program"]
@@ -898,8 +923,9 @@ class Action:
         dst = self.ledger.get("system_type", target_id)
         for line in self.ledger.records("line", "system_type_id = ?", (source_id,)):
             self._raw_update("line", replace(line, system_type_id=target_id))
-        for d in self.ledger.records("disbursement", "system_type_id = ?", (source_id,)):
-            self._raw_update("disbursement", replace(d, system_type_id=target_id))
+        for kind in ("disbursement", "reported_figure"):
+            for d in self.ledger.records(kind, "system_type_id = ?", (source_id,)):
+                self._raw_update(kind, replace(d, system_type_id=target_id))
         self._raw_delete("system_type", source_id)
         aliases = tuple(dict.fromkeys((*dst.aliases, src.name, *src.aliases)))
         self._raw_update("system_type", replace(dst, aliases=aliases))
@@ -908,9 +934,11 @@ class Action:
 def _blocking_references(ledger: Ledger, kind: str, record_id: int) -> str:
     """What still refers to a record whose deletion would leave others dangling."""
     refs = {
-        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id")],
-        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id")],
-        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation")],
+        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id"),
+                      ("reported_figure", "authority_id"), ("scope_disbursement", "authority_id")],
+        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id"), ("reported_figure", "system_type_id")],
+        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation",
+                                                 "reported_figure", "scope_disbursement")],
     }.get(kind, [])
     parts = []
     for other, column in refs:
@@ -940,7 +968,7 @@ def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, A
         elif name in _trimmed_fields(kind):
             col = [v.strip() if v.__class__ is str else v for v in col]
         out[name] = col
-    if kind.name in ("adjustment", "observation"):
+    if kind.name in ("adjustment", "observation", "reported_figure", "scope_disbursement"):
         programs = {}
         for i, (aid, program) in enumerate(zip(out["authority_id"], out["program"])):
             if aid is not None and not program and isinstance(aid, int):

@@ -94,10 +94,11 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
             return by_name_ref
         return _ref_id
     if t == "choice":
-        choices = {c.casefold(): c for c in f.choices}
+        # Spaces, hyphens and underscores are one: "remaining authority", "delivered-share".
+        choices = {c.casefold().replace(" ", "_").replace("-", "_"): c for c in f.choices}
 
         def choice(v):
-            key = _text(v).casefold().replace(" ", "_")
+            key = _text(v).strip().casefold().replace(" ", "_").replace("-", "_")
             if key not in choices:
                 raise CellError(f"{_text(v)!r} is not one of {', '.join(f.choices)}")
             return choices[key]

@@ -26,6 +26,8 @@ SHEET_NAMES = {
     "disbursement": "Disbursements",
     "adjustment": "Adjustments",
     "observation": "Observations",
+    "reported_figure": "Reported figures",
+    "scope_disbursement": "Disbursements by authority",
 }
 KIND_BY_SHEET = {v.casefold(): k for k, v in SHEET_NAMES.items()}
 
