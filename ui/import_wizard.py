@@ -45,6 +45,8 @@ KINDS_OFFERED = (
     ("Disbursements", "disbursements"),
     ("Authorities", "authorities"),
     ("Observations", "observations"),
+    ("Reported figures", "reported-figures"),
+    ("Disbursements by authority", "disbursements-by-authority"),
 )
 SHOWN = 1000  # rows listed per tab; the counts say how many there are in all
 
