@@ -1,6 +1,6 @@
 """What the dashboard, the chart and the By system type view read about execution, from a ledger.
 
-The facade (`Ledger`) calls these; the arithmetic is in `execution` (pure functions).
+`ExecutionReads` is mixed into `Ledger` (the facade); the arithmetic is in `execution` (pure functions).
 """
 
 from __future__ import annotations
@@ -81,4 +81,25 @@ def disbursed_by_package(ledger: Ledger, as_of: str | None = None) -> list[tuple
     return execution.disbursed_by_package(packages, paid, scope)
 
 
-__all__ = ["comparisons", "disbursed_by_package", "markers", "quantities_by_unit", "shares"]
+class ExecutionReads:
+    """Mixed into `Ledger`: reported execution figures beside the derived ones."""
+
+    def execution_comparisons(self, as_of: str | None = None) -> list[execution.Comparison]:
+        """Per authority or program and measure, the latest figure reported by `as_of` beside the derived one."""
+        return comparisons(self, as_of)
+
+    def execution_markers(self, by: str, attr: str, groups, money) -> list[execution.Marker]:
+        """Reported figures to draw beside the derived `attr` lines of `groups` (chart markers)."""
+        return markers(self, by, attr, groups, money)
+
+    def reported_shares(self) -> list[tuple[ReportedFigure, float | None]]:
+        return shares(self)
+
+    def quantities_by_unit(self) -> dict[str, list[tuple[str | None, int, int]]]:
+        return quantities_by_unit(self)
+
+    def disbursed_by_package(self, as_of: str | None = None) -> list[tuple[str, int, int]]:
+        return disbursed_by_package(self, as_of)
+
+
+__all__ = ["ExecutionReads", "comparisons", "disbursed_by_package", "markers", "quantities_by_unit", "shares"]
