@@ -17,6 +17,18 @@ UNALLOCATED = "Unallocated"
 # What a reported execution figure measures (docs/model.md says what each means). "distributed" is a
 # budget step (funds passed to the components that spend them), never a payment.
 MEASURES = ("obligated", "distributed", "disbursed", "delivered", "delivered share", "remaining funds")
+# Other words sources use for the same measures (budget terms: outlays and expenditures are payments).
+MEASURE_WORDS = (
+    ("remaining authority", "remaining funds"),
+    ("unobligated balance", "remaining funds"),
+    ("outlays", "disbursed"),
+    ("expended", "disbursed"),
+    ("paid", "disbursed"),
+    ("delivered value", "delivered"),
+    ("value delivered", "delivered"),
+    ("share delivered", "delivered share"),
+    ("percent delivered", "delivered share"),
+)
 PRECISIONS = ("exact", "month", "quarter", "year", "approx")
 CONFIDENCES = ("seen in source text", "summarised", "unverified")
 NOT_ATTRIBUTED = "Not attributed to a package"
@@ -189,6 +201,21 @@ class Field:
     choices: tuple[str, ...] = ()
     unique: bool = False
     label: str = ""
+    words: tuple[tuple[str, str], ...] = ()  # other words for choices: (word, choice)
+
+
+def _choice_key(text: str) -> str:
+    return text.strip().casefold().replace(" ", "_").replace("-", "_")
+
+
+def choice_of(f: Field, text: str) -> str | None:
+    """The choice a typed word means (spaces, hyphens and underscores are one; the field's other
+    words count), or None."""
+    key = _choice_key(text)
+    for c in f.choices:
+        if _choice_key(c) == key:
+            return c
+    return next((c for w, c in f.words if _choice_key(w) == key), None)
 
 
 @dataclass(frozen=True)
@@ -352,7 +379,7 @@ KINDS: dict[str, Kind] = {
             ReportedFigure,
             (
                 _f("reported_on", "date", required=True, label="As of"),
-                _f("measure", "choice", required=True, choices=MEASURES),
+                _f("measure", "choice", required=True, choices=MEASURES, words=MEASURE_WORDS),
                 _f("program", "text", required=True),
                 _f("value_cents", "cents", label="Value"),
                 _f("percent", "int", label="Share (%)"),

@@ -18,11 +18,10 @@ import csv
 import datetime as dt
 from typing import Any
 
-from .model import MEASURES, Disbursement, ReportedFigure, ScopeDisbursement
+from .model import MEASURE_WORDS, MEASURES, Disbursement, ReportedFigure, ScopeDisbursement
 from .money import format_cents, parse_amount
 from .paths import resources_dir
 
-MEASURE_WORDS = {"remaining authority": "remaining funds"}
 PAID = ("disbursed", "delivered")
 
 
@@ -40,7 +39,7 @@ def load(act: Any, sources: Any, auths: dict[str, int], packages: dict[str, int]
     for row in sorted(_rows(), key=lambda r: r["as_of_date"]):
         if row["program"] not in programs:
             continue
-        measure = MEASURE_WORDS.get(row["measure"], row["measure"])
+        measure = dict(MEASURE_WORDS).get(row["measure"], row["measure"])
         assert measure in MEASURES, measure
         day = dt.date.fromisoformat(row["as_of_date"])
         share = row["unit"] == "percent"

@@ -304,3 +304,28 @@ def test_new_records_round_trip_through_a_workbook(tmp_path):
     for kind in ("reported_figure", "scope_disbursement"):
         assert dst.records(kind) == src.records(kind)
     assert dst.summary("2025-01-20").totals == src.summary("2025-01-20").totals
+
+
+def test_measures_as_sources_word_them_import_and_add(led, tmp_path):
+    path = tmp_path / "words.csv"
+    path.write_text("As of,Program,Measure,Value (USD B),Share (%)\n"
+                    "2024-12-31,USAI,Outlays,1.5,\n"
+                    "2024-11-12,PDA,Remaining authority,7.1,\n"
+                    "2024-10-15,PDA,percent-delivered,,83\n", encoding="utf-8")
+    preview = led.preview_import(led.read_import(path))
+    assert preview.ok, preview.rejected
+    led.apply_import(preview)
+    got = [(f.measure, f.value_cents, f.percent) for f in led.records("reported_figure")]
+    assert got == [("disbursed", 15 * B // 10, None), ("remaining funds", 71 * B // 10, None), ("delivered share", None, 83)]
+    lpath = tmp_path / "l.aidledger"
+    with Ledger.open(lpath) as other:
+        other.add(Authority("USAI", "USAI FY2024", 13 * B, D(2024, 4, 24)))
+    code, out, err = run_cli("add", "reported-figure", "--ledger", lpath, "reported_on=2025-03-31", "measure=expended",
+                             "program=USAI", "value=12.469B", "confidence=unverified")
+    assert code == 0, err
+    code, _out, err = run_cli("add", "reported-figure", "--ledger", lpath, "reported_on=2025-03-31",
+                              "measure=delivered share", "program=USAI", "percent=120")
+    assert code != 0 and "a share is 0 to 100 %" in err
+    with Ledger.open(lpath, readonly=True) as other:
+        (fig,) = other.records("reported_figure")
+        assert (fig.measure, fig.value_cents, fig.confidence) == ("disbursed", 12_469 * B // 1000, "unverified")

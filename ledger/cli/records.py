@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..dates import DateError, parse_date
-from ..model import KINDS
+from ..model import KINDS, choice_of
 from ..money import AmountError, format_cents, parse_amount
 from .common import (
     EXIT_OK,
@@ -77,9 +77,10 @@ def cmd_sample(args) -> int:
         s = ledger.summary(by="program")
         print(f"Wrote the sample ledger to {path}: {ledger.count('package')} packages, "
               f"{ledger.count('line')} package lines, {ledger.count('authority')} authorities, "
-              f"{ledger.count('observation')} reported balances.")
+              f"{ledger.count('observation')} reported balances, {ledger.count('reported_figure')} reported execution figures.")
         for g in s.groups:
-            print(f"  {g.name}: committed {format_cents(g.figures.committed_cents, s.currency)}")
+            print(f"  {g.name}: committed {format_cents(g.figures.committed_cents, s.currency)}, "
+                  f"disbursed {format_cents(g.figures.disbursed_cents, s.currency)}")
         if warnings:
             print(f"The reference data raises {len(warnings)} warnings (kept, as real data does); e.g. {warnings[0]}")
     return EXIT_OK
@@ -177,6 +178,8 @@ def _convert(ledger, f, text: str, day_first: bool | None) -> Any:
             return parse_date(text, day_first)
         if f.type == "aliases":
             return tuple(a.strip() for a in text.split(";") if a.strip())
+        if f.type == "choice":
+            return choice_of(f, text) or text  # a word it does not know: the rules say so
         if f.type == "ref":
             if text.isdigit():
                 return int(text)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..dates import MAX_DATE, MIN_DATE, DateError, parse_date
-from ..model import Field
+from ..model import Field, choice_of
 from ..money import FAST_FLOAT_LIMIT, AmountError, parse_amount
 from .plan import Ref
 
@@ -94,14 +94,14 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
             return by_name_ref
         return _ref_id
     if t == "choice":
-        # Spaces, hyphens and underscores are one: "remaining authority", "delivered-share".
-        choices = {c.casefold().replace(" ", "_").replace("-", "_"): c for c in f.choices}
+        seen: dict[str, str | None] = {}  # a column repeats a few words: look each up once
 
         def choice(v):
-            key = _text(v).strip().casefold().replace(" ", "_").replace("-", "_")
-            if key not in choices:
+            text = _text(v)
+            found = seen[text] if text in seen else seen.setdefault(text, choice_of(f, text))
+            if found is None:
                 raise CellError(f"{_text(v)!r} is not one of {', '.join(f.choices)}")
-            return choices[key]
+            return found
 
         return choice
     if t == "aliases":
