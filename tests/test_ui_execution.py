@@ -119,3 +119,25 @@ def test_by_system_type_shows_reported_shares_and_quantities_per_unit(window):
     names = {shares.index(r, 0).data(): shares.index(r, 1).data() for r in range(3)}
     assert names == {"Air defense": "67 %", "Fires": "60 %", "(several or none named)": "83 %"}
     assert {shares.index(r, 2).data() for r in range(3)} == {"no values by type"}
+
+
+def test_hovering_a_marker_shows_who_when_scope_figure_and_source(window, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtTest import QTest
+
+    window.resize(1360, 860)
+    window.show_view(1)
+    chart = window.chart
+    chart.set_as_of(AS_OF)
+    _balance(chart, "disbursed_cents")
+    qtbot.wait(50)
+    vb = chart.plot.getPlotItem().vb
+    x, y = chart.reported.items["PDA FY2024"].getData()
+    spot = chart.plot.mapFromScene(vb.mapViewToScene(QPointF(x[0], y[0])))
+    QTest.mouseMove(chart.plot.viewport(), spot)
+    qtbot.waitUntil(lambda: "Ryder" in vb.toolTip(), timeout=3000)
+    tip = vb.toolTip().splitlines()
+    assert tip[0].endswith("as of 2024-10-15 (month)")
+    assert tip[1].startswith("PDA FY2024: drawdowns from DoD stocks")
+    assert tip[2] == "delivered: USD 3.7 B"
+    assert tip[3].startswith("Source: ") and tip[3].endswith("https://renewz.de/pentagon-gibt-umfang-der-us-hilfe-fuer-die-ukraine-aus-dem-60-milliarden-dollar-paket-bekannt")
