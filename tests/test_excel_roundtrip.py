@@ -144,7 +144,7 @@ def run(*args):
 def test_command_line_round_trip(sample_file, tmp_path):
     xlsx, copy = tmp_path / "s.xlsx", tmp_path / "copy.aidledger"
     proc = run("export", xlsx, "--ledger", sample_file)
-    assert proc.returncode == 0 and "Exported 460 records" in proc.stdout, proc.stderr
+    assert proc.returncode == 0 and "Exported 462 records" in proc.stdout, proc.stderr
     proc = run("import", xlsx, "--ledger", copy, "--dry-run")
     assert proc.returncode == 0 and "Dry run" in proc.stdout and "packages" in proc.stdout
     if copy.exists():
@@ -153,7 +153,7 @@ def test_command_line_round_trip(sample_file, tmp_path):
     proc = run("import", xlsx, "--ledger", copy, "--yes")
     assert proc.returncode == 1 and "--accept-warnings" in proc.stderr
     proc = run("import", xlsx, "--ledger", copy, "--yes", "--accept-warnings")
-    assert proc.returncode == 0 and "460 added" in proc.stdout, proc.stderr
+    assert proc.returncode == 0 and "462 added" in proc.stdout, proc.stderr
     proc = run("import", xlsx, "--ledger", copy, "--yes")
     assert proc.returncode == 0 and "Nothing to import" in proc.stdout
     for cmd in (("summary", "--by", "program", "--as-of", "2024-12-02", "--format", "json"),):
