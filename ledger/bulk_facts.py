@@ -148,7 +148,7 @@ class BulkFacts:
                 self._disbursed_value[pkg] = self.disbursed_value(pkg) + row["value_cents"]
             if line is not None and row.get("quantity") is not None:
                 self._disbursed_quantity[line] = self.disbursed_quantity(line) + row["quantity"]
-        elif name == "scope_disbursement":
+        elif name == "disbursement_by_authority":
             self._scope_rows.append((_nocase(row["program"]), row.get("authority_id"), row["value_cents"]))
         elif name == "adjustment":
             self._left.pop(row.get("authority_id"), None)  # its effect on what is left: read again

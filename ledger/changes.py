@@ -222,10 +222,10 @@ def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
     """What still refers to a record whose deletion would leave others dangling."""
     refs = {
         "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id"),
-                      ("reported_figure", "authority_id"), ("scope_disbursement", "authority_id")],
+                      ("reported_figure", "authority_id"), ("disbursement_by_authority", "authority_id")],
         "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id"), ("reported_figure", "system_type_id")],
         "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation",
-                                                 "reported_figure", "scope_disbursement")],
+                                                 "reported_figure", "disbursement_by_authority")],
     }.get(kind, [])
     parts = []
     for other, column in refs:
@@ -237,7 +237,7 @@ def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
 
 BULK_CHUNK = 20_000  # add_many reports progress (and can be cancelled) this often
 # Kinds whose program, left empty, is taken from their authority.
-PROGRAM_FROM_AUTHORITY = ("adjustment", "observation", "reported_figure", "scope_disbursement")
+PROGRAM_FROM_AUTHORITY = ("adjustment", "observation", "reported_figure", "disbursement_by_authority")
 _TRIMMED: dict[str, tuple[str, ...]] = {}
 
 

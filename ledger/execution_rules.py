@@ -97,4 +97,4 @@ def scope_totals(ledger: Any, program: str, authority_id: int | None, exclude: i
     return committed, by_package + by_scope, name
 
 
-RULES = {"reported_figure": reported_figure, "scope_disbursement": scope_disbursement}
+RULES = {"reported_figure": reported_figure, "disbursement_by_authority": scope_disbursement}

@@ -396,7 +396,7 @@ KINDS: dict[str, Kind] = {
             "reported figures",
         ),
         Kind(
-            "scope_disbursement",
+            "disbursement_by_authority",
             "scope_disbursements",
             ScopeDisbursement,
             (
@@ -418,7 +418,7 @@ KINDS: dict[str, Kind] = {
 
 # Order in which kinds can be written so references already exist (and reverse for deletion).
 KIND_ORDER = ("source", "authority", "system_type", "package", "line", "disbursement", "adjustment", "observation",
-              "reported_figure", "scope_disbursement")
+              "reported_figure", "disbursement_by_authority")
 KIND_BY_CLASS = {k.cls: k for k in KINDS.values()}
 
 

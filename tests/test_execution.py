@@ -75,7 +75,7 @@ def test_a_figures_scope_must_exist(led):
     assert "differs from PDA FY2024's program" in _problems(exc)[0][2]
     with pytest.raises(ValidationError):
         led.add(ScopeDisbursement(D(2024, 10, 15), "FMF", 1))
-    assert led.count("reported_figure") == led.count("scope_disbursement") == 0
+    assert led.count("reported_figure") == led.count("disbursement_by_authority") == 0
 
 
 def test_a_scope_disbursement_above_what_its_scope_committed_warns(led):
@@ -231,13 +231,13 @@ def test_sample_summary_shows_disbursed_with_its_sources(tmp_path):
     assert groups["PDA FY2024"]["disbursed_cents"] == 370_000_000_000  # Ryder: USD 3.7 B delivered from stocks
     assert groups["PDA FY2022"]["disbursed_cents"] == 24_000_000_000  # PDA 3: about USD 240 M delivered
     with Ledger.open(path, readonly=True) as led:
-        (sd,) = led.records("scope_disbursement")
+        (sd,) = led.records("disbursement_by_authority")
         assert "renewz.de" in led.get("source", sd.source_id).url and sd.period_from == D(2024, 4, 24)
         figs = led.records("reported_figure")
         assert {f.program for f in figs} == {"PDA", "USAI"}  # all-agency and all-DoD figures stay out
         unverified = [f for f in figs if f.confidence == "unverified"]
         assert len(unverified) == 2 and not any(d.value_cents == f.value_cents for f in unverified
-                                                for d in led.records("scope_disbursement"))
+                                                for d in led.records("disbursement_by_authority"))
         assert all(led.get("source", f.source_id).url.startswith("https://") for f in figs)
         shares = {(led.get("system_type", f.system_type_id).name if f.system_type_id else None): f.percent
                   for f, _d in led.reported_shares()}
@@ -301,7 +301,7 @@ def test_new_records_round_trip_through_a_workbook(tmp_path):
     dst = Ledger.memory()
     preview = dst.preview_import(dst.read_import(path))
     dst.apply_import(preview, accept_warnings=True)
-    for kind in ("reported_figure", "scope_disbursement"):
+    for kind in ("reported_figure", "disbursement_by_authority"):
         assert dst.records(kind) == src.records(kind)
     assert dst.summary("2025-01-20").totals == src.summary("2025-01-20").totals
 

@@ -41,7 +41,7 @@ LEDGER_FILTER = "Aid Ledger files (*.aidledger);;All files (*)"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 # Tables in the order people look for them.
 TABLE_KINDS = ("package", "line", "disbursement", "authority", "adjustment", "observation", "reported_figure",
-               "scope_disbursement", "system_type", "source")
+               "disbursement_by_authority", "system_type", "source")
 
 
 class MainWindow(QMainWindow):

@@ -83,7 +83,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "source_id": ("source", "source title"),
         "notes": ("notes", "comments", "remarks"),
     },
-    "scope_disbursement": {
+    "disbursement_by_authority": {
         "disbursed_on": ("until", "to", "period end", "as of", "date"),
         "period_from": ("from", "since", "period start"),
         "program": ("program", "programme"),

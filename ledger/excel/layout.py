@@ -27,7 +27,7 @@ SHEET_NAMES = {
     "adjustment": "Adjustments",
     "observation": "Observations",
     "reported_figure": "Reported figures",
-    "scope_disbursement": "Disbursements by authority",
+    "disbursement_by_authority": "Disbursements by authority",
 }
 KIND_BY_SHEET = {v.casefold(): k for k, v in SHEET_NAMES.items()}
 

@@ -24,10 +24,10 @@ from .profiles import list_profiles, load_profile, profile_for_shape
 from .sources import Book, Sheet, open_book
 
 # Kinds a foreign sheet may hold (the command line's --kind names them in the plural).
-IMPORT_KINDS = ("package", "line", "disbursement", "authority", "observation", "reported_figure", "scope_disbursement")
+IMPORT_KINDS = ("package", "line", "disbursement", "authority", "observation", "reported_figure", "disbursement_by_authority")
 KIND_WORDS = {"packages": "package", "lines": "line", "package-lines": "line", "disbursements": "disbursement",
               "authorities": "authority", "observations": "observation", "reported-figures": "reported_figure",
-              "disbursements-by-authority": "scope_disbursement"}
+              "disbursements-by-authority": "disbursement_by_authority"}
 MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a million errors helps no one
 CHECK_EVERY = 5000
 BLOCK_ROWS = 20_000  # foreign rows converted a column at a time; only a block of raw cells is held
