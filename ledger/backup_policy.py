@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from . import backups, opening, schema
+from .changed import Changed
 from .errors import LedgerError, ReadOnlyError
 from .sqlite_errors import translate
 
@@ -95,5 +96,5 @@ class BackupPolicy:
                 opening.migrate(self.conn, version, self.currency)
         except sqlite3.Error as exc:
             raise translate(exc, self.where) from None
-        self._notify("Restore backup")
+        self._notify(Changed.of_everything("Restore backup"))
         return current

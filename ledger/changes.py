@@ -15,6 +15,7 @@ from typing import Any
 
 from . import bulk_check, history, store, validate
 from .bulk_facts import BulkFacts
+from .changed import Touched
 from .errors import LedgerError, NotFoundError, Problem, ValidationError, WarningsNotAccepted
 from .model import KINDS, Kind, kind_of
 
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.accept_warnings = accept_warnings
         self.action_id: int | None = None
         self.warnings: list[Problem] = []
+        self.touched = Touched()  # what listeners are told when the action commits
 
     def _history_id(self) -> int:
         if self.action_id is None:
@@ -70,6 +72,7 @@ class UnitOfWork:
         row = self._checked(k, store.to_row(k, record))
         row["id"] = store.insert_row(self.conn, k, row)
         history.record(self.conn, self._history_id(), k.table, row["id"], None, row)
+        self.touched.add(k.name, row["id"])
         return replace(record, id=row["id"], **_record_values(k, row))
 
     def add_many(self, records: list[Any], keep_ids: bool = False, step: Callable[[int], None] | None = None) -> list[int]:
@@ -116,6 +119,7 @@ class UnitOfWork:
                     continue  # this import will not be written: check the rest, write nothing more
                 store.insert_rows(self.conn, k, rows)
                 history.record_inserts(self.conn, self._history_id(), k.table, rows)
+                self.touched.add_many(k.name, (row["id"] for row in rows))
                 ids.extend(row["id"] for row in rows)
         self._settle(problems)
         if step:
@@ -145,6 +149,7 @@ class UnitOfWork:
                 if step and start:
                     step(start)
                 self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
+            self.touched.add_many(k.name, range(ids[0], ids[-1] + 1))
             history.record_inserted_runs(self.conn, self._history_id(), k.table, [(ids[0], ids[-1])],
                                          null_columns=[n for n, v in constants.items() if v is None])
         if step:
@@ -160,6 +165,7 @@ class UnitOfWork:
             return record
         store.update_row(self.conn, k, row)
         history.record(self.conn, self._history_id(), k.table, record.id, old, row)
+        self.touched.add(k.name, record.id)
         if k.name == "line" and old["system_type_id"] != row["system_type_id"]:
             # Deliveries against the line follow its system type.
             for d in self.ledger.records("disbursement", "line_id = ?", (record.id,)):
@@ -173,12 +179,14 @@ class UnitOfWork:
         row = store.to_row(k, record)
         store.update_row(self.conn, k, row)
         history.record(self.conn, self._history_id(), k.table, record.id, old, row)
+        self.touched.add(k.name, record.id)
 
     def _raw_delete(self, kind: str, record_id: int) -> None:
         k = KINDS[kind]
         old = store.fetch_row(self.conn, k, record_id)
         store.delete_row(self.conn, k, record_id)
         history.record(self.conn, self._history_id(), k.table, record_id, old, None)
+        self.touched.add(k.name, record_id)
 
     def delete(self, kind: str, record_id: int) -> int:
         k = KINDS[kind]

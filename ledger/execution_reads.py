@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from . import execution
 from .model import ReportedFigure
 
-if TYPE_CHECKING:
-    from .service import Ledger
+Ledger = Any  # the facade this is mixed into (it sits above this module)
 
 
 def _names(ledger: Ledger, table: str, field: str = "name") -> dict[int, str]:

@@ -24,8 +24,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import backups, history, opening
+from . import backups, history, opening, store
 from .backup_policy import BackupPolicy
+from .changed import Changed, Touched
 from .changes import UnitOfWork
 from .errors import ReadOnlyError
 from .execution_reads import ExecutionReads
@@ -35,7 +36,7 @@ from .reads import Reads
 from .sqlite_errors import translate
 from .summary import Group, Summary, SummaryCache
 
-__all__ = ["BULK_CHANGES", "Group", "Ledger", "Summary", "UnitOfWork"]
+__all__ = ["BULK_CHANGES", "Changed", "Group", "Ledger", "Summary", "UnitOfWork"]
 
 BULK_CHANGES = 1000  # undoing or redoing at least this many changes takes a backup first
 
@@ -48,7 +49,7 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
         self.conn = conn
         self.where = where
         self.readonly = readonly
-        self._listeners: list[Callable[[str], None]] = []
+        self._listeners: list[Callable[[Changed], None]] = []
         self.path: Path | None = None  # the file; None in memory
         self.note: str | None = None  # why a ledger opened read-only, or a backup that failed
         self._lock: WriterLock | None = None
@@ -102,14 +103,6 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @property
-    def db(self):
-        """sqlite-utils over this connection, imported on first use: importing it (and the pandas it
-        pulls in when installed) is most of the app's startup otherwise."""
-        from sqlite_utils import Database
-
-        return Database(self.conn)
-
     # -- settings stored in the ledger (read through Lookups.meta) --------------------------------
 
     def set_meta(self, key: str, value: str | None) -> None:
@@ -121,8 +114,9 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
 
     # -- transactions and listeners ----------------------------------------------------------------
 
-    def subscribe(self, listener: Callable[[str], None]) -> None:
-        """Call `listener(label)` after every committed change, undo and redo."""
+    def subscribe(self, listener: Callable[[Changed], None]) -> None:
+        """Call `listener(changed)` after every committed change, undo, redo and restore: `changed`
+        says which kinds and records were written (ledger.changed.Changed)."""
         self._listeners.append(listener)
 
     @contextmanager
@@ -163,11 +157,11 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
         with self._write():
             yield work
         if work.action_id is not None:
-            self._notify(label)
+            self._notify(work.touched.changed(label))
 
-    def _notify(self, label: str) -> None:
+    def _notify(self, changed: Changed) -> None:
         for listener in list(self._listeners):
-            listener(label)
+            listener(changed)
 
     # -- one change, one action ----------------------------------------------------------------------
 
@@ -220,34 +214,10 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
                 return None
             action_id, label = row
             changes = history.changes(self.conn, action_id)
+            touched = Touched()
             for change in changes if forward else reversed(changes):
                 history.apply(self.conn, change, forward)
+                touched.add(store.KIND_BY_TABLE[change.table].name, change.record_id)
             history.set_state(self.conn, action_id, "done" if forward else "undone")
-        self._notify(("Redo " if forward else "Undo ") + label)
+        self._notify(touched.changed(("Redo " if forward else "Undo ") + label))
         return label
-
-    # -- workbooks (ledger.excel; see docs/excel.md) ---------------------------------------------
-
-    def export_workbook(self, path, progress=None, cancelled=None):
-        """Write the whole ledger as an .xlsx workbook; returns an ExportResult (rows per kind)."""
-        from .excel import export_workbook
-
-        return export_workbook(self, path, progress, cancelled)
-
-    def read_import(self, path, **options):
-        """Read a workbook or CSV file into an ImportPlan (nothing written); options as ledger.excel.read_import."""
-        from .excel import read_import
-
-        return read_import(path, **options)
-
-    def preview_import(self, plan, type_map=None, create_types=False, progress=None):
-        """What importing `plan` would add, change, leave unchanged, miss and reject (nothing written)."""
-        from .excel import preview_import
-
-        return preview_import(self, plan, type_map, create_types, progress)
-
-    def apply_import(self, preview, skip_invalid=False, accept_warnings=False, progress=None, cancelled=None):
-        """Write a preview in one undoable action; all or nothing unless `skip_invalid`."""
-        from .excel import apply_import
-
-        return apply_import(self, preview, skip_invalid, accept_warnings, progress, cancelled)

@@ -10,6 +10,7 @@ from cli_helpers import run_cli
 
 from ledger import execution
 from ledger.errors import ValidationError, WarningsNotAccepted
+from ledger.excel import ImportRejected, apply_import, export_workbook, preview_import, read_import
 from ledger.model import NOT_ATTRIBUTED, Authority, Disbursement, Package, ReportedFigure, ScopeDisbursement, SystemType
 from ledger.sample import build
 from ledger.service import Ledger
@@ -263,9 +264,9 @@ def test_a_foreign_sheet_of_reported_figures_imports(led, tmp_path):
 
     ig = led.add(Source("Lead IG")).id
     led.add(Source("Ryder briefing"))
-    preview = led.preview_import(led.read_import(path))
+    preview = preview_import(led, read_import(path))
     assert preview.ok, preview.rejected
-    led.apply_import(preview)
+    apply_import(led, preview)
     got = [(f.reported_on, f.program, f.measure, f.value_cents) for f in led.records("reported_figure")]
     assert got == [(D(2024, 9, 30), "USAI", "obligated", 229 * B // 10), (D(2024, 9, 30), "USAI", "distributed", 227 * B // 10),
                    (D(2024, 10, 15), "PDA", "delivered", 37 * B // 10)]
@@ -276,16 +277,14 @@ def test_a_foreign_sheet_of_reported_figures_imports(led, tmp_path):
 def test_a_foreign_sheet_with_a_measure_the_ledger_does_not_know_is_rejected_in_words(led, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("Date,Program,Measure,Amount\n2024-09-30,USAI,spent,100\n", encoding="utf-8")
-    preview = led.preview_import(led.read_import(path))
+    preview = preview_import(led, read_import(path))
     assert not preview.ok
     ((column, why),) = [(r.column, r.why) for r in preview.rejected]
     assert column == "Measure" and why.startswith("'spent' is not one of obligated, distributed, disbursed")
     path.write_text("Date,Program,Measure,Amount\n2024-09-30,FMF,disbursed,100\n", encoding="utf-8")
-    preview = led.preview_import(led.read_import(path))
-    from ledger.excel.apply import ImportRejected
-
+    preview = preview_import(led, read_import(path))
     with pytest.raises(ImportRejected) as exc:
-        led.apply_import(preview)
+        apply_import(led, preview)
     ((column, why),) = [(r.column, r.why) for r in exc.value.rejected]
     assert column == "Program" and "'FMF' is not the program of any authority" in why and "_" not in why
     assert led.count("reported_figure") == 0
@@ -295,12 +294,12 @@ def test_new_records_round_trip_through_a_workbook(tmp_path):
     src = Ledger.memory()
     build(src)
     path = tmp_path / "sample.xlsx"
-    src.export_workbook(path)
+    export_workbook(src, path)
     wb = openpyxl.load_workbook(path, read_only=True)
     assert {"Reported figures", "Disbursements by authority"} <= set(wb.sheetnames)
     dst = Ledger.memory()
-    preview = dst.preview_import(dst.read_import(path))
-    dst.apply_import(preview, accept_warnings=True)
+    preview = preview_import(dst, read_import(path))
+    apply_import(dst, preview, accept_warnings=True)
     for kind in ("reported_figure", "disbursement_by_authority"):
         assert dst.records(kind) == src.records(kind)
     assert dst.summary("2025-01-20").totals == src.summary("2025-01-20").totals
@@ -312,9 +311,9 @@ def test_measures_as_sources_word_them_import_and_add(led, tmp_path):
                     "2024-12-31,USAI,Outlays,1.5,\n"
                     "2024-11-12,PDA,Remaining authority,7.1,\n"
                     "2024-10-15,PDA,percent-delivered,,83\n", encoding="utf-8")
-    preview = led.preview_import(led.read_import(path))
+    preview = preview_import(led, read_import(path))
     assert preview.ok, preview.rejected
-    led.apply_import(preview)
+    apply_import(led, preview)
     got = [(f.measure, f.value_cents, f.percent) for f in led.records("reported_figure")]
     assert got == [("disbursed", 15 * B // 10, None), ("remaining funds", 71 * B // 10, None), ("delivered share", None, 83)]
     lpath = tmp_path / "l.aidledger"

@@ -175,7 +175,7 @@ class ChartView(QWidget):
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
-        self.reported = ReportedMarkers(self)  # reported execution figures and their gap readout
+        self.reported = ReportedMarkers(self, day_x)  # reported execution figures and their gap readout
 
         self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((128, 128, 128), width=1))
         self.hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((128, 128, 128), width=1))

@@ -18,8 +18,9 @@ from ledger.execution import Gap, Marker, gaps
 
 
 class ReportedMarkers:
-    def __init__(self, chart):
+    def __init__(self, chart, day_x):
         self.chart = chart
+        self.day_x = day_x  # the chart's x of a day
         self.points: list[Marker] = []  # what is drawn, for tests and the readout
         self.gaps: list[Gap] = []
         self.items: dict[str, pg.ScatterPlotItem] = {}
@@ -45,7 +46,7 @@ class ReportedMarkers:
         for group in dict.fromkeys(m.group for m in self.points):
             mine = [m for m in self.points if m.group == group]
             scatter = pg.ScatterPlotItem(
-                x=[_x(m.day) for m in mine],
+                x=[self.day_x(m.day) for m in mine],
                 y=[m.cents / 100.0 for m in mine],
                 data=[m.tooltip for m in mine],
                 symbol="star",
@@ -67,9 +68,3 @@ class ReportedMarkers:
                 for g in self.gaps
             ]
             self.readout.setText("Derived minus latest reported: " + "  |  ".join(parts))
-
-
-def _x(day: str) -> float:
-    from .chart import day_x
-
-    return day_x(day)

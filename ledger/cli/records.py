@@ -9,9 +9,9 @@ from dataclasses import fields as dc_fields
 from dataclasses import replace
 from typing import Any
 
-from ..dates import DateError, parse_date
-from ..model import KINDS, choice_of
-from ..money import AmountError, format_cents, parse_amount
+from .. import convert
+from ..model import KINDS
+from ..money import format_cents
 from .common import (
     EXIT_OK,
     KIND_NAMES,
@@ -166,32 +166,13 @@ def _field(kind, name: str):
 
 
 def _convert(ledger, f, text: str, day_first: bool | None) -> Any:
-    text = text.strip()
-    if text == "":
-        return () if f.type == "aliases" else None
+    """ledger.convert's rules; a reference by name or id."""
     try:
-        if f.type in ("cents", "signed_cents"):
-            return parse_amount(text)
-        if f.type == "int":
-            return int(text.replace(",", ""))
-        if f.type == "date":
-            return parse_date(text, day_first)
-        if f.type == "aliases":
-            return tuple(a.strip() for a in text.split(";") if a.strip())
-        if f.type == "choice":
-            return choice_of(f, text) or text  # a word it does not know: the rules say so
-        if f.type == "ref":
-            if text.isdigit():
-                return int(text)
-            found = ledger.find(f.ref, text)
-            if found is None:
-                raise InputError(f"{f.name}: no {f.ref.replace('_', ' ')} named {text!r}")
-            return found.id
-    except (AmountError, DateError) as exc:
+        if f.type == "ref" and not convert.is_blank(text):
+            return convert.reference(ledger, f, text)
+        return convert.to_value(f, text.strip(), day_first)
+    except convert.ConvertError as exc:
         raise InputError(f"{f.name}: {exc}") from None
-    except ValueError:
-        raise InputError(f"{f.name}: {text!r} is not a whole number") from None
-    return text
 
 
 def cmd_add(args) -> int:

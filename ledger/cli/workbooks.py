@@ -42,7 +42,9 @@ def cmd_export(args) -> int:
     with open_ledger(args, readonly=True) as ledger:
         progress = Progress("Exporting")
         try:
-            result = ledger.export_workbook(args.file, progress=progress)
+            from ..excel import export_workbook
+
+            result = export_workbook(ledger, args.file, progress=progress)
         finally:
             progress.end()
     from ..model import KINDS
@@ -56,7 +58,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from ..excel import ImportRejected, read_import, save_profile
+    from ..excel import ImportRejected, apply_import, preview_import, read_import, save_profile
 
     day_first = day_order(args)
     if args.sheet is not None and args.sheet.isdigit():
@@ -67,7 +69,7 @@ def cmd_import(args) -> int:
             plan = read_import(args.file, kind=args.kind, sheet=args.sheet, profile=args.profile, day_first=day_first,
                                mapping=pairs(args.map, "--map"), defaults=pairs(args.set, "--set"), progress=progress)
             progress.what = "Comparing"
-            preview = ledger.preview_import(plan, type_map=pairs(args.map_type, "--map-type"),
+            preview = preview_import(ledger, plan, type_map=pairs(args.map_type, "--map-type"),
                                             create_types=args.create_types, progress=progress)
         finally:
             progress.end()
@@ -95,7 +97,7 @@ def cmd_import(args) -> int:
                 return EXIT_REJECTED
         progress = Progress("Writing")
         try:
-            result = ledger.apply_import(preview, skip_invalid=args.skip_invalid, accept_warnings=args.accept_warnings, progress=progress)
+            result = apply_import(ledger, preview, skip_invalid=args.skip_invalid, accept_warnings=args.accept_warnings, progress=progress)
         except ImportRejected as exc:
             progress.end()
             for r in exc.rejected:
