@@ -10,26 +10,14 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from ledger.service import Ledger  # noqa: E402
-from ui import app as ui_app  # noqa: E402
 from ui.chart import day_x, step_arrays  # noqa: E402
 
-AS_OF = "2024-12-02"
-
-
-@pytest.fixture(autouse=True)
-def no_modal_boxes(message_boxes):
-    return message_boxes
+AS_OF = "2024-12-02"  # the sample window's as-of date (conftest.sample_window)
 
 
 @pytest.fixture
-def window(qtbot, sample_copy):
-    ui_app.make_app()
-    w = ui_app.build_window(str(sample_copy))
-    qtbot.addWidget(w)
-    w.show()
-    w.dashboard.set_as_of(dt.date.fromisoformat(AS_OF))
-    yield w
-    w.close()
+def window(sample_window):
+    return sample_window
 
 
 def _balance(chart, attr):
