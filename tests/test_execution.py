@@ -328,3 +328,23 @@ def test_measures_as_sources_word_them_import_and_add(led, tmp_path):
     with Ledger.open(lpath, readonly=True) as other:
         (fig,) = other.records("reported_figure")
         assert (fig.measure, fig.value_cents, fig.confidence) == ("disbursed", 12_469 * B // 1000, "unverified")
+
+
+def test_a_ledger_of_the_schema_before_takes_reported_figures_after_its_migration(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from ledger import schema
+
+    older = Path(__file__).resolve().parent / "fixtures" / f"schema_v{schema.SCHEMA_VERSION - 1}.aidledger"
+    path = tmp_path / "older.aidledger"
+    shutil.copy(older, path)
+    with Ledger.open(path) as led:
+        before = led.summary("2025-01-20").totals
+        assert led.count("reported_figure") == led.count("disbursement_by_authority") == 0
+        a24 = led.find("authority", "PDA FY2024").id
+        led.add(ReportedFigure(D(2024, 10, 15), "delivered", "PDA", value_cents=37 * B // 10, authority_id=a24))
+        led.add(ScopeDisbursement(D(2024, 10, 15), "PDA", 37 * B // 10, authority_id=a24), accept_warnings=True)
+        after = led.summary("2025-01-20").totals
+    assert after.disbursed_cents == before.disbursed_cents + 37 * B // 10
+    assert after.committed_cents == before.committed_cents
