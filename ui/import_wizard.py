@@ -52,6 +52,11 @@ KINDS_OFFERED = (
 SHOWN = 1000  # rows listed per tab; the counts say how many there are in all
 
 
+def _word(kind: str) -> str:
+    """A kind as people say it: "reported figure", not reported_figure."""
+    return kind.replace("_", " ")
+
+
 class ImportWizard(QDialog):
     imported = Signal(str)  # the import wrote through its own connection: the window refreshes
 
@@ -266,19 +271,19 @@ class ImportWizard(QDialog):
 
         shown = p.added[:SHOWN]
         describe = _describer(self.ledger, [a.record for a in shown])
-        fill("added", [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {describe(a.record)}" for a in shown], len(p.added))
+        fill("added", [f"{_word(a.kind)} from sheet {a.sheet!r} row {a.row}: {describe(a.record)}" for a in shown], len(p.added))
         fill(
             "changed",
             [
-                f"{c.kind} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
+                f"{_word(c.kind)} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
                 for c in p.changed[:SHOWN]
             ],
             len(p.changed),
         )
-        fill("unchanged", [f"{kind}: {n:,}" for kind, n in p.unchanged.items() if n], sum(p.unchanged.values()))
+        fill("unchanged", [f"{_word(kind)}: {n:,}" for kind, n in p.unchanged.items() if n], sum(p.unchanged.values()))
         fill(
             "missing",
-            [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
+            [f"{_word(m.kind)} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
             len(p.missing),
         )
         fill("rejected", [str(r) for r in p.rejected[:SHOWN]], len(p.rejected))
