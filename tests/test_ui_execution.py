@@ -101,7 +101,7 @@ def test_by_system_type_shows_reported_shares_and_quantities_per_unit(window):
     by_name = {model.index(r, 0).data(): r for r in range(model.rowCount())}
     assert model.index(by_name["Air defense"], share_col).data().startswith("67 % (2024-10-15")
     assert model.index(by_name["Fires"], share_col).data().startswith("60 %")
-    assert "(unit not given)" in model.index(by_name["Fires"], qty_col).data()
+    assert model.index(by_name["Fires"], qty_col).data().endswith("lines with a quantity, unit not given")
     shares = bars.shares.model
     assert shares.rowCount() == 3
     names = {shares.index(r, 0).data(): shares.index(r, 1).data() for r in range(3)}
@@ -129,3 +129,11 @@ def test_hovering_a_marker_shows_who_when_scope_figure_and_source(window, qtbot)
     assert tip[1].startswith("PDA FY2024: drawdowns from DoD stocks")
     assert tip[2] == "delivered: USD 3.7 B"
     assert tip[3].startswith("Source: ") and tip[3].endswith("https://renewz.de/pentagon-gibt-umfang-der-us-hilfe-fuer-die-ukraine-aus-dem-60-milliarden-dollar-paket-bekannt")
+
+
+def test_quantities_without_a_unit_are_counted_not_added_up():
+    from ui.system_type_execution import quantity_text
+
+    units = [("rounds", 1000, 400, 1), (None, 22, 3, 2)]
+    assert quantity_text(units, delivered=False) == "1,000 rounds; 2 lines with a quantity, unit not given"
+    assert quantity_text(units, delivered=True) == "400 rounds; 3 (unit not given)"

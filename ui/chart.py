@@ -495,8 +495,8 @@ class BarsView(QWidget):
         lay.addWidget(split)
         note = QLabel(
             "Values that packages do not split by system type stay in Unallocated, as do authorities and "
-            "disbursements not attributed to a package. Quantities add up the numbers given in package lines "
-            "and deliveries per unit; a reported share is the source's, never computed into the bars."
+            "disbursements not attributed to a package. Quantities are added up per unit; lines without a unit are "
+            "counted, not added up. A reported share is the source's, never computed into the bars."
         )
         note.setWordWrap(True)
         lay.addWidget(note)
