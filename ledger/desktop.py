@@ -1,7 +1,7 @@
 """The desktop app's door to what sits above the facade: workbooks (`ledger.excel`) and the sample.
 
 `ui/` reaches the core through `ledger.service.Ledger`, the pure modules (model, money, dates,
-errors, paths, balances, convert) and this module only; the import contract (.importlinter) checks
+errors, paths, balances, convert), `ledger.briefing` (what a brief says) and this module only; the import contract (.importlinter) checks
 it. Each function imports its module when called, so opening the app does not load the workbook code.
 """
 
