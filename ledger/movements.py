@@ -10,7 +10,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .balances import Movement
-from .model import UNALLOCATED, Adjustment, Authority, Disbursement, Package, PackageLine, ScopeDisbursement, SystemType
+from .model import (
+    NO_AUTHORITY,
+    UNALLOCATED,
+    Adjustment,
+    Authority,
+    Disbursement,
+    Package,
+    PackageLine,
+    ScopeDisbursement,
+    SystemType,
+)
 
 GROUPINGS = ("authority", "program", "system_type")
 
@@ -56,7 +66,9 @@ def from_records(
     types = {t.id: t.name for t in system_types}
     lines = list(lines)
 
-    def auth_group(authority_id: int) -> str:
+    def auth_group(authority_id: int | None) -> str:
+        if authority_id is None:
+            return NO_AUTHORITY if by != "system_type" else UNALLOCATED
         a = auths[authority_id]
         return a.name if by == "authority" else a.program if by == "program" else UNALLOCATED
 

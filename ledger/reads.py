@@ -15,6 +15,7 @@ from .errors import LedgerError, NotFoundError
 from .lookups import Lookups
 from .model import KINDS
 from .sqlite_errors import translate
+from .words import article
 
 
 class Reads(Lookups):
@@ -82,7 +83,7 @@ class Reads(Lookups):
         """A page of records matching `text`, ordered by one of the kind's fields (then id)."""
         k = KINDS[kind]
         if sort != "id" and sort not in {f.name for f in k.fields}:
-            raise LedgerError(f"a {kind.replace('_', ' ')} has no field {sort!r} to sort by")
+            raise LedgerError(f"{article(kind.replace('_', ' '))} has no field {sort!r} to sort by")
         where, params = self._search_where(kind, text)
         direction = "DESC" if descending else "ASC"
         order = f"{sort} {direction}" if sort == "id" else f"{sort} IS NULL, {sort} {direction}, id {direction}"
