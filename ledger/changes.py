@@ -217,8 +217,9 @@ class UnitOfWork:
         dst = self.ledger.get("system_type", target_id)
         for line in self.ledger.records("line", "system_type_id = ?", (source_id,)):
             self._raw_update("line", replace(line, system_type_id=target_id))
-        for d in self.ledger.records("disbursement", "system_type_id = ?", (source_id,)):
-            self._raw_update("disbursement", replace(d, system_type_id=target_id))
+        for kind in ("disbursement", "reported_figure"):
+            for d in self.ledger.records(kind, "system_type_id = ?", (source_id,)):
+                self._raw_update(kind, replace(d, system_type_id=target_id))
         self._raw_delete("system_type", source_id)
         aliases = tuple(dict.fromkeys((*dst.aliases, src.name, *src.aliases)))
         self._raw_update("system_type", replace(dst, aliases=aliases))
@@ -227,9 +228,11 @@ class UnitOfWork:
 def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
     """What still refers to a record whose deletion would leave others dangling."""
     refs = {
-        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id")],
-        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id")],
-        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation")],
+        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id"),
+                      ("reported_figure", "authority_id"), ("disbursement_by_authority", "authority_id")],
+        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id"), ("reported_figure", "system_type_id")],
+        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation",
+                                                 "reported_figure", "disbursement_by_authority")],
     }.get(kind, [])
     parts = []
     for other, column in refs:

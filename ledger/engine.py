@@ -73,11 +73,12 @@ class Batch:
 def describe(kind: Kind, row: dict[str, Any]) -> str:
     """How a problem names its record: `package PDA 71 (id 71)`, `new package`."""
     label = row.get(kind.label_field)
+    word = kind.name.replace("_", " ")  # "reported figure", as people say it
     if row.get("id") is not None and label:
-        return f"{kind.name} {label} (id {row['id']})"
+        return f"{word} {label} (id {row['id']})"
     if label:
-        return f"{kind.name} {label}"
-    return f"{kind.name} id {row['id']}" if row.get("id") is not None else f"new {kind.name}"
+        return f"{word} {label}"
+    return f"{word} id {row['id']}" if row.get("id") is not None else f"new {word}"
 
 
 def check_row(rules: Any, facts: Any, kind: Kind, row: dict[str, Any]) -> list[Problem]:
@@ -133,10 +134,12 @@ def _evaluate(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids: Se
             break
         batch = Batch(facts, kind, cols, ids, rows, errors)
         stopped = set()
-        for i, message in rule.run(batch):
-            found.append((i, order, seq, rule.level, rule.field, message))
+        for item in rule.run(batch):
+            # (row, message), or (row, level, field, message) from a rule written for one row
+            i, level, field, message = item if len(item) == 4 else (item[0], rule.level, rule.field, item[1])
+            found.append((i, order, seq, level, field, message))
             seq += 1
-            if rule.level == "error":
+            if level == "error":
                 errors.add(i)
                 if rule.stops:
                     stopped.add(i)

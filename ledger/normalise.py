@@ -1,6 +1,7 @@
 """How a row is stored, declared once and applied to a batch held as columns (one edit is a batch of
 one): labels and programs without surrounding spaces (they are compared as typed), an adjustment's
-or reported balance's program taken from its authority, a delivery's system type from its line.
+reported balance's, reported figure's or disbursement by authority's program taken from
+its authority, a delivery's system type from its line.
 
 Columns are stored-form lists (ISO dates, int cents); a column that changes is replaced by a new
 list, so the caller's lists (a preview's block) are never written into.
@@ -12,6 +13,8 @@ from typing import Any
 
 from .model import Kind
 
+# Kinds whose program, left empty, is taken from their authority.
+PROGRAM_FROM_AUTHORITY = ("adjustment", "observation", "reported_figure", "disbursement_by_authority")
 _TRIMMED: dict[str, tuple[str, ...]] = {}
 
 
@@ -30,7 +33,7 @@ def normalise_columns(kind: Kind, cols: dict[str, list], facts: Any) -> dict[str
         col = cols[name]
         if any(v.__class__ is str and v != v.strip() for v in col):
             cols[name] = [v.strip() if v.__class__ is str else v for v in col]
-    if kind.name in ("adjustment", "observation"):
+    if kind.name in PROGRAM_FROM_AUTHORITY:
         _taken_from(cols, "program", "authority_id", "authority", "program", facts, lambda v: not v)
     if kind.name == "disbursement":
         _taken_from(cols, "system_type_id", "line_id", "line", "system_type_id", facts, lambda v: v is None)
@@ -71,7 +74,7 @@ def _read(kind: Kind) -> tuple[str, ...]:
     """The fields normalising a row of `kind` reads or writes."""
     names = _READ.get(kind.name)
     if names is None:
-        extra = {"adjustment": ("program", "authority_id"), "observation": ("program", "authority_id"),
-                 "disbursement": ("system_type_id", "line_id")}.get(kind.name, ())
+        extra = ("program", "authority_id") if kind.name in PROGRAM_FROM_AUTHORITY else \
+            ("system_type_id", "line_id") if kind.name == "disbursement" else ()
         names = _READ[kind.name] = tuple(dict.fromkeys((*trimmed_fields(kind), *extra)))
     return names

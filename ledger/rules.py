@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from . import execution_rules
 from .dates import MAX_DATE, MIN_DATE
 from .engine import Batch, Rule
 from .model import Field, Kind
@@ -355,6 +356,27 @@ def _expires_before_available(b: Batch):
             yield i, f"{expires} is before the authority is available ({available})"
 
 
+def _collect(out: list, i: int, level: str):
+    return lambda field, msg: out.append((i, level, field, msg))
+
+
+def per_row(fn):
+    """A rule written for one row, `fn(facts, row, err, warn)` (the execution rules), run for each row
+    still checked; its kinds are checked a row at a time, so a batch holds one row."""
+
+    def run(b: Batch):
+        names = [f.name for f in b.kind.fields]
+        for i in b.rows:
+            row = {name: b.cols[name][i] for name in names}
+            row["id"] = b.ids[i]
+            out: list[tuple] = []
+            fn(b.facts, row, _collect(out, i, "error"), _collect(out, i, "warning"))
+            yield from out
+
+    run.__name__ = fn.__name__
+    return run
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "package": (
         Rule("package", "warning", "announced_on", _package_before_its_authority),
@@ -388,6 +410,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "authority": (
         Rule("authority", "error", "expires_on", _expires_before_available),
     ),
+    # Execution as sources report it (ledger/execution_rules.py): each written for one row.
+    **{kind: (Rule(kind, "error", "", per_row(fn)),) for kind, fn in execution_rules.RULES.items()},
 }
 
 
@@ -397,7 +421,7 @@ def kind_rules(kind: str) -> tuple[Rule, ...]:
 
 # Kinds whose rules compare a row with every row before it by label (unique names and numbers,
 # aliases): checked a row at a time. Imports of many rows are deliveries, lines and observations.
-_ROW_BY_ROW = frozenset({"authority", "package", "system_type"})
+_ROW_BY_ROW = frozenset({"authority", "package", "system_type", *execution_rules.RULES})
 
 
 def row_by_row(kind: Kind) -> bool:

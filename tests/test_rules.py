@@ -9,7 +9,18 @@ from test_bulk_check import base_ledger
 
 from ledger import store, validate
 from ledger.bulk_facts import BulkFacts
-from ledger.model import KINDS, Adjustment, Authority, Disbursement, Observation, Package, PackageLine, SystemType
+from ledger.model import (
+    KINDS,
+    Adjustment,
+    Authority,
+    Disbursement,
+    Observation,
+    Package,
+    PackageLine,
+    ReportedFigure,
+    ScopeDisbursement,
+    SystemType,
+)
 from ledger.rules import RULES
 
 D = dt.date(2024, 6, 1)
@@ -43,6 +54,12 @@ COUNTEREXAMPLES = {
     "_name_is_an_alias": (SystemType("tube"), None, "'tube' is already an alias of another system type"),
     "_expires_before_available": (Authority("PDA", "X", 1, dt.date(2024, 1, 1), dt.date(2023, 1, 1)), None,
                                   "2023-01-01 is before the authority is available (2024-01-01)"),
+    # Rules written for one row (ledger/execution_rules.py) say their own level and field.
+    "reported_figure": (ReportedFigure(D, "disbursed", "PDA"), None, "is required for a figure of disbursed",
+                        "error", "value_cents"),
+    "scope_disbursement": (ScopeDisbursement(D, "ZZZ", 5), None,
+                           "'ZZZ' is not the program of any authority in this ledger: a disbursement by authority needs a "
+                           "scope the ledger holds", "error", "program"),
 }
 # The observation's program rule is the adjustment's, declared for both kinds.
 ALSO = {("observation", "_program_of_another_authority"): (Observation(D, "m", 1, program="USAI", authority_id=1), None,
@@ -56,6 +73,8 @@ CLEAN = {
     "observation": lambda j: Observation(D, "m", 1),
     "system_type": lambda j: SystemType(f"Clean {j}"),
     "authority": lambda j: Authority("PDA", f"C{j}", 1, dt.date(2024, 1, 1)),
+    "reported_figure": lambda j: ReportedFigure(D, "disbursed", "PDA", value_cents=1),
+    "disbursement_by_authority": lambda j: ScopeDisbursement(D, "PDA", 1),
 }
 
 
@@ -75,12 +94,13 @@ def _cases():
 @pytest.mark.parametrize("kind,rule,example", list(_cases()))
 def test_each_rule_has_a_counterexample_found_as_one_edit_and_within_an_import(kind, rule, example):
     assert example is not None, f"{rule.name} needs a counterexample in tests/test_rules.py"
-    record, rid, message = example
+    record, rid, message, *level_field = example
+    level, field = level_field or (rule.level, rule.field)
     k = KINDS[kind]
     led = _ledger()
     row = store.to_row(k, record)
     (problem,) = validate.check(led, k, row)
-    assert (problem.level, problem.field, problem.message) == (rule.level, rule.field, message)
+    assert (problem.level, problem.field, problem.message) == (level, field, message)
     if rid is not None:
         return  # an edit of a stored record: imports add new ones
     # The same record among clean rows of an import: found at its row, the others pass.
@@ -91,8 +111,8 @@ def test_each_rule_has_a_counterexample_found_as_one_edit_and_within_an_import(k
         r["id"] = ids[i]
     cols = {f.name: [r[f.name] for r in rows] for f in k.fields}
     problems, errors = validate.check_columns(BulkFacts(led), k, cols, ids, rows)
-    assert [(p.record_id, p.level, p.field, p.message) for p in problems] == [(ids[3], rule.level, rule.field, message)]
-    assert errors == ({3} if rule.level == "error" else set())
+    assert [(p.record_id, p.level, p.field, p.message) for p in problems] == [(ids[3], level, field, message)]
+    assert errors == ({3} if level == "error" else set())
 
 
 def test_every_counterexample_is_of_a_declared_rule():
