@@ -11,7 +11,7 @@ import sqlite3
 from .errors import LedgerVersionError, NotALedgerError
 
 APPLICATION_ID = 0x41494431  # "AID1"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Dates are ISO text checked by SQLite itself: date(x) IS x rejects 2024-02-30 and free text.
 _DATE = "TEXT CHECK ({c} IS NULL OR date({c}) IS {c})"
@@ -146,8 +146,60 @@ ALTER TABLE history_changes ADD COLUMN last_id INTEGER CHECK (last_id IS NULL OR
 CREATE INDEX history_changes_block ON history_changes (action_id, table_name, record_id, last_id) WHERE last_id IS NOT NULL;
 """
 
+
+
+def _v3() -> str:
+    """Tables of a million records: an index per field (a sort walks it; a page starts where the last
+    ended) and, per table, a trigram full-text index over its text fields (a search finds any part of
+    3 characters or more), kept in step by triggers that skip rows with no text at all. Written out
+    here, not derived from ledger.model: a migration never changes once released."""
+    text = {
+        "sources": ("title", "url", "notes"),
+        "authorities": ("program", "name", "kind", "legal_basis", "notes"),
+        "packages": ("number", "notes"),
+        "system_types": ("name", "aliases", "notes"),
+        "package_lines": ("description", "qualifier", "unit", "notes"),
+        "disbursements": ("notes",),
+        "adjustments": ("program", "kind", "reason", "notes"),
+        "observations": ("metric", "program", "balance", "scope", "date_precision", "reported_by", "notes"),
+    }
+    indexed = {  # every field but the unique ones (their UNIQUE constraint is an index already)
+        "sources": ("title", "url", "published_on", "notes"),
+        "authorities": ("program", "amount_cents", "available_from", "expires_on", "kind", "legal_basis", "source_id", "notes"),
+        "packages": ("announced_on", "authority_id", "value_cents", "source_id", "notes"),
+        "system_types": ("aliases", "notes"),
+        "package_lines": ("package_id", "system_type_id", "description", "quantity", "qualifier", "unit", "value_cents", "notes"),
+        "disbursements": ("disbursed_on", "package_id", "system_type_id", "quantity", "value_cents", "source_id", "notes"),
+        "adjustments": ("adjusted_on", "program", "kind", "amount_cents", "reason", "authority_id", "new_deadline", "source_id", "notes"),
+        "observations": ("observed_on", "metric", "value_cents", "program", "authority_id", "balance", "scope", "date_precision",
+                         "reported_by", "source_id", "notes"),
+    }
+    out = []
+    for table, cols in indexed.items():
+        out += [f"CREATE INDEX {table}_by_{c} ON {table} ({c});" for c in cols]
+    for table, cols in text.items():
+        fts, names = f"{table}_fts", ", ".join(cols)
+        new, old = (", ".join(f"{w}.{c}" for c in cols) for w in ("new", "old"))
+        any_new, any_old = (f"coalesce({', '.join(f'{w}.{c}' for c in cols)}, NULL) IS NOT NULL" for w in ("new", "old"))
+        delete = f"INSERT INTO {fts} ({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
+        insert = f"INSERT INTO {fts} (rowid, {names}) VALUES (new.id, {new});"
+        out += [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id', tokenize='trigram');",
+            f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} WHEN {any_new} BEGIN {insert} END;",
+            f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} WHEN {any_old} BEGIN {delete} END;",
+            # One trigger, the old text out before the new in (two triggers would run in either order).
+            f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {names} ON {table} BEGIN"
+            f" INSERT INTO {fts} ({fts}, rowid, {names}) SELECT 'delete', old.id, {old} WHERE {any_old};"
+            f" INSERT INTO {fts} (rowid, {names}) SELECT new.id, {new} WHERE {any_new}; END;",
+            f"INSERT INTO {fts} ({fts}) VALUES ('rebuild');",
+        ]
+    return "\n".join(out) + "\n"
+
+
+V3 = _v3()
+
 # Version -> the DDL that takes the schema from version - 1 to it. Add new versions; never edit old ones.
-MIGRATIONS: dict[int, str] = {1: V1, 2: V2}
+MIGRATIONS: dict[int, str] = {1: V1, 2: V2, 3: V3}
 
 
 def file_version(conn: sqlite3.Connection) -> int:
