@@ -70,6 +70,10 @@ def page(
 
 def count(conn: sqlite3.Connection, kind: str, text: str | None = None, filters: Mapping[str, Any] | None = None) -> int:
     k = KINDS[kind]
+    text = (text or "").strip()
+    if text and not filters and not DATE_PREFIX.fullmatch(text) and not text.isdigit() and _uses_fts(conn, k, text):
+        # Text alone: the full-text index counts its matches without reading a row of the table.
+        return conn.execute(f"SELECT count(*) FROM {fts_table(k)} WHERE {fts_table(k)} MATCH ?", (_phrase(text),)).fetchone()[0]
     where, params = _where(conn, k, text, filters)
     sql = f"SELECT count(*) FROM {k.table} t" + (f" WHERE {' AND '.join(where)}" if where else "")
     return conn.execute(sql, params).fetchone()[0]
@@ -143,9 +147,9 @@ def _search(conn: sqlite3.Connection, k: Kind, text: str) -> tuple[list[str], li
     parts: list[str] = []
     args: list[Any] = []
     texts = [f.name for f in k.fields if f.type in TEXT_TYPES]
-    if texts and len(text) >= MIN_FTS and _has_fts(conn, k):
+    if _uses_fts(conn, k, text):
         parts.append(f"t.id IN (SELECT rowid FROM {fts_table(k)} WHERE {fts_table(k)} MATCH ?)")
-        args.append('"' + text.replace('"', '""') + '"')  # one phrase: the text as typed, a substring
+        args.append(_phrase(text))
     elif texts:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         parts.extend(f"t.{c} LIKE ? ESCAPE '\\'" for c in texts)
@@ -163,5 +167,12 @@ def _search(conn: sqlite3.Connection, k: Kind, text: str) -> tuple[list[str], li
     return parts, args
 
 
-def _has_fts(conn: sqlite3.Connection, k: Kind) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (fts_table(k),)).fetchone() is not None
+def _uses_fts(conn: sqlite3.Connection, k: Kind, text: str) -> bool:
+    return (len(text) >= MIN_FTS and any(f.type in TEXT_TYPES for f in k.fields)
+            and conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (fts_table(k),)).fetchone() is not None)
+
+
+def _phrase(text: str) -> str:
+    """The text as one full-text phrase: with trigrams, a match anywhere inside a field."""
+    return '"' + text.replace('"', '""') + '"'
+
