@@ -205,41 +205,51 @@ def _cents(v) -> int | None:
     return None if v is None or v == "" else round(v * 100)
 
 
+def _fill(store, conn: sqlite3.Connection, sql: str, rows) -> None:
+    """One executemany; the table's full-text index filled once after the rows, as the import does (a
+    trigger per row costs ten times the insert): the floor reaches the same file the fastest way."""
+    with store.text_index_deferred(conn, sql.split()[2], 10**9):
+        conn.executemany(sql, rows)
+
+
 def floor_child(case: str, book: Path, db: Path) -> None:
     from python_calamine import CalamineWorkbook
+
+    from ledger import store
 
     wb = CalamineWorkbook.from_path(str(book))
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("BEGIN")
+    fill = lambda sql, rows: _fill(store, conn, sql, rows)  # noqa: E731
     ids = lambda sql: {n: i for i, n in conn.execute(sql)}  # noqa: E731
     if case == "own":
-        _floor_own(conn, wb)
+        _floor_own(conn, wb, fill)
     else:
         rows = wb.get_sheet_by_index(0).iter_rows()
         next(rows)
         if case == "packages":
             auth = conn.execute("SELECT id FROM authorities").fetchone()[0]
-            conn.executemany("INSERT INTO packages (announced_on, number, authority_id, value_cents, notes) VALUES (?,?,?,?,?)",
+            fill("INSERT INTO packages (announced_on, number, authority_id, value_cents, notes) VALUES (?,?,?,?,?)",
                              ((_iso(d), p, auth, _cents(a), n) for d, p, a, n in rows))
         elif case == "lines":
             pk, ty = ids("SELECT id, number FROM packages"), ids("SELECT id, name FROM system_types")
-            conn.executemany("INSERT INTO package_lines (package_id, system_type_id, description, quantity, value_cents) VALUES (?,?,?,?,?)",
+            fill("INSERT INTO package_lines (package_id, system_type_id, description, quantity, value_cents) VALUES (?,?,?,?,?)",
                              ((pk[p], ty[t], d, int(q), _cents(v)) for p, t, d, q, v in rows))
         elif case == "deliveries":
             pk = ids("SELECT id, number FROM packages")
-            conn.executemany("INSERT INTO disbursements (disbursed_on, package_id, quantity, value_cents) VALUES (?,?,?,?)",
+            fill("INSERT INTO disbursements (disbursed_on, package_id, quantity, value_cents) VALUES (?,?,?,?)",
                              ((_iso(d), pk[p], int(q), _cents(v)) for d, p, q, v in rows))
         elif case == "authorities":
-            conn.executemany("INSERT INTO authorities (program, name, amount_cents, available_from, expires_on) VALUES (?,?,?,?,?)",
+            fill("INSERT INTO authorities (program, name, amount_cents, available_from, expires_on) VALUES (?,?,?,?,?)",
                              ((p, n, _cents(a), _iso(f), _iso(e)) for p, n, a, f, e in rows))
         elif case == "observations":
-            conn.executemany("INSERT INTO observations (observed_on, metric, value_cents, program, reported_by) VALUES (?,?,?,?,?)",
+            fill("INSERT INTO observations (observed_on, metric, value_cents, program, reported_by) VALUES (?,?,?,?,?)",
                              ((_iso(d), m, _cents(v), p, r) for d, m, v, p, r in rows))
     conn.execute("COMMIT")
     conn.close()
 
 
-def _floor_own(conn: sqlite3.Connection, wb) -> None:
+def _floor_own(conn: sqlite3.Connection, wb, fill) -> None:
     """Our own layout: every data sheet, columns by header, ids kept, the name columns skipped."""
     from ledger.excel import layout
     from ledger.model import KINDS
@@ -258,7 +268,7 @@ def _floor_own(conn: sqlite3.Connection, wb) -> None:
                 (lambda v: None if v == "" else int(v)) if c.type in ("id", "ref", "int") else
                 (lambda v: v or None) for c in cols]
         sql = f"INSERT INTO {KINDS[kind].table} ({', '.join(c.field for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-        conn.executemany(sql, ([f(r[i]) for f, i in zip(conv, at)] for r in rows if any(r)))
+        fill(sql, ([f(r[i]) for f, i in zip(conv, at)] for r in rows if any(r)))
 
 
 def _aliases(v) -> str:

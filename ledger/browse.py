@@ -2,12 +2,14 @@
 
 - Keyset pagination: a page continues after the last record shown (its sort value and id), so the
   thousandth page costs what the first does (OFFSET reads and drops every row before it).
-- A sort walks the index on its column (schema 3 has one per field). Records without a value come last
-  in either direction: they are a second segment, read by id, after the records that have one.
+- A sort walks the index on its column (schema 3 has one per field of the tables that grow to a
+  million rows: lines, deliveries, observations; the others are small enough to scan). Records
+  without a value come last in either direction: a second segment, read by id, after the others.
 - Search: any part of 3 characters or more of a text field (notes, descriptions, names, titles...),
-  case-insensitive, through the kind's trigram full-text index (kept in step by triggers); a date by
-  its beginning ("2023", "2023-05"), through the date's index; a number as the record's id. Shorter
-  text, or a ledger opened read-only before its upgrade, falls back to scanning.
+  case-insensitive, through the table's trigram full-text index (kept in step by triggers) where it
+  has one; a date by its beginning ("2023", "2023-05"), through the date's index; a number as the
+  record's id. Shorter text, a small table, or a ledger opened read-only before its upgrade, is
+  searched by a scan.
 """
 
 from __future__ import annotations

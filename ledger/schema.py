@@ -149,28 +149,20 @@ CREATE INDEX history_changes_block ON history_changes (action_id, table_name, re
 
 
 def _v3() -> str:
-    """Tables of a million records: an index per field (a sort walks it; a page starts where the last
-    ended) and, per table, a trigram full-text index over its text fields (a search finds any part of
-    3 characters or more), kept in step by triggers that skip rows with no text at all. Written out
-    here, not derived from ledger.model: a migration never changes once released."""
+    """Tables that reach a million records (package lines, deliveries, observations): an index per
+    field (a sort walks it; a page starts where the last ended) and a trigram full-text index over
+    their text fields (a search finds any part of 3 characters or more), kept in step by triggers that
+    skip rows with no text at all. The other tables stay small (hundreds to thousands of rows): a scan
+    sorts or searches them in a few milliseconds, and an index there would only slow their imports.
+    Written out here, not derived from ledger.model: a migration never changes once released."""
     text = {
-        "sources": ("title", "url", "notes"),
-        "authorities": ("program", "name", "kind", "legal_basis", "notes"),
-        "packages": ("number", "notes"),
-        "system_types": ("name", "aliases", "notes"),
         "package_lines": ("description", "qualifier", "unit", "notes"),
         "disbursements": ("notes",),
-        "adjustments": ("program", "kind", "reason", "notes"),
         "observations": ("metric", "program", "balance", "scope", "date_precision", "reported_by", "notes"),
     }
-    indexed = {  # every field but the unique ones (their UNIQUE constraint is an index already)
-        "sources": ("title", "url", "published_on", "notes"),
-        "authorities": ("program", "amount_cents", "available_from", "expires_on", "kind", "legal_basis", "source_id", "notes"),
-        "packages": ("announced_on", "authority_id", "value_cents", "source_id", "notes"),
-        "system_types": ("aliases", "notes"),
+    indexed = {
         "package_lines": ("package_id", "system_type_id", "description", "quantity", "qualifier", "unit", "value_cents", "notes"),
         "disbursements": ("disbursed_on", "package_id", "system_type_id", "quantity", "value_cents", "source_id", "notes"),
-        "adjustments": ("adjusted_on", "program", "kind", "amount_cents", "reason", "authority_id", "new_deadline", "source_id", "notes"),
         "observations": ("observed_on", "metric", "value_cents", "program", "authority_id", "balance", "scope", "date_precision",
                          "reported_by", "source_id", "notes"),
     }
