@@ -96,8 +96,10 @@ def _export_of(work: Path, name: str, fill: Callable[[sqlite3.Connection], None]
         fill(led.conn)
         led.conn.execute("COMMIT")
     out = work / f"{name}.xlsx"
+    from ledger.excel import export_workbook
+
     with Ledger.open(src, readonly=True) as led:
-        led.export_workbook(out)
+        export_workbook(led, out)
     return out
 
 
@@ -175,10 +177,11 @@ def make_export(work: Path, n: int) -> Path:
     src = work / "export-source.aidledger"
     build(src, n)
     out = work / "export.xlsx"
+    from ledger.excel import export_workbook
     from ledger.service import Ledger
 
     with Ledger.open(src, readonly=True) as led:
-        led.export_workbook(out)
+        export_workbook(led, out)
     _base(work / "export.base.aidledger", authority=False)
     return out
 

@@ -39,6 +39,7 @@ def main() -> None:
     out = ap.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
 
+    from ledger.excel import export_workbook
     from ledger.service import Ledger
     from ui.app import build_window, make_app
     from ui.import_wizard import ImportWizard
@@ -78,7 +79,7 @@ def main() -> None:
 
     # The import wizard previewing the sample's own export into a new, empty ledger.
     workbook = Path(os.environ["AID_LEDGER_HOME"]) / "sample-export.xlsx"
-    w.ledger.export_workbook(workbook)
+    export_workbook(w.ledger, workbook)
     empty = Ledger.open(Path(os.environ["AID_LEDGER_HOME"]) / "empty.aidledger")
     wizard = ImportWizard(empty, w.settings, str(workbook), w)
     wizard.resize(1000, 700)

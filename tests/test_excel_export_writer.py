@@ -4,6 +4,7 @@ import datetime as dt
 
 import openpyxl
 
+from ledger.excel import apply_import, export_workbook, preview_import, read_import
 from ledger.model import Authority, Package, Source
 from ledger.service import Ledger
 
@@ -22,7 +23,7 @@ def _ledger() -> Ledger:
 def test_cells_are_typed_text_stays_text_and_dates_survive_excels_1900_quirk(tmp_path):
     led = _ledger()
     path = tmp_path / "w.xlsx"
-    result = led.export_workbook(path)
+    result = export_workbook(led, path)
     wb = openpyxl.load_workbook(path)
     auth = wb["Authorities"]
     header = [c.value for c in auth[1]]
@@ -48,10 +49,9 @@ def test_cells_are_typed_text_stays_text_and_dates_survive_excels_1900_quirk(tmp
 def test_export_reads_back_into_an_equal_ledger(tmp_path):
     led = _ledger()
     path = tmp_path / "w.xlsx"
-    led.export_workbook(path)
+    export_workbook(led, path)
     copy = Ledger.memory()
-    preview = copy.preview_import(copy.read_import(path))
-    copy.apply_import(preview, accept_warnings=True)
+    apply_import(copy, preview_import(copy, read_import(path)), accept_warnings=True)
     assert [p.announced_on for p in copy.records("package")] == [p.announced_on for p in led.records("package")]
     assert [p.value_cents for p in copy.records("package")] == [p.value_cents for p in led.records("package")]
     assert [p.notes for p in copy.records("package")][:3] == [p.notes for p in led.records("package")][:3]
