@@ -9,7 +9,8 @@ On a ledger of N entries (bench/build_big.py: packages, lines, deliveries), each
   headers, frozen header row and autofilter (dates and amounts converted in Python, as a plain script
   does); the fastest writer found (target: ours at most 1.5x);
 - openpyxl: the same cells with openpyxl's write-only mode (what the export used before);
-- before (with --before TREE, a checkout of an earlier commit): that tree's `main.py export`.
+- before (with --before TREE, a checkout of an earlier commit): that tree's `main.py export` of a
+  ledger made by that tree's build_big.py (an earlier tree may not read a newer schema).
 Peak memory is each process's own (wait4); target for 1,000,000 entries: at most 600 MB.
 """
 
@@ -19,6 +20,7 @@ import argparse
 import datetime as dt
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -156,7 +158,11 @@ def main() -> None:
         if not a.skip_openpyxl:
             who["openpyxl"] = [sys.executable, __file__, "--child", "openpyxl", str(db), "{out}"]
         if a.before:
-            who["before"] = [sys.executable, str(a.before / "main.py"), "export", "{out}", "--ledger", str(db)]
+            # An earlier tree may not read this schema: it exports a ledger its own build_big.py made.
+            old = work / "before.aidledger"
+            subprocess.run([sys.executable, str(a.before / "bench" / "build_big.py"), str(old), "--entries", str(a.entries)],
+                           check=True, capture_output=True)
+            who["before"] = [sys.executable, str(a.before / "main.py"), "export", "{out}", "--ledger", str(old)]
         runs: dict[str, list[dict]] = {w: [] for w in who}
         for r in range(a.repeat):
             for w, argv in who.items():
