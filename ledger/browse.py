@@ -2,7 +2,7 @@
 
 - Keyset pagination: a page continues after the last record shown (its sort value and id), so the
   thousandth page costs what the first does (OFFSET reads and drops every row before it).
-- A sort walks the index on its column (schema 3 has one per field of the tables that grow to a
+- A sort walks the index on its column (schema 4 has one per field of the tables that grow to a
   million rows: lines, deliveries, observations; the others are small enough to scan). Records
   without a value come last in either direction: a second segment, read by id, after the others.
 - Search: any part of 3 characters or more of a text field (notes, descriptions, names, titles...),
@@ -23,6 +23,7 @@ from typing import Any
 from . import store
 from .errors import LedgerError
 from .model import KINDS, Kind
+from .words import article
 
 TEXT_TYPES = ("text", "choice", "aliases")
 DATE_PREFIX = re.compile(r"\d{4}(-\d{0,2}(-\d{0,2})?)?")
@@ -49,7 +50,7 @@ def page(
     `limit` records of that order instead of the first (still in that order)."""
     k = KINDS[kind]
     if sort != "id" and sort not in {f.name for f in k.fields}:
-        raise LedgerError(f"a {kind.replace('_', ' ')} has no field {sort!r} to sort by")
+        raise LedgerError(f"{article(kind.replace('_', ' '))} has no field {sort!r} to sort by")
     where, params = _where(conn, k, text, filters)
     segments = _segments(sort, descending, from_end)
     if after is not None and not from_end:
@@ -131,7 +132,7 @@ def _where(conn: sqlite3.Connection, k: Kind, text: str | None, filters: Mapping
     params: list[Any] = []
     for name, value in (filters or {}).items():
         if name != "id" and name not in {f.name for f in k.fields}:
-            raise LedgerError(f"a {k.name.replace('_', ' ')} has no field {name!r} to filter by")
+            raise LedgerError(f"{article(k.name.replace('_', ' '))} has no field {name!r} to filter by")
         if value is None:
             conds.append(f"t.{name} IS NULL")
         else:

@@ -6,17 +6,19 @@ SQL is written outside the core.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from . import browse, history, store
+from . import browse, fingerprint, history, store
 from .errors import NotFoundError
 from .lookups import Lookups
 from .model import KINDS
+from .sqlite_errors import translate
 
 
 class Reads(Lookups):
-    """Needs `self.conn` (see Lookups)."""
+    """Needs `self.conn` and `self.where` (see Lookups)."""
 
     def get(self, kind: str, record_id: int) -> Any:
         row = self.get_row(kind, record_id)
@@ -104,6 +106,13 @@ class Reads(Lookups):
             owner = self.system_type_owner(label)
             row = (owner,) if owner is not None else None
         return self.get(kind, row[0]) if row else None
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the ledger's records and the settings figures depend on (ledger/fingerprint.py)."""
+        try:
+            return fingerprint.digest(self.conn)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.where) from None
 
     def history(self, limit: int = 200) -> list[history.Action]:
         """The newest actions first: what undo and redo step through."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import rustpy_xlsxwriter as xlsx
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME, __version__, accepted
 from ..balances import total_series
 from ..dates import MAX_DATE
 from ..model import KINDS
@@ -236,6 +236,9 @@ def _about_sheet(book: _Book, ledger: Ledger, path: Path) -> None:
         ("Summary", "Balances of every record (any date) by authority and by system type; Unallocated holds value no line splits."),
         ("Balance over time", "Totals after every day something changed."),
     ]
+    known = accepted.stored(ledger.conn)
+    if known:  # read back by an import, which accepts these again without asking
+        rows.insert(rows.index((None, None)), (layout.ACCEPTED_WARNINGS, accepted.as_text(known)))
     # The first row is the writer's header row (its keys); the key column is bold, the two dates formatted.
     keys = rows[0]
     book.add(layout.ABOUT_SHEET, (dict(zip(keys, r)) for r in rows[1:]), [22, 70], [_fmt(bold=True), _fmt()],
