@@ -2,7 +2,7 @@
 
 - Keyset pagination: a page continues after the last record shown (its sort value and id), so the
   thousandth page costs what the first does (OFFSET reads and drops every row before it).
-- A sort walks the index on its column (schema 4 has one per field of the tables that grow to a
+- A sort walks the index on its column (schema 5 has one per field of the tables that grow to a
   million rows: lines, deliveries, observations; the others are small enough to scan). Records
   without a value come last in either direction: a second segment, read by id, after the others.
 - Search: any part of 3 characters or more of a text field (notes, descriptions, names, titles...),

@@ -27,7 +27,7 @@ from .money import MAX_CENTS
 
 # Kinds whose rules compare a row with others by label (unique names and numbers, aliases): checked
 # row by row. Imports of many rows are deliveries, lines and observations.
-_ROW_BY_ROW = ("authority", "package", "system_type")
+_ROW_BY_ROW = ("authority", "package", "system_type", "reported_figure", "disbursement_by_authority")
 
 
 def check_columns(facts: BulkFacts, kind: Kind, cols: dict[str, list], ids: Sequence[int]) -> list[Problem]:

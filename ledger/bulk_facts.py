@@ -49,6 +49,8 @@ class BulkFacts:
         self._disbursed_value: dict[int, int] = {}
         self._disbursed_quantity: dict[int, int] = {}
         self._owners: dict[str, int] | None = None
+        self._scope_base: dict[tuple[str, int | None], tuple[int, int, str]] = {}
+        self._scope_rows: list[tuple[str, int | None, int]] = []  # scope disbursements of this batch
 
     # -- what validate.check asks -------------------------------------------------------------
 
@@ -107,6 +109,14 @@ class BulkFacts:
             cache[record_id] = query(record_id) if record_id in self._id_set(kind) else 0
         return cache[record_id]
 
+    def scope_totals(self, program: str, authority_id: int | None, exclude: int | None = None) -> tuple[int, int, str]:
+        key = (_nocase(program), authority_id)
+        if key not in self._scope_base:
+            self._scope_base[key] = self.ledger.scope_totals(program, authority_id)
+        committed, disbursed, name = self._scope_base[key]
+        disbursed += sum(v for p, a, v in self._scope_rows if (a == authority_id if authority_id is not None else p == key[0]))
+        return committed, disbursed, name
+
     def system_type_owner(self, name_or_alias: str) -> int | None:
         if self._owners is None:
             self._owners = {}
@@ -136,6 +146,8 @@ class BulkFacts:
                 self._disbursed_value[pkg] = self.disbursed_value(pkg) + row["value_cents"]
             if line is not None and row.get("quantity") is not None:
                 self._disbursed_quantity[line] = self.disbursed_quantity(line) + row["quantity"]
+        elif name == "disbursement_by_authority":
+            self._scope_rows.append((_nocase(row["program"]), row.get("authority_id"), row["value_cents"]))
         elif name == "adjustment":
             self._left.pop(row.get("authority_id"), None)  # its effect on what is left: read again
             self._deadlines = {}

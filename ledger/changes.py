@@ -44,7 +44,7 @@ class UnitOfWork:
             if isinstance(row.get(name), str):
                 row[name] = row[name].strip()
         get = (facts or self.ledger).get_row
-        if kind.name in ("adjustment", "observation") and row.get("authority_id") is not None and not row.get("program"):
+        if kind.name in PROGRAM_FROM_AUTHORITY and row.get("authority_id") is not None and not row.get("program"):
             auth = get("authority", row["authority_id"]) if isinstance(row["authority_id"], int) else None
             if auth:
                 row["program"] = auth["program"]
@@ -223,8 +223,9 @@ class UnitOfWork:
         dst = self.ledger.get("system_type", target_id)
         for line in self.ledger.records("line", "system_type_id = ?", (source_id,)):
             self._raw_update("line", replace(line, system_type_id=target_id))
-        for d in self.ledger.records("disbursement", "system_type_id = ?", (source_id,)):
-            self._raw_update("disbursement", replace(d, system_type_id=target_id))
+        for kind in ("disbursement", "reported_figure"):
+            for d in self.ledger.records(kind, "system_type_id = ?", (source_id,)):
+                self._raw_update(kind, replace(d, system_type_id=target_id))
         self._raw_delete("system_type", source_id)
         aliases = tuple(dict.fromkeys((*dst.aliases, src.name, *src.aliases)))
         self._raw_update("system_type", replace(dst, aliases=aliases))
@@ -233,9 +234,11 @@ class UnitOfWork:
 def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
     """What still refers to a record whose deletion would leave others dangling."""
     refs = {
-        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id")],
-        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id")],
-        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation")],
+        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id"),
+                      ("reported_figure", "authority_id"), ("disbursement_by_authority", "authority_id")],
+        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id"), ("reported_figure", "system_type_id")],
+        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation",
+                                                 "reported_figure", "disbursement_by_authority")],
     }.get(kind, [])
     parts = []
     for other, column in refs:
@@ -246,6 +249,8 @@ def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
 
 
 BULK_CHUNK = 20_000  # add_many reports progress (and can be cancelled) this often
+# Kinds whose program, left empty, is taken from their authority.
+PROGRAM_FROM_AUTHORITY = ("adjustment", "observation", "reported_figure", "disbursement_by_authority")
 _TRIMMED: dict[str, tuple[str, ...]] = {}
 
 
@@ -265,7 +270,7 @@ def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, A
         elif name in _trimmed_fields(kind):
             col = [v.strip() if v.__class__ is str else v for v in col]
         out[name] = col
-    if kind.name in ("adjustment", "observation"):
+    if kind.name in PROGRAM_FROM_AUTHORITY:
         programs = {}
         for i, (aid, program) in enumerate(zip(out["authority_id"], out["program"])):
             if aid is not None and not program and isinstance(aid, int):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .dates import MAX_DATE, MIN_DATE, DateError, parse_date
-from .model import Field
+from .model import Field, choice_of
 from .money import AmountError, parse_amount
 
 EXCEL_1900 = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's phantom 1900-02-29 is before any ledger date)
@@ -95,13 +95,14 @@ def converter(f: Field, unit: int = 1, day_first: bool | None = None, date1904: 
     if t == "ref":
         return record_id
     if t == "choice":
-        choices = {c.casefold(): c for c in f.choices}
+        seen: dict[str, str | None] = {}  # a column repeats a few words: look each up once
 
         def choice(v):
-            key = text_of(v).strip().casefold().replace(" ", "_")
-            if key not in choices:
-                raise ConvertError(f"{text_of(v)!r} is not one of {', '.join(f.choices)}")
-            return choices[key]
+            text = text_of(v)
+            found = seen[text] if text in seen else seen.setdefault(text, choice_of(f, text))
+            if found is None:
+                raise ConvertError(f"{text!r} is not one of {', '.join(f.choices)}")
+            return found
 
         return choice
     if t == "aliases":

@@ -85,6 +85,12 @@ class Lookups:
             (package_id, exclude),
         ).fetchone()[0]
 
+    def scope_totals(self, program: str, authority_id: int | None, exclude: int | None = None) -> tuple[int, int, str]:
+        """Committed and disbursed of an authority or a whole program (execution_rules.scope_totals)."""
+        from .execution_rules import scope_totals
+
+        return scope_totals(self, program, authority_id, exclude)
+
     def disbursed_quantity(self, line_id: int, exclude: int | None = None) -> int:
         return self.conn.execute(
             "SELECT COALESCE(SUM(quantity), 0) FROM disbursements WHERE line_id = ? AND id IS NOT ?",

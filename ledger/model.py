@@ -14,6 +14,24 @@ PROGRAMS_EXAMPLES = ("PDA", "USAI", "FMF")
 ADJUSTMENT_KINDS = ("revaluation", "rescission", "expiry", "preservation")
 BALANCES = ("remaining_authority", "undelivered", "authorized_minus_disbursed")
 UNALLOCATED = "Unallocated"
+# What a reported execution figure measures (docs/model.md says what each means). "distributed" is a
+# budget step (funds passed to the components that spend them), never a payment.
+MEASURES = ("obligated", "distributed", "disbursed", "delivered", "delivered share", "remaining funds")
+# Other words sources use for the same measures (budget terms: outlays and expenditures are payments).
+MEASURE_WORDS = (
+    ("remaining authority", "remaining funds"),
+    ("unobligated balance", "remaining funds"),
+    ("outlays", "disbursed"),
+    ("expended", "disbursed"),
+    ("paid", "disbursed"),
+    ("delivered value", "delivered"),
+    ("value delivered", "delivered"),
+    ("share delivered", "delivered share"),
+    ("percent delivered", "delivered share"),
+)
+PRECISIONS = ("exact", "month", "quarter", "year", "approx")
+CONFIDENCES = ("seen in source text", "summarised", "unverified")
+NOT_ATTRIBUTED = "Not attributed to a package"
 NO_AUTHORITY = "(no authority)"  # the group of packages stored before an authority was assigned
 
 
@@ -140,6 +158,46 @@ class Observation:
 
 
 @dataclass(frozen=True)
+class ReportedFigure:
+    """An execution figure someone reported for a scope as of a date: obligated, distributed, disbursed,
+    delivered (a value), delivered share (percent) or remaining funds. It sits beside the derived
+    figures and is never added to them."""
+
+    reported_on: dt.date
+    measure: str
+    program: str
+    value_cents: int | None = None
+    percent: int | None = None
+    authority_id: int | None = None
+    system_type_id: int | None = None
+    scope: str | None = None
+    date_precision: str | None = None
+    reported_by: str | None = None
+    confidence: str | None = None
+    source_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ScopeDisbursement:
+    """A delivered or paid value a source gives for an authority (or only a program) over a period,
+    not for a package: it counts in the balances by authority and program, and by package it is
+    shown as not attributed to a package."""
+
+    disbursed_on: dt.date
+    program: str
+    value_cents: int
+    period_from: dt.date | None = None
+    authority_id: int | None = None
+    date_precision: str | None = None
+    reported_by: str | None = None
+    source_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     type: str  # text | cents | signed_cents | date | int | ref | choice | aliases
@@ -148,6 +206,21 @@ class Field:
     choices: tuple[str, ...] = ()
     unique: bool = False
     label: str = ""
+    words: tuple[tuple[str, str], ...] = ()  # other words for choices: (word, choice)
+
+
+def _choice_key(text: str) -> str:
+    return text.strip().casefold().replace(" ", "_").replace("-", "_")
+
+
+def choice_of(f: Field, text: str) -> str | None:
+    """The choice a typed word means (spaces, hyphens and underscores are one; the field's other
+    words count), or None."""
+    key = _choice_key(text)
+    for c in f.choices:
+        if _choice_key(c) == key:
+            return c
+    return next((c for w, c in f.words if _choice_key(w) == key), None)
 
 
 @dataclass(frozen=True)
@@ -305,11 +378,52 @@ KINDS: dict[str, Kind] = {
             "observed_on",
             "observations",
         ),
+        Kind(
+            "reported_figure",
+            "reported_figures",
+            ReportedFigure,
+            (
+                _f("reported_on", "date", required=True, label="As of"),
+                _f("measure", "choice", required=True, choices=MEASURES, words=MEASURE_WORDS),
+                _f("program", "text", required=True),
+                _f("value_cents", "cents", label="Value"),
+                _f("percent", "int", label="Share (%)"),
+                _f("authority_id", "ref", ref="authority"),
+                _f("system_type_id", "ref", ref="system_type", label="System type"),
+                _f("scope", "text"),
+                _f("date_precision", "choice", choices=PRECISIONS, label="Date precision"),
+                _f("reported_by", "text", label="Reported by"),
+                _f("confidence", "choice", choices=CONFIDENCES),
+                _f("source_id", "ref", ref="source"),
+                _f("notes", "text"),
+            ),
+            "reported_on",
+            "reported figures",
+        ),
+        Kind(
+            "disbursement_by_authority",
+            "scope_disbursements",
+            ScopeDisbursement,
+            (
+                _f("disbursed_on", "date", required=True, label="Until"),
+                _f("program", "text", required=True),
+                _f("value_cents", "cents", required=True, label="Value"),
+                _f("period_from", "date", label="From"),
+                _f("authority_id", "ref", ref="authority"),
+                _f("date_precision", "choice", choices=PRECISIONS, label="Date precision"),
+                _f("reported_by", "text", label="Reported by"),
+                _f("source_id", "ref", ref="source"),
+                _f("notes", "text"),
+            ),
+            "disbursed_on",
+            "disbursements by authority",
+        ),
     )
 }
 
 # Order in which kinds can be written so references already exist (and reverse for deletion).
-KIND_ORDER = ("source", "authority", "system_type", "package", "line", "disbursement", "adjustment", "observation")
+KIND_ORDER = ("source", "authority", "system_type", "package", "line", "disbursement", "adjustment", "observation",
+              "reported_figure", "disbursement_by_authority")
 KIND_BY_CLASS = {k.cls: k for k in KINDS.values()}
 
 

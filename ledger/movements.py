@@ -10,7 +10,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .balances import Movement
-from .model import NO_AUTHORITY, UNALLOCATED, Adjustment, Authority, Disbursement, Package, PackageLine, SystemType
+from .model import (
+    NO_AUTHORITY,
+    UNALLOCATED,
+    Adjustment,
+    Authority,
+    Disbursement,
+    Package,
+    PackageLine,
+    ScopeDisbursement,
+    SystemType,
+)
 
 GROUPINGS = ("authority", "program", "system_type")
 
@@ -32,6 +42,13 @@ def no_authority_group(program: str) -> str:
     return f"{program} (no authority)"
 
 
+def _scope_group(by: str, record, auth_group) -> str:
+    """The group of a record that names an authority or only its program (adjustments, scope disbursements)."""
+    if record.authority_id is not None:
+        return auth_group(record.authority_id)
+    return no_authority_group(record.program) if by == "authority" else record.program if by == "program" else UNALLOCATED
+
+
 def from_records(
     by: str,
     authorities: Iterable[Authority],
@@ -40,6 +57,7 @@ def from_records(
     disbursements: Iterable[Disbursement],
     adjustments: Iterable[Adjustment],
     system_types: Iterable[SystemType],
+    scope_disbursements: Iterable[ScopeDisbursement] = (),
 ) -> list[Movement]:
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
@@ -59,11 +77,11 @@ def from_records(
         out.append(Movement(a.available_from.isoformat(), auth_group(a.id), "authorized", a.amount_cents))
     for adj in adjustments:
         effect = adjustment_effect(adj.kind, adj.amount_cents)
-        if adj.authority_id is not None:
-            group = auth_group(adj.authority_id)
-        else:
-            group = no_authority_group(adj.program) if by == "authority" else adj.program if by == "program" else UNALLOCATED
-        out.append(Movement(adj.adjusted_on.isoformat(), group, "adjustments", effect))
+        out.append(Movement(adj.adjusted_on.isoformat(), _scope_group(by, adj, auth_group), "adjustments", effect))
+    # Disbursed against an authority or a program, not a package: its own scope's balance; by system
+    # type it is Unallocated (the source names no kind of system).
+    for sd in scope_disbursements:
+        out.append(Movement(sd.disbursed_on.isoformat(), _scope_group(by, sd, auth_group), "disbursed", sd.value_cents))
     if by != "system_type":
         for p in pkgs.values():
             out.append(Movement(p.announced_on.isoformat(), auth_group(p.authority_id), "committed", p.value_cents))

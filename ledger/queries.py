@@ -32,6 +32,8 @@ def _sql(by: str) -> str:
         UNION ALL
         SELECT disbursed_on, system_type_id, 'disbursed', SUM(value_cents), NULL
           FROM disbursements WHERE value_cents IS NOT NULL GROUP BY system_type_id, disbursed_on
+        UNION ALL
+        SELECT disbursed_on, NULL, 'disbursed', SUM(value_cents), NULL FROM scope_disbursements GROUP BY 1
         """
     key = "a.id" if by == "authority" else "a.program"
     effect = EFFECT_SQL.replace("kind", "j.kind").replace("amount_cents", "j.amount_cents")
@@ -53,6 +55,9 @@ def _sql(by: str) -> str:
             WHERE value_cents IS NOT NULL GROUP BY package_id, disbursed_on) d
           JOIN packages p ON p.id = d.package_id LEFT JOIN authorities a ON a.id = p.authority_id
          GROUP BY 1, 2, 5
+        UNION ALL
+        SELECT s.disbursed_on, {key}, 'disbursed', SUM(s.value_cents), CASE WHEN a.id IS NULL THEN s.program END
+          FROM scope_disbursements s LEFT JOIN authorities a ON a.id = s.authority_id GROUP BY 1, 2, 5
         """
 
 
@@ -74,7 +79,7 @@ def daily_movements(conn: sqlite3.Connection, by: str) -> list[Movement]:
             continue
         if program == "":  # a package stored without an authority
             group = NO_AUTHORITY
-        elif program is not None:  # an adjustment that names only its program
+        elif program is not None:  # an adjustment or a scope disbursement that names only its program
             group = no_authority_group(program) if by == "authority" else program
         else:
             group = names[key] if names is not None else key

@@ -10,7 +10,8 @@ notes. Choices the data does not make itself are written into the records' notes
   fiscal year and stay with the program, unassigned.
 - The 2024-09-26 preservation keeps FY2024 authority alive to the transition date, 2025-01-20.
 - Item lists become lines with a quantity where one is given, and no value: the reference data has no
-  values per system type, so a package's value stays Unallocated. There are no deliveries in the data.
+  values per system type, so a package's value stays Unallocated.
+- Execution: reported figures and the deliveries they give, as `sample_execution` describes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from . import sample_execution
 from .items import classify, default_taxonomy, parse_item, parse_list
 from .model import UNALLOCATED, Adjustment, Authority, Observation, Package, PackageLine, Source, SystemType
 from .money import parse_amount
@@ -88,6 +90,7 @@ def build(ledger: Ledger) -> list:
                     notes=row["notes"] or None,
                 )
             ).id
+        packages: dict[str, int] = {}
         pda = _read("pda_tranches.csv")
         first = pda[0]
         auths["PDA FY2021"] = act.add(
@@ -148,6 +151,7 @@ def build(ledger: Ledger) -> list:
                     ),
                 )
             )
+            packages[pkg.number] = pkg.id
             items = row["main_items"].strip()
             if items and items != "not retrieved":
                 for item in parse_list(items):
@@ -189,6 +193,7 @@ def build(ledger: Ledger) -> list:
                     notes=row["notes"] or None,
                 )
             )
+        sample_execution.load(act, sources, auths, packages)
     ledger.set_meta("default_deadline", TRANSITION_DATE.isoformat())
     ledger.set_meta("name", "US aid to Ukraine 2021-2025 (sample)")
     return act.warnings

@@ -11,7 +11,7 @@ import sqlite3
 from .errors import LedgerVersionError, NotALedgerError
 
 APPLICATION_ID = 0x41494431  # "AID1"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Dates are ISO text checked by SQLite itself: date(x) IS x rejects 2024-02-30 and free text.
 _DATE = "TEXT CHECK ({c} IS NULL OR date({c}) IS {c})"
@@ -167,8 +167,45 @@ ALTER TABLE packages_v3 RENAME TO packages;
 CREATE INDEX packages_authority ON packages (authority_id, announced_on, value_cents);
 """
 
+# Execution as sources give it: reported figures (beside the derived ones, never summed with them) and
+# disbursements against an authority or a program over a period rather than a package.
+V4 = f"""
+CREATE TABLE reported_figures (
+    id INTEGER PRIMARY KEY,
+    reported_on {_DATE.format(c="reported_on")} NOT NULL,
+    measure TEXT NOT NULL CHECK (measure IN
+        ('obligated', 'distributed', 'disbursed', 'delivered', 'delivered share', 'remaining funds')),
+    program TEXT NOT NULL CHECK (program <> ''),
+    value_cents {_CENTS.format(c="value_cents")},
+    percent INTEGER CHECK (percent IS NULL OR percent BETWEEN 0 AND 100),
+    authority_id INTEGER REFERENCES authorities(id),
+    system_type_id INTEGER REFERENCES system_types(id),
+    scope TEXT,
+    date_precision TEXT CHECK (date_precision IS NULL OR date_precision IN ('exact', 'month', 'quarter', 'year', 'approx')),
+    reported_by TEXT,
+    confidence TEXT CHECK (confidence IS NULL OR confidence IN ('seen in source text', 'summarised', 'unverified')),
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT
+) STRICT;
+CREATE INDEX reported_figures_scope ON reported_figures (program, authority_id, measure, reported_on);
 
-def _v4() -> str:
+CREATE TABLE scope_disbursements (
+    id INTEGER PRIMARY KEY,
+    disbursed_on {_DATE.format(c="disbursed_on")} NOT NULL,
+    program TEXT NOT NULL CHECK (program <> ''),
+    value_cents {_CENTS.format(c="value_cents")} NOT NULL,
+    period_from {_DATE.format(c="period_from")},
+    authority_id INTEGER REFERENCES authorities(id),
+    date_precision TEXT CHECK (date_precision IS NULL OR date_precision IN ('exact', 'month', 'quarter', 'year', 'approx')),
+    reported_by TEXT,
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT,
+    CHECK (period_from IS NULL OR period_from <= disbursed_on)
+) STRICT;
+CREATE INDEX scope_disbursements_authority ON scope_disbursements (authority_id, disbursed_on, value_cents);
+"""
+
+def _v5() -> str:
     """Tables that reach a million records (package lines, deliveries, observations): an index per
     field (a sort walks it; a page starts where the last ended) and a trigram full-text index over
     their text fields (a search finds any part of 3 characters or more), kept in step by triggers that
@@ -208,10 +245,10 @@ def _v4() -> str:
     return "\n".join(out) + "\n"
 
 
-V4 = _v4()
+V5 = _v5()
 
 # Version -> the DDL that takes the schema from version - 1 to it. Add new versions; never edit old ones.
-MIGRATIONS: dict[int, str] = {1: V1, 2: V2, 3: V3, 4: V4}
+MIGRATIONS: dict[int, str] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
 
 
 def file_version(conn: sqlite3.Connection) -> int:

@@ -6,6 +6,7 @@ listeners what changed. It is a composition root; the work lives in modules name
 - `changes.UnitOfWork`: the changes of one action, checked by the rules and recorded in `history`;
 - `backup_policy`: when backups are taken, how many are kept, restoring one;
 - `summary`: balances, pace and series, with the movements they are read from kept between writes;
+- `execution_reads`: reported execution figures beside the derived ones (the arithmetic in `execution`);
 - `sqlite_errors`: SQLite's errors in words a person can act on.
 
 The command line, the desktop app and the tests all go through `Ledger`. Every change runs inside one
@@ -28,6 +29,7 @@ from .backup_policy import BackupPolicy
 from .changed import Changed, Touched
 from .changes import UnitOfWork
 from .errors import ReadOnlyError
+from .execution_reads import ExecutionReads
 from .lock import WriterLock
 from .model import kind_of
 from .reads import Reads
@@ -39,7 +41,7 @@ __all__ = ["BULK_CHANGES", "Changed", "Group", "Ledger", "Summary", "UnitOfWork"
 BULK_CHANGES = 1000  # undoing or redoing at least this many changes takes a backup first
 
 
-class Ledger(Reads, BackupPolicy, SummaryCache):
+class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
     """An open ledger file. Not thread-safe: use it on the thread that opened it."""
 
     def __init__(self, conn: sqlite3.Connection, where: str, readonly: bool):

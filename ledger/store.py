@@ -123,7 +123,7 @@ def indexes_deferred(conn: sqlite3.Connection, table: str, adding: int) -> Itera
 def text_index_deferred(conn: sqlite3.Connection, table: str, adding: int) -> Iterator[None]:
     """Inside a transaction: while `adding` (BULK_ROWS or more) rows go into `table`, its full-text
     insert trigger is set aside and the new rows' text goes into the full-text index in one statement
-    after. Through the trigger, row by row, the index cost ten times the insert itself (schema 4)."""
+    after. Through the trigger, row by row, the index cost ten times the insert itself (schema 5)."""
     fts = f"{table}_fts"
     trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{fts}_insert",)).fetchone()
     if adding < BULK_ROWS or trigger is None:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from . import execution_rules
 from .dates import MAX_DATE, MIN_DATE
 from .errors import Problem
 from .lookups import Lookups as Ledger  # what the rules ask: the tables, or BulkFacts over a batch
@@ -21,11 +22,12 @@ from .money import MAX_CENTS, format_cents
 
 def describe(kind: Kind, row: dict[str, Any]) -> str:
     label = row.get(kind.label_field)
+    word = kind.name.replace("_", " ")  # "reported figure", as people say it
     if row.get("id") is not None and label:
-        return f"{kind.name} {label} (id {row['id']})"
+        return f"{word} {label} (id {row['id']})"
     if label:
-        return f"{kind.name} {label}"
-    return f"{kind.name} id {row['id']}" if row.get("id") is not None else f"new {kind.name}"
+        return f"{word} {label}"
+    return f"{word} id {row['id']}" if row.get("id") is not None else f"new {word}"
 
 
 def check(ledger: Ledger, kind: Kind, row: dict[str, Any]) -> list[Problem]:
@@ -222,4 +224,5 @@ _RULES = {
     "system_type": _system_type,
     "observation": _observation,
     "authority": _authority,
+    **execution_rules.RULES,
 }

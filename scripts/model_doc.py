@@ -18,8 +18,19 @@ TYPES = {
 }
 
 
+MARKER = "<!-- Written by hand from here on: scripts/model_doc.py keeps it. -->"
+
+
+def _by_hand() -> str:
+    """The part of docs/model.md below MARKER (explanations with examples), kept as written."""
+    path = ROOT / "docs" / "model.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return text[text.index(MARKER):] if MARKER in text else ""
+
+
 def render() -> str:
-    out = ["# The ledger's records", "", "Generated from `ledger/model.py` by `scripts/model_doc.py`.", ""]
+    out = ["# The ledger's records", "", "Generated from `ledger/model.py` by `scripts/model_doc.py`, down to the",
+           "hand-written part at the end (reported and derived execution figures).", ""]
     for name in KIND_ORDER:
         k = KINDS[name]
         out += [f"## {k.name.replace('_', ' ')} (table `{k.table}`)", "", (k.cls.__doc__ or "").strip(), "",
@@ -29,7 +40,8 @@ def render() -> str:
                 "one of " + ", ".join(f.choices) if f.type == "choice" else TYPES[f.type])
             out.append(f"| `{f.name}` | {t}{' (unique)' if f.unique else ''} | {'yes' if f.required else ''} |")
         out.append("")
-    return "\n".join(out)
+    hand = _by_hand()
+    return "\n".join(out) + ("\n" + hand if hand else "")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
     xvfb-run -a .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
 Runs in a temporary data folder (never the user's): the welcome view, then the sample ledger as of
-2024-12-02 (the day PDA 71 was announced): dashboard, chart, bars by system type, a table with the
-detail pane, and the import wizard's preview of a workbook. Without a display it falls back to Qt's
+2024-12-02 (the day PDA 71 was announced): dashboard, chart (also cumulative disbursed with the reported
+figures), bars by system type, a table with the detail pane, and the import wizard's preview of a workbook. Without a display it falls back to Qt's
 offscreen platform (same pixels, no window manager).
 """
 
@@ -69,6 +69,10 @@ def main() -> None:
     w.chart.stacked.setChecked(True)
     shoot(w, "chart-stacked")
     w.chart.stacked.setChecked(False)
+    # Cumulative disbursed per authority, with the reported figures beside it and the gap readout.
+    w.chart.balance.setCurrentIndex(w.chart.balance.findData("disbursed_cents"))
+    shoot(w, "chart-disbursed")
+    w.chart.balance.setCurrentIndex(0)
 
     w.show_view(2)
     shoot(w, "by-system-type")

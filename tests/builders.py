@@ -4,7 +4,17 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from ledger.model import Adjustment, Authority, Disbursement, Package, PackageLine, SystemType
+from ledger.model import (
+    MEASURES,
+    Adjustment,
+    Authority,
+    Disbursement,
+    Package,
+    PackageLine,
+    ReportedFigure,
+    ScopeDisbursement,
+    SystemType,
+)
 
 DAYS = st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2025, 12, 31))
 CENTS = st.integers(min_value=0, max_value=10**13)
@@ -41,11 +51,21 @@ def ledger_specs(draw, max_packages=12):
          draw(st.integers(0, 10**12)), draw(st.one_of(st.none(), st.integers(0, n_auth - 1))))
         for _ in range(draw(st.integers(0, 3)))
     ]
-    return auths, types, packages, adjustments
+    # Execution as sources give it: (day, authority index or None for the first's program, value).
+    scoped = [
+        (draw(DAYS), draw(st.one_of(st.none(), st.integers(0, n_auth - 1))), draw(st.integers(0, 10**11)))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    reported = [
+        (draw(DAYS), draw(st.sampled_from(MEASURES)), draw(st.one_of(st.none(), st.integers(0, n_auth - 1))),
+         draw(st.integers(0, 10**11)), draw(st.integers(0, 100)), draw(st.one_of(st.none(), st.integers(0, len(types) - 1))))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    return auths, types, packages, adjustments, scoped, reported
 
 
 def build_ledger(led, spec):
-    auths, types, packages, adjustments = spec
+    auths, types, packages, adjustments, scoped, reported = spec
     with led.action("build", accept_warnings=True) as act:
         a_ids = [act.add(a).id for a in auths]
         t_ids = [act.add(t).id for t in types]
@@ -59,4 +79,13 @@ def build_ledger(led, spec):
         for day, kind, amount, ai in adjustments:
             program = auths[ai].program if ai is not None else "PDA"
             act.add(Adjustment(day, program, kind, amount, "test", authority_id=a_ids[ai] if ai is not None else None))
+        for day, ai, value in scoped:
+            program = auths[ai if ai is not None else 0].program
+            act.add(ScopeDisbursement(day, program, value, authority_id=a_ids[ai] if ai is not None else None))
+        for day, measure, ai, value, percent, ti in reported:
+            share = measure == "delivered share"
+            act.add(ReportedFigure(day, measure, auths[ai if ai is not None else 0].program,
+                                   value_cents=None if share else value, percent=percent if share else None,
+                                   authority_id=a_ids[ai] if ai is not None else None,
+                                   system_type_id=t_ids[ti] if ti is not None else None))
     return led

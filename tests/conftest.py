@@ -79,3 +79,19 @@ def message_boxes(monkeypatch):
     for kind in ("question", "warning", "information", "critical", "about"):
         monkeypatch.setattr(QMessageBox, kind, box(kind))
     return shown
+
+
+@pytest.fixture
+def sample_window(qtbot, sample_copy, message_boxes):
+    """The main window on a copy of the sample, its dashboard as of 2024-12-02 (PDA 71's day)."""
+    import datetime as dt
+
+    from ui import app as ui_app
+
+    ui_app.make_app()
+    w = ui_app.build_window(str(sample_copy))
+    qtbot.addWidget(w)
+    w.show()
+    w.dashboard.set_as_of(dt.date(2024, 12, 2))
+    yield w
+    w.close()

@@ -19,6 +19,7 @@ def expected_totals(led, day):
     adj = sum(EFFECT[j.kind] * j.amount_cents for j in led.records("adjustment") if j.adjusted_on.isoformat() <= iso)
     com = sum(p.value_cents for p in led.records("package") if p.announced_on.isoformat() <= iso)
     dis = sum(d.value_cents or 0 for d in led.records("disbursement") if d.disbursed_on.isoformat() <= iso)
+    dis += sum(d.value_cents for d in led.records("disbursement_by_authority") if d.disbursed_on.isoformat() <= iso)
     return balances.Figures(auth, adj, com, dis)
 
 
@@ -66,7 +67,8 @@ def test_sql_movements_match_the_reference_definition(spec):
         build_ledger(led, spec)
         for by in ("authority", "program", "system_type"):
             ref = movements.from_records(
-                by, *(led.records(k) for k in ("authority", "package", "line", "disbursement", "adjustment", "system_type"))
+                by, *(led.records(k) for k in ("authority", "package", "line", "disbursement", "adjustment", "system_type",
+                                               "disbursement_by_authority"))
             )
             assert daily(led.movements(by)) == daily(ref), by
 

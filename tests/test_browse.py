@@ -1,6 +1,6 @@
 """Table pages (ledger/browse.py): keyset pages read in turn give the whole order, empty values last;
 search by any part of a text (full-text index), by a date's beginning and by id; filters; the last page;
-the full-text index kept in step by its triggers through edits, deletes and undo; schema 4 on an old file."""
+the full-text index kept in step by its triggers through edits, deletes and undo; schema 5 on an old file."""
 
 import datetime as dt
 import shutil
@@ -108,7 +108,7 @@ def test_full_text_index_follows_edits_deletes_and_undo(tmp_path):
                 conn.execute(f"INSERT INTO {browse.fts_table(k)} ({browse.fts_table(k)}) VALUES ('integrity-check')")
 
 
-def test_schema_4_on_a_version_2_file_indexes_what_was_there(tmp_path):
+def test_schema_5_on_a_version_2_file_indexes_what_was_there(tmp_path):
     path = tmp_path / "v2.aidledger"
     shutil.copy(FIXTURES / "schema_v2.aidledger", path)
     raw = sqlite3.connect(path)

@@ -136,3 +136,16 @@ def test_locked_ledger(sample_copy):
 
 def test_version():
     assert run("--version", check_code=0).stdout.strip() == f"Aid Ledger {__version__}"
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_ledger_option_is_taken_before_or_after_the_command(tmp_path, monkeypatch, before):
+    from cli_helpers import run_cli
+
+    monkeypatch.setenv("AID_LEDGER_HOME", str(tmp_path / "home"))  # the default ledger does not exist
+    path = tmp_path / "l.aidledger"
+    assert run_cli("new", path)[0] == 0
+    args = ("--ledger", path, "summary") if before else ("summary", "--ledger", path)
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    assert "Balances as of" in out

@@ -77,7 +77,8 @@ def test_export_sheet_conventions(tmp_path):
     export_workbook(golden.export_ledger(), path)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["About", "Sources", "Authorities", "System types", "Packages", "Package lines",
-                             "Disbursements", "Adjustments", "Observations", "Summary", "Balance over time"]
+                             "Disbursements", "Adjustments", "Observations", "Reported figures",
+                             "Disbursements by authority", "Summary", "Balance over time"]
     ws = wb["Package lines"]
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref.startswith("A1:")

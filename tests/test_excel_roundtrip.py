@@ -144,7 +144,7 @@ def run(*args):
 def test_command_line_round_trip(sample_file, tmp_path):
     xlsx, copy = tmp_path / "s.xlsx", tmp_path / "copy.aidledger"
     proc = run("export", xlsx, "--ledger", sample_file)
-    assert proc.returncode == 0 and "Exported 440 records" in proc.stdout, proc.stderr
+    assert proc.returncode == 0 and "Exported 462 records" in proc.stdout, proc.stderr
     proc = run("import", xlsx, "--ledger", copy, "--dry-run")
     assert proc.returncode == 0 and "Dry run" in proc.stdout and "packages" in proc.stdout
     if copy.exists():
@@ -152,7 +152,7 @@ def test_command_line_round_trip(sample_file, tmp_path):
             assert led.count("package") == 0
     # The warnings the sample accepted travel with its export: not asked again.
     proc = run("import", xlsx, "--ledger", copy, "--yes")
-    assert proc.returncode == 0 and "440 added" in proc.stdout, proc.stderr
+    assert proc.returncode == 0 and "462 added" in proc.stdout, proc.stderr
     proc = run("import", xlsx, "--ledger", copy, "--yes")
     assert proc.returncode == 0 and "Nothing to import" in proc.stdout
     for cmd in (("summary", "--by", "program", "--as-of", "2024-12-02", "--format", "json"),):

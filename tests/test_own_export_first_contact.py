@@ -87,7 +87,7 @@ def test_the_command_line_imports_the_export_without_flags(sample_export, tmp_pa
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", str(path), "--ledger", str(tmp_path / "c.aidledger"), "--yes"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "440 added" in proc.stdout and "after PDA FY2024's deadline" not in proc.stderr
+    assert "462 added" in proc.stdout and "after PDA FY2024's deadline" not in proc.stderr
 
 
 @pytest.mark.slow

@@ -36,6 +36,8 @@ from ledger.money import format_cents  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
 
 from .fmt import Display  # noqa: E402
+from .reported_markers import ReportedMarkers  # noqa: E402
+from .system_type_execution import ReportedShares, latest_share_by_type, quantity_text, share_text, share_tip  # noqa: E402
 
 EPOCH = dt.date(1970, 1, 1)
 DAY = 86400
@@ -44,6 +46,9 @@ BALANCES = (
     ("Remaining authority", "remaining_authority_cents", "remaining_authority"),
     ("Undelivered", "undelivered_cents", "undelivered"),
     ("Authorized minus disbursed", "authorized_minus_disbursed_cents", "authorized_minus_disbursed"),
+    # Running totals, not balances: no reported balance to draw and nothing to project to zero.
+    ("Committed (cumulative)", "committed_cents", None),
+    ("Disbursed (cumulative)", "disbursed_cents", None),
 )
 # Colour-blind-safe categorical colours (Okabe-Ito), repeated when there are more groups.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -170,6 +175,7 @@ class ChartView(QWidget):
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
+        self.reported = ReportedMarkers(self, day_x)  # reported execution figures and their gap readout
 
         self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((128, 128, 128), width=1))
         self.hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((128, 128, 128), width=1))
@@ -247,6 +253,7 @@ class ChartView(QWidget):
         self.projections.clear()
         self.deadline_lines.clear()
         self.observation_points = []
+        self.reported.clear()
         if not self.ledger or not self._series:
             return
         attr = self.balance_attr
@@ -265,9 +272,11 @@ class ChartView(QWidget):
         self._curve(TOTAL, [d for d, _ in total], [getattr(f, attr) for _, f in total], end, self._fg.name(), width=2)
 
         self._draw_deadlines(picked)
-        if self.projection.isChecked():
+        cumulative = next(k for _t, a, k in BALANCES if a == attr) is None
+        if self.projection.isChecked() and not cumulative:
             self._draw_projections(picked, attr)
         self._draw_observations()
+        self.reported.draw(picked, colour, self._fg)
         item.addItem(self.vline, ignoreBounds=True)
         item.addItem(self.hline, ignoreBounds=True)
         item.enableAutoRange()
@@ -373,7 +382,7 @@ class ChartView(QWidget):
         key = next(k for _t, a, k in BALANCES if a == self.balance_attr)
         points = []
         for o in self.ledger.records("observation", order_by="observed_on"):
-            if o.balance == key:
+            if key and o.balance == key:
                 who = f" ({o.reported_by})" if o.reported_by else ""
                 points.append((o.observed_on.isoformat(), o.value_cents, f"{o.metric}{who}"))
         self.observation_points = points
@@ -468,8 +477,9 @@ class BarsView(QWidget):
                 Column("Committed", lambda r: r[2], money, True, display.full),
                 Column("Disbursed", lambda r: r[3], money, True, display.full),
                 Column("Undelivered", lambda r: r[2] - r[3], money, True, display.full),
-                Column("Quantity in packages", lambda r: r[4], lambda v: f"{v:,}" if v else "", True),
-                Column("Quantity delivered", lambda r: r[5], lambda v: f"{v:,}" if v else "", True),
+                Column("Quantity in packages", lambda r: quantity_text(r[4], False), tip=lambda t: t),
+                Column("Quantity delivered", lambda r: quantity_text(r[4], True), tip=lambda t: t),
+                Column("Reported share delivered", lambda r: r[5], share_text, tip=share_tip),
             ],
             self,
         )
@@ -480,10 +490,13 @@ class BarsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
+        self.shares = ReportedShares()  # reported delivered shares beside the derived ones
+        split.addWidget(self.shares)
         lay.addWidget(split)
         note = QLabel(
-            "Values that packages do not split by system type stay in Unallocated, as do authorities. "
-            "Quantities add up the numbers given in package lines and deliveries, whatever their unit."
+            "Values that packages do not split by system type stay in Unallocated, as do authorities and "
+            "disbursements not attributed to a package. Quantities are added up per unit; lines without a unit are "
+            "counted, not added up. A reported share is the source's, never computed into the bars."
         )
         note.setWordWrap(True)
         lay.addWidget(note)
@@ -508,15 +521,17 @@ class BarsView(QWidget):
             self.model.set_rows([])
             return
         s = self.ledger.summary(self.as_of, "system_type")
-        qty = self.ledger.quantities_by_system_type()
+        qty = self.ledger.quantities_by_unit()
+        shares = [(f, d) for f, d in self.ledger.reported_shares() if f.reported_on.isoformat() <= self.as_of]
+        self.shares.refresh(self.ledger, shares)
+        share = latest_share_by_type(shares, self.shares.names)
         rows = []
         for g in s.groups:
             f = g.figures
-            q = qty.get(g.name, (0, 0))
-            rows.append((g.name, f.authorized_cents, f.committed_cents, f.disbursed_cents, q[0], q[1]))
+            rows.append((g.name, f.authorized_cents, f.committed_cents, f.disbursed_cents, qty.get(g.name, []), share.get(g.name)))
         for name, q in qty.items():
             if name not in {r[0] for r in rows}:
-                rows.append((name, 0, 0, 0, q[0], q[1]))
+                rows.append((name, 0, 0, 0, q, share.get(name)))
         self.model.set_rows(rows)
         self.values = {r[0]: (r[1], r[2], r[3]) for r in rows}
         n = len(rows)

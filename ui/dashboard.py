@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ledger.service import Group, Ledger, Summary
 
+from .execution_panel import ExecutionPanel
 from .fmt import Display, date_text, days_text
 
 NO_PARENT = QModelIndex()  # the invisible root: these models are flat tables
@@ -238,6 +239,8 @@ class Dashboard(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         lay.addWidget(self.table, 1)
+        self.execution = ExecutionPanel(display)  # reported figures beside the derived ones
+        lay.addWidget(self.execution, 1)
 
     def as_of_text(self) -> str:
         return self.as_of.date().toString("yyyy-MM-dd")
@@ -257,6 +260,7 @@ class Dashboard(QWidget):
         if self.ledger is None:
             self.summary = None
             self.model.set_summary(None)
+            self.execution.refresh(None, self.as_of_text())
             return
         self.summary = s = self.ledger.summary(self.as_of_text(), self.by.currentData())
         self.display.currency = s.currency
@@ -285,3 +289,4 @@ class Dashboard(QWidget):
             parts.append(f"At the 30-day pace the remaining authority reaches zero on {p.projected_zero_authority}.")
         self.pace.setText(" ".join(parts))
         self.model.set_summary(s)
+        self.execution.refresh(self.ledger, self.as_of_text())

@@ -48,8 +48,15 @@ KINDS_OFFERED = (
     ("Disbursements", "disbursements"),
     ("Authorities", "authorities"),
     ("Observations", "observations"),
+    ("Reported figures", "reported-figures"),
+    ("Disbursements by authority", "disbursements-by-authority"),
 )
 SHOWN = 1000  # rows listed per tab; the counts say how many there are in all
+
+
+def _word(kind: str) -> str:
+    """A kind as people say it: "reported figure", not reported_figure."""
+    return kind.replace("_", " ")
 
 
 class ImportWizard(QDialog):
@@ -317,20 +324,20 @@ class ImportWizard(QDialog):
 
         shown = p.added[:SHOWN]
         describe = _describer(self.ledger, [a.record for a in shown])
-        fill("added", [(f"{a.kind.replace('_', ' ')} from sheet {a.sheet!r} row {a.row}: " if a.row else
-                        f"{a.kind.replace('_', ' ')} the rows need: ") + describe(a.record) for a in shown], len(p.added))
+        fill("added", [(f"{_word(a.kind)} from sheet {a.sheet!r} row {a.row}: " if a.row else
+                        f"{_word(a.kind)} the rows need: ") + describe(a.record) for a in shown], len(p.added))
         fill(
             "changed",
             [
-                f"{c.kind} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
+                f"{_word(c.kind)} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
                 for c in p.changed[:SHOWN]
             ],
             len(p.changed),
         )
-        fill("unchanged", [f"{kind}: {n:,}" for kind, n in p.unchanged.items() if n], sum(p.unchanged.values()))
+        fill("unchanged", [f"{_word(kind)}: {n:,}" for kind, n in p.unchanged.items() if n], sum(p.unchanged.values()))
         fill(
             "missing",
-            [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
+            [f"{_word(m.kind)} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
             len(p.missing),
         )
         messages = desktop.problem_messages(p.rejected, plan.sheet_rows())

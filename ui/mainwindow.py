@@ -39,7 +39,8 @@ log = logging.getLogger("aid_ledger.ui")
 LEDGER_FILTER = "Aid Ledger files (*.aidledger);;All files (*)"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 # Tables in the order people look for them.
-TABLE_KINDS = ("package", "line", "disbursement", "authority", "adjustment", "observation", "system_type", "source")
+TABLE_KINDS = ("package", "line", "disbursement", "authority", "adjustment", "observation", "reported_figure",
+               "disbursement_by_authority", "system_type", "source")
 
 
 class MainWindow(QMainWindow):

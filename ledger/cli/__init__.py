@@ -33,13 +33,16 @@ SUBJECTS = (new, records, backups, workbooks, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    ledger_help = f"ledger file (default: {default_ledger()})"
+    # --ledger is taken before or after the command; the command's copy must not reset a value given
+    # before it (argparse lets a subparser's default overwrite the main parser's), hence SUPPRESS there.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--ledger", metavar="PATH", help=f"ledger file (default: {default_ledger()})")
+    common.add_argument("--ledger", metavar="PATH", default=argparse.SUPPRESS, help=ledger_help)
     p = argparse.ArgumentParser(
         prog="aid-ledger",
         description="Aid Ledger: authorized versus disbursed aid, by system type. Without a command, opens the app.",
-        parents=[common],
     )
+    p.add_argument("--ledger", metavar="PATH", help=ledger_help)
     p.add_argument("--version", action="version", version=f"Aid Ledger {__version__}")
     p.add_argument("--self-test", action="store_true", help="check this installation offscreen (sample, workbook, chart, fonts, Qt plugins); exit 0 if all pass")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")

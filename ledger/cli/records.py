@@ -78,9 +78,10 @@ def cmd_sample(args) -> int:
         s = ledger.summary(by="program")
         print(f"Wrote the sample ledger to {path}: {ledger.count('package')} packages, "
               f"{ledger.count('line')} package lines, {ledger.count('authority')} authorities, "
-              f"{ledger.count('observation')} reported balances.")
+              f"{ledger.count('observation')} reported balances, {ledger.count('reported_figure')} reported execution figures.")
         for g in s.groups:
-            print(f"  {g.name}: committed {format_cents(g.figures.committed_cents, s.currency)}")
+            print(f"  {g.name}: committed {format_cents(g.figures.committed_cents, s.currency)}, "
+                  f"disbursed {format_cents(g.figures.disbursed_cents, s.currency)}")
         if warnings:
             print(f"The reference data raises {len(warnings)} warnings (kept, as real data does); e.g. {warnings[0]}")
     return EXIT_OK

@@ -22,7 +22,8 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("import", parents=[common], help="import a workbook or CSV file (shows a preview first)")
     s.add_argument("file", metavar="FILE")
     s.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
-    s.add_argument("--kind", help="what a foreign sheet holds: packages, lines, disbursements, authorities, observations")
+    s.add_argument("--kind", help="what a foreign sheet holds: packages, lines, disbursements, authorities, observations, "
+                   "reported-figures, disbursements-by-authority")
     s.add_argument("--sheet", help="import only this sheet (name or number)")
     s.add_argument("--profile", metavar="NAME", help="map columns with a saved profile")
     s.add_argument("--save-profile", metavar="NAME", help="save this file's column mapping as a profile")

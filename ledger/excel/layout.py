@@ -27,6 +27,8 @@ SHEET_NAMES = {
     "disbursement": "Disbursements",
     "adjustment": "Adjustments",
     "observation": "Observations",
+    "reported_figure": "Reported figures",
+    "disbursement_by_authority": "Disbursements by authority",
 }
 KIND_BY_SHEET = {v.casefold(): k for k, v in SHEET_NAMES.items()}
 

@@ -28,9 +28,10 @@ from .profiles import list_profiles, load_profile, profile_for_shape
 from .sources import Book, Sheet, open_book
 
 # Kinds a foreign sheet may hold (the command line's --kind names them in the plural).
-IMPORT_KINDS = ("package", "line", "disbursement", "authority", "observation")
+IMPORT_KINDS = ("package", "line", "disbursement", "authority", "observation", "reported_figure", "disbursement_by_authority")
 KIND_WORDS = {"packages": "package", "lines": "line", "package-lines": "line", "disbursements": "disbursement",
-              "authorities": "authority", "observations": "observation"}
+              "authorities": "authority", "observations": "observation", "reported-figures": "reported_figure",
+              "disbursements-by-authority": "disbursement_by_authority"}
 MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a million errors helps no one
 CHECK_EVERY = 5000
 BLOCK_ROWS = 20_000  # foreign rows converted a column at a time; only a block of raw cells is held
@@ -65,7 +66,8 @@ def read_import(
     if kind is not None:
         kind = KIND_WORDS.get(kind.replace("_", "-"), kind)
         if kind not in IMPORT_KINDS:
-            raise ExcelError(f"unknown kind {kind!r}: use one of packages, lines, disbursements, authorities, observations")
+            raise ExcelError(f"unknown kind {kind!r}: use one of packages, lines, disbursements, authorities, observations, "
+                             "reported-figures, disbursements-by-authority")
     prof = load_profile(profile) if profile else None
     if prof:
         kind = kind or prof.get("kind")

@@ -28,6 +28,8 @@ from ledger.model import (  # noqa: E402
     Observation,
     Package,
     PackageLine,
+    ReportedFigure,
+    ScopeDisbursement,
     Source,
 )
 from ledger.sample import load_system_types  # noqa: E402
@@ -61,6 +63,11 @@ def export_ledger() -> Ledger:
         act.add(Adjustment(dt.date(2023, 6, 20), "PDA", "revaluation", -6_200_000_000_00, "overvaluation"))
         act.add(Observation(dt.date(2024, 12, 2), "remaining PDA", 7_000_000_000_00, "PDA", None, "remaining_authority",
                             reported_by="DoD", date_precision="approx"))
+        act.add(ReportedFigure(dt.date(2024, 10, 15), "delivered share", "PDA", percent=83, system_type_id=2,
+                               scope="=critical munitions", date_precision="month", reported_by="Ryder",
+                               confidence="seen in source text", source_id=src.id))
+        act.add(ScopeDisbursement(dt.date(2024, 10, 15), "PDA", 3_700_000_000_01, dt.date(2024, 4, 24), 1, "month",
+                                  "Ryder", src.id, "from stocks"))
     led.set_meta("default_deadline", "2025-01-20")
     return led
 
