@@ -16,6 +16,8 @@ from ledger.service import Ledger  # noqa: E402
 
 TYPES = ["Air defense", "Fires", "Anti-armor", "Mines", "Armored vehicles", "UAS and counter-UAS",
          "Small arms and ammunition", "Sustainment and services", "Other", "Engineering"]
+NOTES = ["delivered by rail via Rzeszow", "convoy of trucks", "partial delivery", "from stocks", "airlifted", "replacement parts"]
+SOURCES = 50
 START = dt.date(2022, 1, 1)
 DAYS = 4 * 365
 
@@ -33,6 +35,8 @@ def build(path: Path, entries: int = 1_000_000, seed: int = 7) -> Path:
         conn = led.conn
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO system_types (id, name) VALUES (?, ?)", enumerate(TYPES, 1))
+        conn.executemany("INSERT INTO sources (id, title, url) VALUES (?, ?, ?)",
+                         [(i, f"DoD release {i}: {TYPES[i % len(TYPES)]}", f"https://example.org/releases/{i}") for i in range(1, SOURCES + 1)])
         conn.executemany(
             "INSERT INTO authorities (id, program, name, amount_cents, available_from, expires_on) VALUES (?,?,?,?,?,?)",
             [(i, "PDA", f"PDA FY{2021 + i}", 10**13, day((i - 1) * 365), day(i * 365 - 1)) for i in range(1, 5)],
@@ -57,10 +61,12 @@ def build(path: Path, entries: int = 1_000_000, seed: int = 7) -> Path:
                 line = lines[rnd.randrange(n_lines)]
                 p = pkgs[line[1] - 1]
                 d = min(DAYS - 1, int(p[2][:4]) * 0 + (dt.date.fromisoformat(p[2]) - START).days + rnd.randrange(0, 400))
-                yield (i, day(d), p[0], line[0], line[2], rnd.randrange(1, 50), rnd.randrange(10**4, 10**7))
+                note = f"{rnd.choice(NOTES)} {i}" if i % 10 == 0 else None  # one in ten has a note, as in real ledgers
+                yield (i, day(d), p[0], line[0], line[2], rnd.randrange(1, 50), rnd.randrange(10**4, 10**7), i % SOURCES + 1, note)
 
         conn.executemany(
-            "INSERT INTO disbursements (id, disbursed_on, package_id, line_id, system_type_id, quantity, value_cents) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO disbursements (id, disbursed_on, package_id, line_id, system_type_id, quantity, value_cents, source_id, notes)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
             disbursements(),
         )
         conn.execute("COMMIT")

@@ -1,7 +1,7 @@
 """Reading records: by id, pages of a table, search, labels and counts. Mixed into `Ledger`.
 
-Table views search and sort here, so no SQL is written outside the core. (Record search by full
-text is the speed work's: `search`/`search_count` keep their behaviour here until then.)
+Table views search and sort here (through ledger/browse.py: keyset pages, full-text search), so no
+SQL is written outside the core.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from . import fingerprint, history, store
-from .errors import LedgerError, NotFoundError
+from . import browse, fingerprint, history, store
+from .errors import NotFoundError
 from .lookups import Lookups
 from .model import KINDS
 from .sqlite_errors import translate
-from .words import article
 
 
 class Reads(Lookups):
@@ -59,39 +58,17 @@ class Reads(Lookups):
         sql = f"SELECT count(*) FROM {KINDS[kind].table}" + (f" WHERE {where}" if where else "")
         return self.conn.execute(sql, list(params)).fetchone()[0]
 
-    # Table views: search and sort without SQL outside this module.
+    # Table views: sorted, searched, filtered pages by keyset (ledger/browse.py).
 
-    def _search_where(self, kind: str, text: str | None) -> tuple[str | None, list[Any]]:
-        """Records whose text or date fields contain `text` (case-insensitive), or whose id is it."""
-        text = (text or "").strip()
-        if not text:
-            return None, []
-        k = KINDS[kind]
-        cols = [f.name for f in k.fields if f.type in ("text", "date", "choice", "aliases")]
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        parts = [f"{c} LIKE ? ESCAPE '\\'" for c in cols]
-        params: list[Any] = [pattern] * len(cols)
-        if text.isdigit():
-            parts.append("id = ?")
-            params.append(int(text))
-        return "(" + " OR ".join(parts) + ")", params
+    def page(self, kind: str, text: str | None = None, sort: str = "id", descending: bool = False, after: Any = None,
+             limit: int | None = 200, filters: dict[str, Any] | None = None, from_end: bool = False) -> list[Any]:
+        return browse.page(self.conn, kind, text, sort, descending, after, limit, filters, from_end)
 
-    def search(
-        self, kind: str, text: str | None = None, sort: str = "id", descending: bool = False,
-        limit: int | None = None, offset: int = 0,
-    ) -> list[Any]:
-        """A page of records matching `text`, ordered by one of the kind's fields (then id)."""
-        k = KINDS[kind]
-        if sort != "id" and sort not in {f.name for f in k.fields}:
-            raise LedgerError(f"{article(kind.replace('_', ' '))} has no field {sort!r} to sort by")
-        where, params = self._search_where(kind, text)
-        direction = "DESC" if descending else "ASC"
-        order = f"{sort} {direction}" if sort == "id" else f"{sort} IS NULL, {sort} {direction}, id {direction}"
-        return self.records(kind, where, params, order, limit, offset)
+    def search(self, kind: str, text: str | None = None, sort: str = "id", descending: bool = False, limit: int | None = None) -> list[Any]:
+        return browse.page(self.conn, kind, text, sort, descending, limit=limit)
 
-    def search_count(self, kind: str, text: str | None = None) -> int:
-        where, params = self._search_where(kind, text)
-        return self.count(kind, where, params)
+    def search_count(self, kind: str, text: str | None = None, filters: dict[str, Any] | None = None) -> int:
+        return browse.count(self.conn, kind, text, filters)
 
     def labels(self, kind: str, ids: Iterable[int]) -> dict[int, str]:
         """How a person names each record (package number, system type name...), by id."""

@@ -11,7 +11,7 @@ import sqlite3
 from .errors import LedgerVersionError, NotALedgerError
 
 APPLICATION_ID = 0x41494431  # "AID1"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Dates are ISO text checked by SQLite itself: date(x) IS x rejects 2024-02-30 and free text.
 _DATE = "TEXT CHECK ({c} IS NULL OR date({c}) IS {c})"
@@ -205,8 +205,50 @@ CREATE TABLE scope_disbursements (
 CREATE INDEX scope_disbursements_authority ON scope_disbursements (authority_id, disbursed_on, value_cents);
 """
 
+def _v5() -> str:
+    """Tables that reach a million records (package lines, deliveries, observations): an index per
+    field (a sort walks it; a page starts where the last ended) and a trigram full-text index over
+    their text fields (a search finds any part of 3 characters or more), kept in step by triggers that
+    skip rows with no text at all. The other tables stay small (hundreds to thousands of rows): a scan
+    sorts or searches them in a few milliseconds, and an index there would only slow their imports.
+    Written out here, not derived from ledger.model: a migration never changes once released."""
+    text = {
+        "package_lines": ("description", "qualifier", "unit", "notes"),
+        "disbursements": ("notes",),
+        "observations": ("metric", "program", "balance", "scope", "date_precision", "reported_by", "notes"),
+    }
+    indexed = {
+        "package_lines": ("package_id", "system_type_id", "description", "quantity", "qualifier", "unit", "value_cents", "notes"),
+        "disbursements": ("disbursed_on", "package_id", "system_type_id", "quantity", "value_cents", "source_id", "notes"),
+        "observations": ("observed_on", "metric", "value_cents", "program", "authority_id", "balance", "scope", "date_precision",
+                         "reported_by", "source_id", "notes"),
+    }
+    out = []
+    for table, cols in indexed.items():
+        out += [f"CREATE INDEX {table}_by_{c} ON {table} ({c});" for c in cols]
+    for table, cols in text.items():
+        fts, names = f"{table}_fts", ", ".join(cols)
+        new, old = (", ".join(f"{w}.{c}" for c in cols) for w in ("new", "old"))
+        any_new, any_old = (f"coalesce({', '.join(f'{w}.{c}' for c in cols)}, NULL) IS NOT NULL" for w in ("new", "old"))
+        delete = f"INSERT INTO {fts} ({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
+        insert = f"INSERT INTO {fts} (rowid, {names}) VALUES (new.id, {new});"
+        out += [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id', tokenize='trigram');",
+            f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} WHEN {any_new} BEGIN {insert} END;",
+            f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} WHEN {any_old} BEGIN {delete} END;",
+            # One trigger, the old text out before the new in (two triggers would run in either order).
+            f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {names} ON {table} BEGIN"
+            f" INSERT INTO {fts} ({fts}, rowid, {names}) SELECT 'delete', old.id, {old} WHERE {any_old};"
+            f" INSERT INTO {fts} (rowid, {names}) SELECT new.id, {new} WHERE {any_new}; END;",
+            f"INSERT INTO {fts} ({fts}) VALUES ('rebuild');",
+        ]
+    return "\n".join(out) + "\n"
+
+
+V5 = _v5()
+
 # Version -> the DDL that takes the schema from version - 1 to it. Add new versions; never edit old ones.
-MIGRATIONS: dict[int, str] = {1: V1, 2: V2, 3: V3, 4: V4}
+MIGRATIONS: dict[int, str] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
 
 
 def file_version(conn: sqlite3.Connection) -> int:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli  # noqa: E402
+from cli_helpers import damage_page, run_cli  # noqa: E402
 
 from ledger import backups, schema
 from ledger.errors import LedgerError, LedgerVersionError, NotALedgerError, ReadOnlyError
@@ -94,10 +94,7 @@ def test_an_sqlite_database_of_another_program_is_refused_untouched(tmp_path):
 
 
 def damage(path: Path, page: int) -> None:
-    data = bytearray(path.read_bytes())
-    size = 4096
-    data[page * size:(page + 1) * size] = b"\xa5" * size
-    path.write_bytes(bytes(data))
+    damage_page(path, page)
 
 
 def age_backups(path: Path, hours: int) -> None:

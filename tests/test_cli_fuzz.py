@@ -31,8 +31,9 @@ def fingerprint(path: Path) -> str:
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         for t in tables:
-            for row in conn.execute(f"SELECT * FROM {t} ORDER BY rowid"):
-                h.update(repr(row).encode())
+            # Sorted rows: the full-text index's shadow tables include one WITHOUT ROWID.
+            for row in sorted(repr(r) for r in conn.execute(f"SELECT * FROM {t}")):
+                h.update(row.encode())
         h.update(repr(conn.execute("PRAGMA user_version").fetchone()).encode())
     finally:
         conn.close()

@@ -85,8 +85,39 @@ def test_export_sheet_conventions(tmp_path):
     assert all(c.font.b for c in ws[1])
     assert ws.column_dimensions["F"].width >= len("155mm artillery rounds")
     qty = ws["G2"]
-    assert ws["G1"].value == "Quantity" and qty.value == 20_000 and isinstance(qty.value, int) and qty.number_format == "#,##0"
+    assert ws["G1"].value == "Quantity" and qty.value == 20_000 and qty.data_type == "n" and qty.number_format == "#,##0"
     value = ws["J2"]
     assert ws["J1"].value == "Value" and value.value == 12345678.91 and value.data_type == "n" and "USD" in value.number_format
     assert ws["K2"].value == "#N/A" and ws["K2"].data_type == "s"  # text, not an error cell
     assert all(c.data_type != "f" for sheet in wb.worksheets for row in sheet.iter_rows() for c in row)
+    assert not any(sheet._hyperlinks for sheet in wb.worksheets)  # a URL cell stays text, never a link
+    assert wb["Summary"].freeze_panes == "B1" and wb["Summary"]["A4"].font.b and wb["Summary"]["A4"].value == "Total"
+    assert wb["About"]["A1"].font.b and not wb["About"]["B1"].font.b and wb["About"]["B5"].number_format == "yyyy-mm-dd"
+
+
+def test_export_rows_are_well_formed(tmp_path):
+    """Row numbers rise strictly on every sheet (a repeated row is a file Excel has to repair), and an
+    empty kind's sheet still has its header row."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    led = golden.export_ledger()
+    path = tmp_path / "e.xlsx"
+    export_workbook(led, path)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                rows = [int(r) for r in re.findall(r'<row r="(\d+)"', z.read(name).decode())]
+                assert rows == sorted(set(rows)), name
+    from ledger.excel import layout
+    from ledger.service import Ledger
+
+    export_workbook(Ledger.memory(), tmp_path / "empty.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "empty.xlsx")
+    for kind in layout.DATA_KINDS:
+        ws = wb[layout.SHEET_NAMES[kind]]
+        assert [c.value for c in ws[1]] == [c.header for c in layout.columns(kind)] and ws.max_row == 1
+        assert all(c.font.b for c in ws[1])
+    assert wb[layout.SERIES_SHEET]["A1"].value == "Date"

@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from cli_helpers import damage_page  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
@@ -184,9 +185,7 @@ def test_a_damaged_ledger_opens_read_only_and_offers_its_backups(qtbot, window, 
 
 def _damage(path: Path) -> None:
     """Overwrite a page in the middle and make the daily check due, so opening runs quick_check."""
-    data = bytearray(path.read_bytes())
-    data[40 * 4096 : 41 * 4096] = b"\xa5" * 4096
-    path.write_bytes(bytes(data))
+    damage_page(path, 40)
     for b in backups.list_backups(path):
         old = b.taken_at - dt.timedelta(hours=25)
         b.path.rename(b.path.with_name(f"{old.strftime('%Y%m%dT%H%M%S.%fZ')}-{b.reason}.aidledger"))

@@ -124,7 +124,7 @@ def check_components() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     found = []
-    for dist in ("pyside6-essentials", "pyqtgraph", "numpy", "openpyxl", "python-calamine"):
+    for dist in ("pyside6-essentials", "pyqtgraph", "numpy", "openpyxl", "python-calamine", "rustpy-xlsxwriter"):
         try:
             found.append(f"{dist} {version(dist)}")
         except PackageNotFoundError:
@@ -253,7 +253,10 @@ def check_workbook(ledger, tmp: Path) -> str:
         for by in ("authority", "system_type"):
             if ledger.summary(by=by) != copy.summary(by=by):
                 raise CheckFailed(f"balances by {by} differ after the round-trip")
-    return f"{exported.total} rows written, read back into a new ledger: every record and balance equal"
+    import rustpy_xlsxwriter
+
+    return (f"{exported.total} rows written by rustpy-xlsxwriter {rustpy_xlsxwriter.get_version()}, read back into a new"
+            " ledger: every record and balance equal")
 
 
 def check_chart(app, ledger, tmp: Path) -> str:

@@ -104,7 +104,9 @@ class RecordModel(QAbstractTableModel):
         self.reload(keep=len(self.rows))
 
     def _page(self, offset: int, limit: int) -> list[Any]:
-        return self.ledger.search(self.kind.name, self.search_text, self.sort_field, self.descending, limit, offset)
+        # Keyset paging: the next page starts after the last row loaded (no OFFSET to read through).
+        after = self.rows[offset - 1] if offset else None
+        return self.ledger.page(self.kind.name, self.search_text, self.sort_field, self.descending, after, limit)
 
     def _load_labels(self, rows: list[Any]) -> None:
         for f in self.fields:

@@ -16,7 +16,7 @@ from .read import IMPORT_KINDS, read_import
 
 
 def __getattr__(name: str):
-    # Export loads openpyxl (and numpy through it when installed): a fifth of a second an import never needs.
+    # Export loads its writer (rustpy-xlsxwriter) only when asked for: an import never needs it.
     if name in ("ExportResult", "export_workbook"):
         from . import export
 

@@ -251,6 +251,8 @@ def cells(path: Path) -> dict[str, list]:
 
 
 def _jsonable(v):
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)  # Excel holds every number as a double: 20000 and 20000.0 are one cell value
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     if v.__class__.__name__ == "Ref":

@@ -1,0 +1,58 @@
+"""Every benchmark in bench/ runs at tiny sizes, so none can rot (the figures themselves are not checked:
+speed is measured by the benchmarks at full size, as ratios, never in unit tests)."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench(tmp_path, script: str, *args: str, timeout: int = 240) -> str:
+    env = {**os.environ, "AID_LEDGER_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
+    env.pop("DISPLAY", None)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=timeout, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_bench_import_every_kind(tmp_path):
+    pandas = [] if importlib.util.find_spec("pandas") else ["--skip-pandas"]
+    out = bench(tmp_path, "bench_import.py", "--rows", "40", "--repeat", "1", *pandas)
+    for case in ("packages", "lines", "deliveries", "authorities", "observations", "adjustments", "export"):
+        assert any(line.startswith(case) and "ours/floor" in line for line in out.splitlines()), out
+
+
+def test_bench_export(tmp_path):
+    out = bench(tmp_path, "bench_export.py", "--entries", "300", "--repeat", "1")
+    assert "ours" in out and "rust floor" in out and "openpyxl" in out
+
+
+def test_bench_open_big(tmp_path):
+    out = bench(tmp_path, "bench_open_big.py", "--entries", "3000", "--runs", "1", "--ledger", str(tmp_path / "b.aidledger"))
+    assert "sort by value" in out and "search" in out
+
+
+def test_bench_series(tmp_path):
+    out = bench(tmp_path, "bench_series.py", "--entries", "3000", "--repeat", "1")
+    assert "floor" in out
+
+
+def test_bench_safety(tmp_path):
+    out = bench(tmp_path, "bench_safety.py", "--entries", "3000", "--runs", "1", "--ledger", str(tmp_path / "s.aidledger"))
+    assert "backup" in out
+
+
+def test_bench_startup(tmp_path):
+    out = bench(tmp_path, "bench_startup.py", "--runs", "1")
+    assert "ratio app / bare" in out
+
+
+@pytest.mark.skipif(not (ROOT / "dist" / "aid-ledger").is_dir(), reason="needs the bundle (scripts/build-linux)")
+def test_bench_bundle(tmp_path):
+    bench(tmp_path, "bench_bundle.py", "--repeat", "1", timeout=600)
