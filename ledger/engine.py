@@ -129,10 +129,11 @@ def _evaluate(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids: Se
             seq += 1
     rows = [i for i in range(n) if i not in errors] if errors else list(range(n))
     base = len(kind.fields)
+    batch = Batch(facts, kind, cols, ids, rows, errors)
     for order, rule in enumerate(rules.kind_rules(kind.name), base):
         if not rows:
             break
-        batch = Batch(facts, kind, cols, ids, rows, errors)
+        batch.rows = rows
         stopped = set()
         for item in rule.run(batch):
             # (row, message), or (row, level, field, message) from a rule written for one row

@@ -30,9 +30,29 @@ from .money import MAX_CENTS, format_cents
 # -- field rules: required, type, range, reference, unique label --------------------------------
 
 
-def field_problems(facts: Any, kind: Kind, f: Field, col: list, ids) -> Iterator[tuple[int, str]]:
+def field_problems(facts: Any, kind: Kind, f: Field, col: list, ids) -> list[tuple[int, str]]:
     """(row, message) for each value of the column that breaks its field's rules, in row order. A
-    blank value (None; spaces, except in aliases) is only ever "required": it has no type to check."""
+    blank value (None; spaces, except in aliases) is only ever "required": it has no type to check.
+    A column of one value (one edit, or a kind checked a row at a time) is judged directly."""
+    if len(col) == 1:
+        return _one_value(facts, kind, f, col[0], ids[0])
+    return list(_column(facts, kind, f, col, ids))
+
+
+def _one_value(facts: Any, kind: Kind, f: Field, v: Any, rid: int | None) -> list[tuple[int, str]]:
+    if v is None or (f.type != "aliases" and v.__class__ is str and not v.strip()):
+        return [(0, "is required")] if f.required else []
+    out = []
+    problem = _VALUE_PROBLEMS.get(f.type)
+    message = problem(facts, f, v) if problem else None
+    if message:
+        out.append((0, message))
+    if f.unique and v.__class__ is str and facts.label_taken(kind, f.name, v, rid):
+        out.append((0, f"{v!r} is already used by another {kind.name}"))
+    return out
+
+
+def _column(facts: Any, kind: Kind, f: Field, col: list, ids) -> Iterator[tuple[int, str]]:
     t = f.type
     types = set(map(type, col))
     if f.required and (type(None) in types or (str in types and t != "aliases")):
@@ -70,14 +90,20 @@ def _numbers(facts, f: Field, col: list, types: set) -> Iterator[tuple[int, str]
         if min(values) >= low and max(values) <= MAX_CENTS:
             return  # the whole column is in range
     for i, v in enumerate(col):
-        if _is_blank(v):
-            continue
-        if isinstance(v, bool) or not isinstance(v, int):
-            yield i, f"{v!r} is not a whole number"
-        elif abs(v) > MAX_CENTS:
-            yield i, f"{v} is out of range"
-        elif not signed and v < 0:
-            yield i, f"is negative ({v}); it must be zero or more"
+        if not _is_blank(v):
+            message = _number(facts, f, v)
+            if message:
+                yield i, message
+
+
+def _number(facts, f: Field, v: Any) -> str | None:
+    if isinstance(v, bool) or not isinstance(v, int):
+        return f"{v!r} is not a whole number"
+    if abs(v) > MAX_CENTS:
+        return f"{v} is out of range"
+    if f.type != "signed_cents" and v < 0:
+        return f"is negative ({v}); it must be zero or more"
+    return None
 
 
 def _by_distinct_value(problem):
@@ -131,6 +157,10 @@ def _text(facts, f, v):
     return None if isinstance(v, str) else f"{v!r} is not text"
 
 
+# The rule of each type for one value: the columns above run the same functions.
+_VALUE_PROBLEMS = {"cents": _number, "signed_cents": _number, "int": _number, "date": _date, "choice": _choice,
+                   "ref": _ref, "text": _text}
+
 _TYPE_CHECKS = {
     "cents": _numbers,
     "signed_cents": _numbers,
@@ -144,19 +174,17 @@ _TYPE_CHECKS = {
 
 # -- the rules of each kind ----------------------------------------------------------------------
 
-def _rows(b: Batch, *names: str) -> Iterator[tuple]:
+def _rows(b: Batch, *names: str) -> list[tuple]:
     """(i, value of each named field) for the rows still checked."""
     cols = [b.cols[name] for name in names]
-    for i in b.rows:
-        yield (i, *(c[i] for c in cols))
+    return [(i, *[c[i] for c in cols]) for i in b.rows]
 
 
-def _with_authority(b: Batch, *names: str) -> Iterator[tuple]:
-    """Rows of packages that have an authority (one without is held against nothing yet: the
-    summaries count it apart)."""
-    for i, aid, *values in _rows(b, "authority_id", *names):
-        if aid is not None:
-            yield (i, aid, *values)
+def _with_authority(b: Batch, name: str) -> list[tuple]:
+    """(i, authority id, value of `name`) for packages that have an authority (one without is held
+    against nothing yet: the summaries count it apart)."""
+    aids, values = b.cols["authority_id"], b.cols[name]
+    return [(i, aids[i], values[i]) for i in b.rows if aids[i] is not None]
 
 
 def _package_before_its_authority(b: Batch):
