@@ -462,6 +462,7 @@ class MainWindow(QMainWindow):
             from .chart import ChartView
 
             self.chart = ChartView(self.display)
+            self.chart.exported.connect(lambda path: self.statusBar().showMessage(f"Chart saved as {path}", 5000))
             self._swap_tab(self.tabs, 1, self.chart, "&Chart")
             self._restore_splitter("chart", self.chart.split)
         return self.chart
@@ -585,14 +586,7 @@ class MainWindow(QMainWindow):
         if self.ledger is None:
             return
         self.show_view(1)
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export chart", str(Path.home() / "chart.png"), "PNG image (*.png);;SVG drawing (*.svg)"
-        )
-        if path:
-            if not path.lower().endswith((".png", ".svg")):
-                path += ".png"
-            self._ensure_chart().export(path)
-            self.statusBar().showMessage(f"Chart saved as {path}", 5000)
+        self._ensure_chart().export_dialog("png")
 
     # -- drag and drop -----------------------------------------------------------------------------
 
