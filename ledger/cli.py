@@ -284,12 +284,12 @@ def _convert(ledger, f, text: str, day_first: bool | None) -> Any:
                 return int(text)
             found = ledger.find(f.ref, text)
             if found is None:
-                raise InputError(f"{f.name}: no {f.ref.replace('_', ' ')} named {text!r}")
+                raise InputError(f"{f.label}: no {f.ref.replace('_', ' ')} named {text!r}")
             return found.id
     except (AmountError, DateError) as exc:
-        raise InputError(f"{f.name}: {exc}") from None
+        raise InputError(f"{f.label}: {exc}") from None
     except ValueError:
-        raise InputError(f"{f.name}: {text!r} is not a whole number") from None
+        raise InputError(f"{f.label}: {text!r} is not a whole number") from None
     return text
 
 
@@ -304,9 +304,12 @@ def cmd_add(args) -> int:
     cls = KINDS[kind].cls
     with _open(args) as ledger:
         values = parse_values(ledger, kind, args.values, _order(args))
-        missing = [f.name for f in KINDS[kind].fields if f.required and f.name not in values]
+        missing = [f for f in KINDS[kind].fields if f.required and f.name not in values]
         if missing:
-            raise InputError(f"a new {kind.replace('_', ' ')} needs {', '.join(missing)}")
+            given = ", ".join(f"{_short(f.name)}=…" for f in missing)
+            raise InputError(
+                f"a new {kind.replace('_', ' ')} needs {', '.join(f.label for f in missing)} (give {given})"
+            )
         defaults = {f.name: (() if f.type == "aliases" else None) for f in KINDS[kind].fields}
         with ledger.action(f"Add {kind.replace('_', ' ')}", args.accept_warnings) as act:
             record = act.add(cls(**{**defaults, **values}))

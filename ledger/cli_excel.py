@@ -164,7 +164,8 @@ def _print_preview(preview) -> None:
         print(f"Note: {note}")
     for sheet, mapping in plan.mappings.items():
         if plan.format != "aid-ledger":
-            cols = ", ".join(f"{h!r} -> {f or '(ignored)'}" for h, f in mapping.items())
+            kind = next((b.kind for b in plan.batches if b.sheet == sheet), "")
+            cols = ", ".join(f"{h!r} -> {_label(kind, f) if f else '(ignored)'}" for h, f in mapping.items())
             print(f"Columns of {sheet!r}: {cols}")
             if plan.unmapped.get(sheet):
                 print(f"  not used: {', '.join(repr(h) for h in plan.unmapped[sheet])}")
@@ -190,9 +191,9 @@ def _print_preview(preview) -> None:
 
 
 def _label(kind: str, field: str) -> str:
-    from .model import KINDS
+    from .errors import field_label
 
-    return KINDS[kind].field(field).label
+    return field_label(kind, field)
 
 
 def _shown(field: str, value) -> str:

@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -19,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ledger.money import format_cents
 from ledger.service import Group, Ledger, Summary
 
+from .date_field import DateField
 from .fmt import Display, date_text, days_text
 
 NO_PARENT = QModelIndex()  # the invisible root: these models are flat tables
@@ -114,7 +115,14 @@ class GroupModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.SPEC)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.SPEC):
+        if orientation == Qt.Orientation.Vertical:
+            # The group names again as row headers: they stay in view when the table scrolls sideways.
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.groups):
+                return self.groups[section].name
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if not 0 <= section < len(self.SPEC):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.SPEC[section][0]
@@ -141,6 +149,8 @@ class GroupModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if how == "money":
                 return self.display.full(raw)
+            if how == "money" and raw is not None and raw < 0 and _header == "Remaining":
+                return f"{self.display.full(raw)}: overcommitted (more announced than authorized)"
             if how == "days" and raw is not None and raw < 0:
                 return f"The deadline passed {-raw:,} days before the as-of date"
             return None
@@ -156,7 +166,9 @@ class GroupModel(QAbstractTableModel):
 class Card(QFrame):
     def __init__(self, title: str, tip: str, parent=None):
         super().__init__(parent)
+        self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches each figure (a screen reader reads it)
         self.setToolTip(tip)
         lay = QVBoxLayout(self)
         self.title = QLabel(title)
@@ -173,11 +185,51 @@ class Card(QFrame):
         lay.addWidget(self.detail)
         self.setAccessibleName(title)
 
-    def set(self, text: str, full: str, detail: str = "") -> None:
-        self.value.setText(text)
+    def set(self, text: str, full: str, detail: str = "", short: str | None = None) -> None:
+        """`text` as the user chose to see it, `short` the compact form used when it does not fit."""
+        self._texts = (text, short or text)
         self.value.setToolTip(full)
         self.detail.setText(detail)
-        self.setAccessibleDescription(full)
+        self.setAccessibleDescription(f"{full}. {detail}" if detail else full)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        text, short = getattr(self, "_texts", ("", ""))
+        room = self.contentsRect().width() - self.layout().contentsMargins().left() * 2
+        fits = self.value.fontMetrics().horizontalAdvance(text) <= room
+        self.value.setText(text if fits else short)
+
+    def minimumSizeHint(self):
+        # The compact figure is what the card must hold: a long full figure shrinks to it, never clips.
+        hint = super().minimumSizeHint()
+        short = getattr(self, "_texts", ("", ""))[1]
+        need = self.value.fontMetrics().horizontalAdvance(short) + self.layout().contentsMargins().left() * 3
+        hint.setWidth(max(need, self.title.minimumSizeHint().width()))
+        return hint
+
+
+def stage_notes(s: Summary, deliveries: int, display: Display) -> dict[str, str]:
+    """A word under a card whose figure needs one: why a stage is empty, what a negative figure means."""
+    t = s.totals
+    notes = {"remaining_authority_cents": f"incl. adjustments {display.money(t.adjustments_cents)}"}
+    if t.remaining_authority_cents < 0:
+        notes["remaining_authority_cents"] = (
+            f"Overcommitted: {display.money(-t.remaining_authority_cents)} more announced than authorized"
+        )
+    over = [g.name for g in s.groups if g.figures.remaining_authority_cents < 0]
+    if over and t.remaining_authority_cents >= 0:
+        notes["remaining_authority_cents"] += f"; overcommitted: {', '.join(over)}"
+    if deliveries == 0:
+        notes["disbursed_cents"] = "No deliveries or payments recorded yet (Records > Disbursements)"
+        notes["undelivered_cents"] = "All of the committed value, until deliveries are recorded"
+        notes["authorized_minus_disbursed_cents"] = "All of the authorized value, until deliveries are recorded"
+    elif t.disbursed_cents == 0:
+        notes["disbursed_cents"] = f"Nothing delivered by {s.as_of}"
+    return notes
 
 
 class Dashboard(QWidget):
@@ -189,6 +241,11 @@ class Dashboard(QWidget):
         self.ledger: Ledger | None = None
         self.summary: Summary | None = None
         lay = QVBoxLayout(self)
+        # Where the keyboard is, visibly: the focused card or table gets the highlight colour's border.
+        self.setStyleSheet(
+            "QFrame#card:focus { border: 2px solid palette(highlight); }"
+            "QTableView:focus { border: 2px solid palette(highlight); }"
+        )
 
         bar = QHBoxLayout()
         self.heading = QLabel("")
@@ -197,9 +254,8 @@ class Dashboard(QWidget):
         self.heading.setFont(font)
         bar.addWidget(self.heading, 1)
         bar.addWidget(QLabel("As of:"))
-        self.as_of = QDateEdit(QDate.currentDate())
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of = DateField(QDate.currentDate())
+        self.as_of.setToolTip("Figures as they stood on this date: type a date (2024-06-30) or pick one")
         self.as_of.setAccessibleName("As of date")
         self.as_of.dateChanged.connect(self._as_of_edited)
         bar.addWidget(self.as_of)
@@ -234,9 +290,12 @@ class Dashboard(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Balances, deadline and pace per group")
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        # Column 0 (Group) lives in the row headers, so the names stay in view when scrolled sideways.
+        self.table.setColumnHidden(0, True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
         lay.addWidget(self.table, 1)
 
     def as_of_text(self) -> str:
@@ -262,12 +321,11 @@ class Dashboard(QWidget):
         self.display.currency = s.currency
         name = self.ledger.meta("name") or ""
         self.heading.setText(name)
+        notes = stage_notes(s, self.ledger.count("disbursement"), self.display)
         for _title, attr, _tip in CARDS:
             cents = getattr(s.totals, attr)
-            detail = ""
-            if attr == "remaining_authority_cents":
-                detail = f"incl. adjustments {self.display.money(s.totals.adjustments_cents)}"
-            self.cards[attr].set(self.display.money(cents), self.display.full(cents), detail)
+            short = format_cents(cents, s.currency, short=True)
+            self.cards[attr].set(self.display.money(cents), self.display.full(cents), notes.get(attr, ""), short)
         p = s.pace
         parts = [
             f"Committed per day: {self.display.per_day(p.committed_per_day_cents.get(30))} (last 30 days), "

@@ -33,6 +33,7 @@ from .errors import log_path, show_problem
 from .fmt import Display
 from .history_view import HistoryPanel
 from .settings import Settings
+from .undo_keys import UndoKeys
 from .welcome import Welcome
 
 log = logging.getLogger("aid_ledger.ui")
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.note_label, 1)
 
         self._make_actions()
+        self._undo_keys = UndoKeys(self)
+        QApplication.instance().installEventFilter(self._undo_keys)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._palette_changed)
         self._restore_window()
         self._update_title()
