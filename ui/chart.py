@@ -35,9 +35,13 @@ from ledger.balances import Figures, total_series, value_at  # noqa: E402
 from ledger.money import format_cents  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
 
-from . import chart_marks  # noqa: E402
+from . import (
+    chart_marks,  # noqa: E402
+    quantities,  # noqa: E402
+)
 from .chart_marks import Marks, Reported  # noqa: E402
 from .fmt import Display  # noqa: E402
+from .quantities import quantity_text  # noqa: E402
 
 EPOCH = dt.date(1970, 1, 1)
 DAY = 86400
@@ -598,8 +602,8 @@ class BarsView(QWidget):
                 Column("Committed", lambda r: r[2], money, True, display.full),
                 Column("Disbursed", lambda r: r[3], money, True, display.full),
                 Column("Undelivered", lambda r: r[2] - r[3], money, True, display.full),
-                Column("Quantity in packages", lambda r: r[4], lambda v: f"{v:,}" if v else "", True),
-                Column("Quantity delivered", lambda r: r[5], lambda v: f"{v:,}" if v else "", True),
+                Column("Quantity in packages", lambda r: r[4], quantity_text, True),
+                Column("Quantity delivered", lambda r: r[5], quantity_text, True),
             ],
             self,
         )
@@ -613,7 +617,8 @@ class BarsView(QWidget):
         lay.addWidget(split)
         note = QLabel(
             "Values that packages do not split by system type stay in Unallocated, as do authorities. "
-            "Quantities add up the numbers given in package lines and deliveries, whatever their unit."
+            "Quantities are added per unit: rounds apart from systems and items (a line without a unit is "
+            "read from its description, e.g. '155mm rounds')."
         )
         note.setWordWrap(True)
         lay.addWidget(note)
@@ -638,11 +643,11 @@ class BarsView(QWidget):
             self.model.set_rows([])
             return
         s = self.ledger.summary(self.as_of, "system_type")
-        qty = self.ledger.quantities_by_system_type()
+        qty = quantities.by_system_type(self.ledger)
         rows = []
         for g in s.groups:
             f = g.figures
-            q = qty.get(g.name, (0, 0))
+            q = qty.get(g.name, ({}, {}))
             rows.append((g.name, f.authorized_cents, f.committed_cents, f.disbursed_cents, q[0], q[1]))
         for name, q in qty.items():
             if name not in {r[0] for r in rows}:
