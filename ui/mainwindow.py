@@ -189,8 +189,7 @@ class MainWindow(QMainWindow):
             act.setToolTip(why)
             act.setStatusTip(why)
         for view in self.records.values():
-            for button in (view.add_button, view.delete_button):
-                button.setToolTip(why)
+            view.set_readonly_reason(why)
 
     def _update_title(self) -> None:
         if self.ledger is None:

@@ -435,12 +435,27 @@ class RecordsView(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
-        self.add_button.clicked.connect(self.add_record)
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.add_button.clicked.connect(lambda: self.add_record())
+        # Not connected directly: clicked(bool) would arrive as confirm=False and delete without asking.
+        self.delete_button.clicked.connect(lambda: self.delete_selected())
+        self.readonly_reason = ""
         self.add_button.setEnabled(not ledger.readonly)
-        self.delete_button.setEnabled(not ledger.readonly)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_delete())
+        self.model.modelReset.connect(self._update_delete)
+        self._update_delete()
         self._update_count()
         self._restore_columns()
+
+    def set_readonly_reason(self, why: str) -> None:
+        self.readonly_reason = why
+        self.add_button.setToolTip(why)
+        self._update_delete()
+
+    def _update_delete(self) -> None:
+        """Delete works on the selected rows: disabled, saying so, while none is selected."""
+        has = bool(self.table.selectionModel().selectedRows()) or self.table.currentIndex().isValid()
+        self.delete_button.setEnabled(not self.ledger.readonly and has)
+        self.delete_button.setToolTip(self.readonly_reason or ("" if has else "Select the rows to delete first"))
 
     def _update_count(self, *args) -> None:
         self.count.setText(
