@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTabWidget,
 )
@@ -89,7 +90,8 @@ class Observer:
             window.history_dock.isVisible(),
             window.isVisible(),
             root.isVisible() if root is not None else None,
-            id(QApplication.focusWidget()),
+            # A click focuses the button clicked: only a text box taking focus (Find) counts.
+            id(QApplication.focusWidget()) if isinstance(QApplication.focusWidget(), QLineEdit) else None,
         )
 
 
@@ -172,6 +174,18 @@ def prepare(window, control) -> None:
         window.dashboard.set_as_of(AS_OF)
 
 
+def settled(qtbot, observer, window, root) -> tuple:
+    """The state once the window has finished what earlier controls started (refreshes, timers)."""
+    state = observer.state(window, root)
+    for _ in range(40):
+        qtbot.wait(50)
+        again = observer.state(window, root)
+        if again == state:
+            return state
+        state = again
+    return state
+
+
 def trigger(qtbot, control) -> None:
     if isinstance(control, QAction):
         control.trigger()
@@ -185,8 +199,7 @@ def check_control(qtbot, observer, window, control, root=None) -> None:
     name = f"{type(control).__name__} {control.text()!r}"
     assert connected(control), f"{name} is connected to nothing"
     prepare(window, control) if root is None else None
-    qtbot.wait(1)
-    before = observer.state(window, root)
+    before = settled(qtbot, observer, window, root)
     trigger(qtbot, control)
     try:
         qtbot.waitUntil(lambda: observer.state(window, root) != before, timeout=10000)
