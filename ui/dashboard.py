@@ -147,10 +147,10 @@ class GroupModel(QAbstractTableModel):
                 return self.display.per_day(raw)
             return raw
         if role == Qt.ItemDataRole.ToolTipRole:
-            if how == "money":
-                return self.display.full(raw)
             if how == "money" and raw is not None and raw < 0 and _header == "Remaining":
                 return f"{self.display.full(raw)}: overcommitted (more announced than authorized)"
+            if how == "money":
+                return self.display.full(raw)
             if how == "days" and raw is not None and raw < 0:
                 return f"The deadline passed {-raw:,} days before the as-of date"
             return None

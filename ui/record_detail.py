@@ -36,8 +36,7 @@ def split_notes(text: str | None) -> tuple[list[str], list[str]]:
     return people, machine
 
 
-def nowrap(text: str) -> str:
-    return f'<span style="white-space: nowrap">{html.escape(text)}</span>'
+NOWRAP_CELL = "<td style='white-space: nowrap'>"  # Qt keeps white-space on blocks (cells), not spans
 
 
 def detail_html(
@@ -55,8 +54,10 @@ def detail_html(
     technical = [f"Id: {rec.id}"]
     for f in k.fields:
         value = getattr(rec, f.name)
+        cell = "<td>"
         if f.type in ("cents", "signed_cents"):
-            shown = nowrap(display.full(value)) if value is not None else ""
+            shown = esc(display.full(value)) if value is not None else ""
+            cell = NOWRAP_CELL
         elif f.type == "ref":
             name = (labels.get(f.ref, {}).get(value) or ledger.labels(f.ref, [value]).get(value, "")) if value else ""
             shown = esc(name)
@@ -66,7 +67,7 @@ def detail_html(
             shown = "<br>".join(esc(line) for line in people)
         else:
             shown = esc(to_text(f, value)).replace(chr(10), "<br>")
-        out.append(f"<tr><td style='white-space: nowrap'><b>{esc(f.label)}</b></td><td>{shown}</td></tr>")
+        out.append(f"<tr>{NOWRAP_CELL}<b>{esc(f.label)}</b></td>{cell}{shown}</td></tr>")
     out.append("</table>")
     source_id = getattr(rec, "source_id", None)
     if source_id and ledger.exists("source", source_id):
@@ -112,6 +113,6 @@ def _value(kind: str, column: str, value: Any, display: Display) -> str:
         return "(empty)"
     f = next((f for f in KINDS[kind].fields if f.name == column), None)
     if f is not None and f.type in ("cents", "signed_cents") and isinstance(value, int):
-        return nowrap(display.full(value))
+        return html.escape(display.full(value))
     text = str(value)
     return html.escape(text if len(text) <= 80 else text[:77] + "…")
