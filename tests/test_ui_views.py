@@ -140,8 +140,14 @@ def test_detail_pane_folds_technical_notes_and_keeps_money_whole(window):
     assert "e8224139" not in text and "tranche_no_basis" not in text  # folded away
     assert "Announced late 2024-12-02" in text  # the note for people stays
     assert "725,000,000.00" in text
-    doc = view.detail.document()
+    from PySide6.QtGui import QTextDocument
+
+    from ui.record_detail import detail_html
+
+    doc = QTextDocument()  # the pane's HTML (Qt's toHtml drops white-space when it writes it back)
+    doc.setHtml(detail_html(window.ledger, "package", view.current_record(), view.model.display, {}))
     doc.setTextWidth(60)  # far too narrow: the figure still stays on one line
+    doc.documentLayout().documentSize()  # lays the document out
     block = doc.begin()
     while block.isValid() and "725,000,000.00" not in block.text():
         block = block.next()
