@@ -77,13 +77,17 @@ def main() -> None:
     app = make_app()
     shots, problems = [], []
 
-    def shoot(widget, name: str, size: tuple[int, int]) -> None:
+    def shoot(widget, name: str, size: tuple[int, int], with_popups: bool = False) -> None:
         settle(app)
         if widget.isWindow() and widget.width() > size[0]:
             problems.append(f"{name}: the window widened itself to {widget.width()} px (asked for {size[0]})")
         problems.extend(f"{name}: {p}" for p in clipped(widget))
         path = out / f"{name}.png"
-        widget.grab().save(str(path))
+        if with_popups:  # from the screen, so an open popup list is in the picture
+            g = widget.frameGeometry()  # the form is tall enough to hold its popup list
+            app.primaryScreen().grabWindow(0, g.x(), g.y(), g.width(), g.height()).save(str(path))
+        else:
+            widget.grab().save(str(path))
         shots.append(path)
 
     for suffix, size in SIZES.items():
@@ -136,15 +140,21 @@ def main() -> None:
 
 
 def shoot_dialogs(w, suffix: str, shoot, size) -> None:
+    from PySide6.QtWidgets import QApplication
+
     from ui.backups_dialog import BackupsDialog
     from ui.preferences import PreferencesDialog
     from ui.tables import RecordDialog
 
     form = RecordDialog(w.ledger, "disbursement", None, w)
-    package = form.edits["package_id"]
-    package.setText("PDA 5")
+    form.edits["package_id"].setText("PDA 5")
     form.show()
-    shoot(form, f"delivery-form{suffix}", size)
+    settle(QApplication.instance())
+    line = form.edits["line_id"]
+    line.setFocus()
+    line.completer().setCompletionPrefix("")
+    line.completer().complete()  # the line picker open, as a user sees it after choosing the package
+    shoot(form, f"delivery-form{suffix}", size, with_popups=True)
     form.close()
     prefs = PreferencesDialog(w.settings, w.ledger, w)
     prefs.show()

@@ -143,6 +143,7 @@ def test_reported_markers_take_their_scopes_colour_and_say_who_when_where(chart)
         group = name.removeprefix("Reported: ")
         brush = scatter.opts["brush"].color().name()
         assert brush == (colours[group].lower() if group in colours else chart._fg.name())
+        assert group in colours or group.startswith(("program ", "all programs"))
     assert seen == len(chart.observation_points) > 0
     assert any(r.group for r in chart.observation_points)
     assert any("by " in r.tooltip(chart.display.money) for r in chart.observation_points)
@@ -170,4 +171,7 @@ def test_export_buttons_ask_then_write_with_title_and_legend(chart, tmp_path, mo
     title = chart.title_text()
     assert "Remaining authority per authority" in title and AS_OF in title and "sample" in title
     assert "<title>" in svg and "Remaining authority per authority" in svg
-    assert "Total" in svg  # the legend is drawn into the image
+    assert "Total" in svg and "USAI FY2024" in svg  # the legend, with every group, is in the image
+    on_screen = [label.text for _sample, label in chart.legend.items]
+    assert "USAI FY2024" not in on_screen  # on screen the coloured group list names the groups
+    assert not chart.groups.item(0).icon().isNull()

@@ -41,6 +41,8 @@ def test_empty_stages_and_overcommitment_are_explained(window):
     cards = window.dashboard.cards
     assert window.ledger.count("disbursement") == 0  # the sample has no deliveries
     assert "No deliveries" in cards["disbursed_cents"].detail.text()
+    assert "No deliveries" in window.show_table("disbursement").detail.toPlainText()
+    window.show_view(0)
     assert "until deliveries are recorded" in cards["undelivered_cents"].detail.text()
     model = window.dashboard.model
     over = [r for r in range(model.rowCount()) if model.groups[r].figures.remaining_authority_cents < 0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import html
 import os
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -16,7 +17,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import Qt, Signal  # noqa: E402
-from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
     QCheckBox,
@@ -42,6 +43,7 @@ from . import (
 from .chart_marks import Marks, Reported  # noqa: E402
 from .fmt import Display  # noqa: E402
 from .quantities import quantity_text  # noqa: E402
+from .row_names import RowNames, freeze_first_column  # noqa: E402
 
 EPOCH = dt.date(1970, 1, 1)
 DAY = 86400
@@ -94,6 +96,16 @@ class MoneyAxis(pg.AxisItem):
         return out
 
 
+def swatch(colour: str) -> QIcon:
+    """A short thick line in a group's colour: the group list doubles as the chart's legend."""
+    pix = QPixmap(18, 12)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.fillRect(1, 4, 16, 4, QColor(colour))
+    painter.end()
+    return QIcon(pix)
+
+
 def style_plot(plot, legend) -> tuple[QColor, QColor]:
     """Colour a plot's background, axes and legend text from the system palette; returns (text, base)."""
     pal = QApplication.palette() if QApplication.instance() else QPalette()
@@ -130,6 +142,21 @@ class ChartCanvas(pg.GraphicsLayoutWidget):
     def getPlotItem(self):
         return self.item
 
+    def fit_legend(self) -> None:
+        """As many legend columns as fit the width (a wide legend would push the plot out of view)."""
+        legend = getattr(self, "legend", None)  # resizeEvent also comes while the base class is built
+        items = legend.items if legend is not None else []
+        if not items:
+            return
+        widest = max(label.boundingRect().width() for _sample, label in items) + 40
+        columns = max(1, min(4, int((self.width() - 40) // max(widest, 1))))
+        if columns != legend.columnCount:
+            legend.setColumnCount(columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_legend()
+
 
 class ChartView(QWidget):
     exported = Signal(str)
@@ -149,6 +176,9 @@ class ChartView(QWidget):
         self.marks = Marks()
         self._series: dict[str, list[tuple[str, Figures]]] = {}
         self._read_day: str | None = None  # the day under the crosshair, read again after each redraw
+        # On screen the group list, with each group's colour, is the groups' legend; an exported image
+        # has no list beside it, so its legend names the groups too.
+        self._legend_groups = False
 
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -186,7 +216,7 @@ class ChartView(QWidget):
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.groups = QListWidget()
         self.groups.setAccessibleName("Groups shown in the chart")
-        self.groups.setToolTip("Tick the groups to draw")
+        self.groups.setToolTip("Tick the groups to draw; each is drawn in the colour shown beside it")
         self.split.addWidget(self.groups)
 
         self.plot = ChartCanvas()
@@ -196,7 +226,10 @@ class ChartView(QWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         item.showGrid(x=True, y=True, alpha=0.2)
-        item.getAxis("top").setStyle(showValues=True)
+        # Deadline names may run past the axis ends a little rather than vanish near the edge.
+        # (a grid on this axis would make pyqtgraph ignore that allowance)
+        item.getAxis("top").setGrid(False)
+        item.getAxis("top").setStyle(showValues=True, hideOverlappingLabels=120)
         self.legend = self.plot.legend
         self.split.addWidget(self.plot)
         self.split.setStretchFactor(1, 1)
@@ -255,8 +288,9 @@ class ChartView(QWidget):
         shown = {self.groups.item(i).text(): self.groups.item(i).checkState() for i in range(self.groups.count())}
         self.groups.blockSignals(True)
         self.groups.clear()
+        colour = self.colours()
         for name in self._ordered_groups():
-            it = QListWidgetItem(name)
+            it = QListWidgetItem(swatch(colour[name]), name)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(shown.get(name, Qt.CheckState.Checked))
             self.groups.addItem(it)
@@ -284,15 +318,22 @@ class ChartView(QWidget):
         self.plot.getPlotItem().getAxis("top").setTextPen(QColor(200, 60, 60))
         self.plot.title.setAttr("color", self._fg.name())
 
-    def title_text(self) -> str:
-        """What the chart shows, for the screen and for exported images."""
+    def title_lines(self) -> tuple[str, str]:
+        """(the ledger's name, what the chart shows): the title on screen and in exported images."""
         balance = self.balance.currentText()
         per = self.by.currentText().lower()
         name = (self.ledger.meta("name") if self.ledger else None) or ""
         past = " (later records hidden)" if self.as_of < dt.date.today().isoformat() else ""
         stacked = ", stacked" if self.stacked.isChecked() else ""
-        lead = f"{name}: " if name else ""
-        return f"{lead}{balance} per {per}{stacked}, as of {self.as_of}{past}"
+        return name, f"{balance} per {per}{stacked}, as of {self.as_of}{past}"
+
+    def title_text(self) -> str:
+        return ": ".join(t for t in self.title_lines() if t)
+
+    def _show_title(self) -> None:
+        """Two lines (ledger name, then what is shown), so the title fits a narrow window."""
+        lines = self.title_lines() if self.ledger else ("", "")
+        self.plot.title.setText("<br>".join(html.escape(t) for t in lines if t))
 
     def colours(self) -> dict[str, str]:
         return {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(self._ordered_groups())}
@@ -308,7 +349,7 @@ class ChartView(QWidget):
         self.deadline_lines.clear()
         self.marks = Marks()
         item.getAxis("top").setTicks([[], []])
-        self.plot.title.setText(self.title_text() if self.ledger else "")
+        self._show_title()
         if not self.ledger or not self._series:
             self.readout.setText(" ")
             return
@@ -338,6 +379,7 @@ class ChartView(QWidget):
         item.addItem(self.vline, ignoreBounds=True)
         item.addItem(self.hline, ignoreBounds=True)
         item.enableAutoRange()
+        self.plot.fit_legend()
         if self._read_day:
             self.readout.setText(self.reading(self._read_day))
 
@@ -356,7 +398,8 @@ class ChartView(QWidget):
         x, y = step_arrays(days, cents, end)
         self.data[name] = (days, cents)
         curve = self.plot.getPlotItem().plot(x, y, pen=pg.mkPen(colour, width=width), name=name)
-        self.legend.addItem(curve, name)
+        if name == TOTAL or self._legend_groups:
+            self.legend.addItem(curve, name)
         self.curves[name] = curve
         return curve
 
@@ -393,7 +436,8 @@ class ChartView(QWidget):
             item.addItem(bottom)
             item.addItem(top)
             item.addItem(pg.FillBetweenItem(bottom, top, brush=fill))
-            self.legend.addItem(top, name)
+            if self._legend_groups:
+                self.legend.addItem(top, name)
             self.curves[name] = top
 
     def _draw_deadlines(self, picked: list[str]) -> None:
@@ -447,7 +491,7 @@ class ChartView(QWidget):
             days = min(-(-left // current), room)
             x = np.array([start, start + days * DAY])
             y = np.array([left / 100.0, (left - current * days) / 100.0])
-            label = f"{name} at the 30-day pace ({self.display.per_day(current)})"
+            label = f"{'' if name == TOTAL else name + ': '}30-day pace {self.display.per_day(current)}"
             self.projections["current pace"] = item.plot(
                 x, y, pen=pg.mkPen(self._fg, width=2, style=Qt.PenStyle.DashLine), name=label
             )
@@ -456,7 +500,7 @@ class ChartView(QWidget):
             needed = -(-left // pace.days_to_deadline)
             x = np.array([start, day_x(pace.deadline)])
             y = np.array([left / 100.0, 0.0])
-            label = f"{name} at the pace needed ({self.display.per_day(needed)})"
+            label = f"{'' if name == TOTAL else name + ': '}Pace needed {self.display.per_day(needed)}"
             self.projections["pace needed"] = item.plot(
                 x, y, pen=pg.mkPen((200, 60, 60), width=2, style=Qt.PenStyle.DotLine), name=label
             )
@@ -547,14 +591,24 @@ class ChartView(QWidget):
         return path
 
     def export(self, path: str) -> None:
-        """The chart as the screen shows it (title, plot, legend) to a PNG or SVG file."""
+        """The chart as the screen shows it, to a PNG or SVG file: title, plot and a legend naming
+        every line (the group list beside the plot is not in the image)."""
+        self._legend_groups = True
+        self.redraw()
+        self.plot.ci.layout.activate()  # lay the longer legend out before rendering
+        try:
+            self._write(path)
+        finally:
+            self._legend_groups = False
+            self.redraw()
+        self.exported.emit(path)
+
+    def _write(self, path: str) -> None:
         import pyqtgraph.exporters as exporters
 
-        self.plot.title.setText(self.title_text() if self.ledger else "")
         if path.lower().endswith(".svg"):
             # pyqtgraph's SVGExporter cannot parse the path syntax Qt 6.12 writes: render through QtSvg.
             from PySide6.QtCore import QRect, QSize
-            from PySide6.QtGui import QPainter
             from PySide6.QtSvg import QSvgGenerator
 
             size = self.plot.size()
@@ -571,7 +625,6 @@ class ChartView(QWidget):
             exp = exporters.ImageExporter(self.plot.scene())
             exp.parameters()["width"] = max(1200, int(self.plot.width()))
             exp.export(path)
-        self.exported.emit(path)
 
 
 class BarsView(QWidget):
@@ -608,12 +661,15 @@ class BarsView(QWidget):
             self,
         )
         self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table.setModel(RowNames(self))
+        self.table.model().setSourceModel(self.model)
         self.table.setAccessibleName("Figures and quantities by system type")
-        self.table.verticalHeader().hide()
+        freeze_first_column(self.table)
+        self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
+        split.setSizes([400, 300])  # the table's rows matter as much as the bars
         lay.addWidget(split)
         note = QLabel(
             "Values that packages do not split by system type stay in Unallocated, as do authorities. "

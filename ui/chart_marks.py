@@ -28,6 +28,7 @@ class Reported:
     what: str  # e.g. "Remaining PDA authority (FY2024)"
     scope: str  # how a person names the scope: "PDA FY2024", "program USAI", "all programs"
     group: str | None = None  # the chart group it belongs to under the current grouping, if any
+    area: str = ""  # what it covers when it is no chart group: "program PDA", "all programs"
     who: str = ""
     source: str = ""
     kind: str = "balance"  # a key of SYMBOLS
@@ -57,6 +58,7 @@ def observations(ledger: Ledger, balance_key: str, by: str, as_of: str) -> list[
             scope = f"program {program}"
         else:
             scope = "all programs"
+        area = scope
         group = None
         if by == "authority" and auth is not None:
             group = auth.name
@@ -65,7 +67,9 @@ def observations(ledger: Ledger, balance_key: str, by: str, as_of: str) -> list[
         if o.scope:
             scope = f"{scope} ({o.scope})"
         out.append(
-            Reported(day, o.value_cents, o.metric, scope, group, o.reported_by or "", titles.get(o.source_id, ""))
+            Reported(
+                day, o.value_cents, o.metric, scope, group, area, o.reported_by or "", titles.get(o.source_id, "")
+            )
         )
     return out
 
@@ -88,11 +92,11 @@ class Marks:
     ) -> None:
         self.points = list(figures)
         self.items = {}
-        by_scope: dict[tuple[str | None, str], list[Reported]] = {}
+        by_scope: dict[tuple[str | None, str, str], list[Reported]] = {}
         for f in figures:
-            by_scope.setdefault((f.group, f.kind), []).append(f)
-        for (group, kind), points in by_scope.items():
-            name = f"Reported: {group or 'total'}" + ("" if kind == "balance" else f" ({kind})")
+            by_scope.setdefault((f.group, "" if f.group else f.area, f.kind), []).append(f)
+        for (group, area, kind), points in by_scope.items():
+            name = f"Reported: {group or area or 'total'}" + ("" if kind == "balance" else f" ({kind})")
             scatter = pg.ScatterPlotItem(
                 symbol=SYMBOLS.get(kind, "d"),
                 size=10,

@@ -292,7 +292,9 @@ class Dashboard(QWidget):
         self.table.setAlternatingRowColors(True)
         # Column 0 (Group) lives in the row headers, so the names stay in view when scrolled sideways.
         self.table.setColumnHidden(0, True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)  # a figure on one line; the column is sized to it
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table

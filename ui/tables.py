@@ -3,6 +3,7 @@ editing with validation messages, add/delete, and a detail pane with the record'
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -315,6 +316,7 @@ class RecordDialog(QDialog):
                 edit.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
                 hint = f"name of the {f.ref.replace('_', ' ')}"
             edit.setPlaceholderText(hint)
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(hint or "x" * 30) + 24)
             form.addRow(f.label + (" *" if f.required else ""), edit)
             self.edits[f.name] = edit
         lay.addLayout(form)
@@ -369,6 +371,18 @@ class RecordDialog(QDialog):
         self.accept()
 
 
+def empty_note(kind: str, search: str) -> str:
+    """What the pane says while the table has no rows: why, and how to add some."""
+    plural = KINDS[kind].plural
+    if search:
+        return f"<p>No {plural} match “{html.escape(search)}”.</p>"
+    what = {
+        "disbursement": "No deliveries or payments recorded yet: Disbursed stays at zero on the dashboard "
+        "until some are.",
+    }.get(kind, f"No {plural} yet.")
+    return f"<p>{html.escape(what)}</p><p>Add one with Add…, or import a workbook with File &gt; Import workbook.</p>"
+
+
 class RecordsView(QWidget):
     """Search box, table, add/delete buttons and the detail pane for one kind of record."""
 
@@ -419,8 +433,11 @@ class RecordsView(QWidget):
         self._details_open = False
         self.detail.setAccessibleName(f"Details of the selected {kind.replace('_', ' ')}")
         self.split.addWidget(self.detail)
-        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 1)
+        # The pane needs room for a whole figure ("USD 725,000,000.00"): it never wraps, so at least that.
+        self.detail.setMinimumWidth(self.detail.fontMetrics().horizontalAdvance("Announced  USD 725,000,000,000.00") + 40)
+        self.split.setSizes([600, 340])
         lay.addWidget(self.split, 1)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -458,6 +475,8 @@ class RecordsView(QWidget):
         self.delete_button.setToolTip(self.readonly_reason or ("" if has else "Select the rows to delete first"))
 
     def _update_count(self, *args) -> None:
+        if self.model.total == 0:
+            self.detail.setHtml(empty_note(self.kind, self.model.search_text))
         self.count.setText(
             f"{self.model.total:,} {KINDS[self.kind].plural if self.model.total != 1 else self.kind.replace('_', ' ')}"
         )
