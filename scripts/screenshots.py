@@ -92,6 +92,7 @@ def main() -> None:
 
     for suffix, size in SIZES.items():
         w = build_window(None)
+        w.set_ledger(None)  # the second round would reopen the sample: show the first-run view again
         w.resize(*size)
         w.show()
         shoot(w, f"welcome{suffix}", size)

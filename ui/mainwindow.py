@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
             self.daily_backup.watch(ledger)
         if ledger is None:
             self.stack.setCurrentWidget(self.welcome)
+            self.history_dock.hide()  # no ledger, no history to show
         else:
             self.display.currency = ledger.currency
             ledger.subscribe(self._ledger_changed)

@@ -316,7 +316,7 @@ class RecordDialog(QDialog):
                 edit.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
                 hint = f"name of the {f.ref.replace('_', ' ')}"
             edit.setPlaceholderText(hint)
-            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(hint or "x" * 30) + 24)
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(hint or "x" * 30) + 40)
             form.addRow(f.label + (" *" if f.required else ""), edit)
             self.edits[f.name] = edit
         lay.addLayout(form)
