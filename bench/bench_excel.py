@@ -69,15 +69,15 @@ def prepare(work: Path, rows: int) -> None:
 
 
 def import_ours(work: Path) -> None:
-    from ledger.excel import read_import
+    from ledger.excel import apply_import, preview_import, read_import
     from ledger.service import Ledger
 
     with Ledger.open(work / "ours.aidledger") as led:
         plan = read_import(work / "deliveries.xlsx", kind="disbursements")
-        preview = led.preview_import(plan)
+        preview = preview_import(led, plan)
         assert preview.ok, preview.rejected[:3]
         del plan
-        result = led.apply_import(preview, accept_warnings=True)
+        result = apply_import(led, preview, accept_warnings=True)
         assert sum(result.added.values()) == preview.plan.row_count
 
 
@@ -109,10 +109,11 @@ def import_pandas(work: Path) -> None:
 
 
 def export_ours(work: Path) -> None:
+    from ledger.excel import export_workbook
     from ledger.service import Ledger
 
     with Ledger.open(work / "ours.aidledger", readonly=True) as led:
-        led.export_workbook(work / "ours.xlsx")
+        export_workbook(led, work / "ours.xlsx")
 
 
 EXPORT_SQL = """SELECT d.id, d.disbursed_on, d.package_id, p.number, d.line_id, NULL, d.system_type_id, NULL,

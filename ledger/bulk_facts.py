@@ -11,13 +11,11 @@ with one package number, deliveries adding up to more than a package).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import store
+from .lookups import Lookups as Ledger
 from .model import KINDS, Kind
-
-if TYPE_CHECKING:
-    from .service import Ledger
 
 # SQLite's NOCASE folds ASCII letters only: compare labels the same way.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -6,6 +6,7 @@ Each message names what, where and why, so the command line and the UI can show 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .model import KINDS, default_label
 
@@ -24,6 +25,17 @@ class LedgerVersionError(LedgerError):
 
 class LedgerLockedError(LedgerError):
     """Another program holds the ledger."""
+
+
+class LedgerInUseError(LedgerLockedError):
+    """Another program has the ledger open for writing; it may still be opened read-only.
+
+    `holder` is the `ledger.lock.Holder` named in the lock file, or None."""
+
+    def __init__(self, where: str, holder: Any):
+        self.holder = holder
+        who = holder.describe() if holder else "another program (the lock file does not say which)"
+        super().__init__(f"{where} is open for writing in {who}: close it there, or open the ledger read-only")
 
 
 class ReadOnlyError(LedgerError):

@@ -17,7 +17,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import LedgerLockedError
+from .errors import LedgerInUseError
 
 try:
     import fcntl
@@ -45,15 +45,6 @@ class Holder:
         program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
         since = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
         return cls(user, socket.gethostname(), os.getpid(), f"Aid Ledger ({program})", since)
-
-
-class LedgerInUseError(LedgerLockedError):
-    """Another program has the ledger open for writing; it may still be opened read-only."""
-
-    def __init__(self, where: str, holder: Holder | None):
-        self.holder = holder
-        who = holder.describe() if holder else "another program (the lock file does not say which)"
-        super().__init__(f"{where} is open for writing in {who}: close it there, or open the ledger read-only")
 
 
 def lock_path(ledger_path: str | os.PathLike) -> Path:

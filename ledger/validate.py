@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .dates import MAX_DATE, MIN_DATE
 from .errors import Problem
+from .lookups import Lookups as Ledger  # what the rules ask: the tables, or BulkFacts over a batch
 from .model import Kind
 from .money import MAX_CENTS, format_cents
-
-if TYPE_CHECKING:
-    from .service import Ledger
 
 
 def describe(kind: Kind, row: dict[str, Any]) -> str:

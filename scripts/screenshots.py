@@ -71,6 +71,7 @@ def main() -> None:
     out = ap.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
 
+    from ledger.excel import export_workbook
     from ledger.service import Ledger
     from ui.app import build_window, make_app
 
@@ -120,7 +121,7 @@ def main() -> None:
 
         home = Path(os.environ["AID_LEDGER_HOME"])
         workbook = home / "sample-export.xlsx"
-        w.ledger.export_workbook(workbook)
+        export_workbook(w.ledger, workbook)
         empty = Ledger.open(home / f"empty{suffix}.aidledger")
         wizard = ImportWizard(empty, w.settings, str(workbook), w)
         wizard.resize(min(1000, size[0]), min(700, size[1]))

@@ -1,4 +1,4 @@
-"""The core never imports Qt or the UI: a walk over ledger/ fails the build if it does."""
+"""The core never imports Qt or the UI, and keeps to its layers (.importlinter, checked by import-linter)."""
 
 import ast
 from pathlib import Path
@@ -55,3 +55,18 @@ def test_model_doc_is_current():
 
     render = runpy.run_path(str(ROOT / "scripts" / "model_doc.py"))["render"]
     assert (ROOT / "docs" / "model.md").read_text(encoding="utf-8") == render(), "run scripts/model_doc.py"
+
+
+def test_import_contract_holds():
+    """Layers, the app's door into the core and no cycles: `lint-imports` prints what breaks them."""
+    import subprocess
+    import sys
+
+    lint = Path(sys.executable).parent / "lint-imports"
+    run = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def test_import_contract_lists_no_exceptions():
+    text = (ROOT / ".importlinter").read_text(encoding="utf-8")
+    assert "ignore_imports" not in text and "exhaustive_ignores" not in text

@@ -90,7 +90,8 @@ def test_restore_brings_a_backup_back_and_backs_up_the_current_state_first(sampl
         seen = []
         led.subscribe(seen.append)
         before = led.restore(first.name)
-        assert led.find("package", "PDA 71") is not None and seen == ["Restore backup"]
+        assert led.find("package", "PDA 71") is not None and [c.label for c in seen] == ["Restore backup"]
+        assert seen[0].everything
         assert before.reason == "before-restore"
     with Ledger.open(before.path, readonly=True) as copy:
         assert copy.find("package", "PDA 71") is None  # the deletion is kept in the pre-restore backup

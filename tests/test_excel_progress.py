@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from ledger.excel import Cancelled, read_import
+from ledger.excel import Cancelled, apply_import, export_workbook, preview_import, read_import
 from ledger.model import KIND_ORDER, Authority, Package, SystemType
 from ledger.service import Ledger
 
@@ -21,29 +21,29 @@ def big(tmp_path):
 def test_export_and_import_report_progress(big, tmp_path):
     seen = []
     path = tmp_path / "big.xlsx"
-    result = big.export_workbook(path, progress=lambda done, total: seen.append((done, total)))
+    result = export_workbook(big, path, progress=lambda done, total: seen.append((done, total)))
     assert result.counts["package"] == 12_000
     assert seen[-1] == (12_001, 12_001) and len(seen) > 3 and all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
     reads, writes = [], []
     plan = read_import(path, progress=lambda d, t: reads.append(d))
     assert reads and reads[-1] >= 10_000
     dst = Ledger.memory()
-    dst.apply_import(dst.preview_import(plan), progress=lambda d, t: writes.append((d, t)))
+    apply_import(dst, preview_import(dst, plan), progress=lambda d, t: writes.append((d, t)))
     assert writes[-1] == (12_001, 12_001)
 
 
 def test_cancelled_export_writes_no_file_and_cancelled_import_writes_nothing(big, tmp_path):
     path = tmp_path / "big.xlsx"
     with pytest.raises(Cancelled):
-        big.export_workbook(path, cancelled=lambda: True)
+        export_workbook(big, path, cancelled=lambda: True)
     assert not path.exists() and not list(tmp_path.iterdir())
-    big.export_workbook(path)
+    export_workbook(big, path)
     with pytest.raises(Cancelled):
         read_import(path, cancelled=lambda: True)
     dst = Ledger.memory()
-    preview = dst.preview_import(read_import(path))
+    preview = preview_import(dst, read_import(path))
     with pytest.raises(Cancelled):
-        dst.apply_import(preview, cancelled=lambda: True)
+        apply_import(dst, preview, cancelled=lambda: True)
     assert all(dst.count(k) == 0 for k in KIND_ORDER) and dst.history(5) == []
 
 
@@ -56,9 +56,9 @@ def test_unknown_system_types_can_be_mapped_to_existing_ones(tmp_path):
     path = tmp_path / "lines.csv"
     path.write_text("Package,System,Description,Qty\nPDA 1,GMLRS pods,rockets,4\nPDA 1,himars,launchers,2\n", encoding="utf-8")
     plan = read_import(path, kind="lines")
-    preview = led.preview_import(plan)
+    preview = preview_import(led, plan)
     assert preview.unknown_system_types == ["GMLRS pods"] and len(preview.rejected) == 1
-    preview = led.preview_import(plan, type_map={"GMLRS pods": "Fires"})
+    preview = preview_import(led, plan, type_map={"GMLRS pods": "Fires"})
     assert preview.ok and {a.record.system_type_id for a in preview.added} == {fires.id}
-    led.apply_import(preview)
+    apply_import(led, preview)
     assert led.count("line") == 2

@@ -11,7 +11,7 @@ from builders import build_ledger, ledger_specs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.excel import ImportRejected, read_import
+from ledger.excel import ImportRejected, apply_import, export_workbook, preview_import, read_import
 from ledger.excel.cells import ILLEGAL_CHARS
 from ledger.model import KIND_ORDER, Authority
 from ledger.sample import build
@@ -33,11 +33,11 @@ def same_ledger(a: Ledger, b: Ledger) -> None:
 
 
 def copy_through_workbook(src: Ledger, path: Path) -> Ledger:
-    src.export_workbook(path)
+    export_workbook(src, path)
     dst = Ledger.memory()
-    preview = dst.preview_import(read_import(path))
+    preview = preview_import(dst, read_import(path))
     assert preview.mode == "copy" and preview.ok, preview.rejected[:3]
-    dst.apply_import(preview, accept_warnings=True)
+    apply_import(dst, preview, accept_warnings=True)
     return dst
 
 
@@ -51,15 +51,15 @@ def sample_ledger():
 def test_sample_round_trip_gives_the_same_ledger_and_the_same_cells(sample_ledger, tmp_path):
     dst = copy_through_workbook(sample_ledger, tmp_path / "a.xlsx")
     same_ledger(sample_ledger, dst)
-    dst.export_workbook(tmp_path / "b.xlsx")
+    export_workbook(dst, tmp_path / "b.xlsx")
     assert export_cells(tmp_path / "a.xlsx") == export_cells(tmp_path / "b.xlsx")
     assert dst.history(5)[0].label == "Import a.xlsx"
 
 
 def test_reimporting_an_unchanged_export_changes_nothing(sample_ledger, tmp_path):
     path = tmp_path / "s.xlsx"
-    sample_ledger.export_workbook(path)
-    preview = sample_ledger.preview_import(read_import(path))
+    export_workbook(sample_ledger, path)
+    preview = preview_import(sample_ledger, read_import(path))
     assert preview.mode == "by id"
     assert not preview.has_changes and not preview.missing and not preview.rejected
     assert sum(preview.unchanged.values()) == sum(sample_ledger.count(k) for k in KIND_ORDER)
@@ -68,7 +68,7 @@ def test_reimporting_an_unchanged_export_changes_nothing(sample_ledger, tmp_path
 def test_edited_export_updates_matching_rows_and_lists_missing_ones(sample_copy, tmp_path):
     path, edited = tmp_path / "s.xlsx", tmp_path / "edited.xlsx"
     with Ledger.open(sample_copy) as led:
-        led.export_workbook(path)
+        export_workbook(led, path)
         before = led.count("package")
         wb = openpyxl.load_workbook(path)
         ws = wb["Packages"]
@@ -80,7 +80,7 @@ def test_edited_export_updates_matching_rows_and_lists_missing_ones(sample_copy,
         # A new package typed by hand: no ID, the authority named instead of its id.
         ws.append([None, "PDA 200", dt.date(2024, 12, 20), None, "PDA FY2024", 1_000_000])
         wb.save(edited)
-        preview = led.preview_import(read_import(edited))
+        preview = preview_import(led, read_import(edited))
         assert preview.mode == "by id"
         (changed,) = preview.changed
         assert changed.old.number == "PDA 2" and {d[0] for d in changed.diffs} == {"value_cents", "notes"}
@@ -88,7 +88,7 @@ def test_edited_export_updates_matching_rows_and_lists_missing_ones(sample_copy,
         (added,) = preview.added
         assert added.record.number == "PDA 200" and added.record.authority_id == led.find("authority", "PDA FY2024").id
         assert [m.label for m in preview.missing] == ["PDA 4"]
-        led.apply_import(preview, accept_warnings=True)
+        apply_import(led, preview, accept_warnings=True)
         assert led.count("package") == before + 1
         assert led.find("package", "PDA 4") is not None  # missing rows are never deleted
         assert led.find("package", "PDA 2").value_cents == 1250
@@ -100,19 +100,19 @@ def test_rejected_rows_write_nothing_unless_skip_invalid(ledger, tmp_path):
     src = Ledger.memory()
     build(src)
     path, bad = tmp_path / "s.xlsx", tmp_path / "bad.xlsx"
-    src.export_workbook(path)
+    export_workbook(src, path)
     wb = openpyxl.load_workbook(path)
     wb["Packages"]["F2"] = "lots"
     wb["Packages"]["C3"] = "not a date"
     wb.save(bad)
     plan = read_import(bad)
-    preview = ledger.preview_import(plan)
+    preview = preview_import(ledger, plan)
     assert [(r.sheet, r.row, r.column) for r in preview.rejected] == [("Packages", 2, "Value"), ("Packages", 3, "Announced")]
     assert "'lots' is not an amount" in str(preview.rejected[0])
     with pytest.raises(ImportRejected):
-        ledger.apply_import(preview, accept_warnings=True)
+        apply_import(ledger, preview, accept_warnings=True)
     assert all(ledger.count(k) == 0 for k in KIND_ORDER)
-    result = ledger.apply_import(preview, skip_invalid=True, accept_warnings=True)
+    result = apply_import(ledger, preview, skip_invalid=True, accept_warnings=True)
     # The two packages' lines refer to rejected rows: they are left out too, and reported.
     lines_of_rejected = sum(1 for ln in src.records("line") if ln.package_id in (1, 2))
     assert ledger.count("package") == src.count("package") - 2
@@ -192,7 +192,7 @@ def test_profiles_are_saved_and_found_for_the_next_file_of_that_shape(tmp_path):
 
 def test_rows_the_ledger_rules_reject_are_reported_by_sheet_and_row(ledger, sample_ledger, tmp_path):
     path, bad = tmp_path / "s.xlsx", tmp_path / "bad.xlsx"
-    sample_ledger.export_workbook(path)
+    export_workbook(sample_ledger, path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Adjustments"]
     program_col = next(c.column_letter for c in ws[1] if c.value == "Program")
@@ -200,14 +200,14 @@ def test_rows_the_ledger_rules_reject_are_reported_by_sheet_and_row(ledger, samp
     row = next(r for r in range(2, ws.max_row + 1) if ws[f"{authority_col}{r}"].value is not None)
     ws[f"{program_col}{row}"] = "USAI"  # differs from its authority's program: only the ledger's rules know
     wb.save(bad)
-    preview = ledger.preview_import(read_import(bad))
+    preview = preview_import(ledger, read_import(bad))
     assert preview.ok
     with pytest.raises(ImportRejected) as exc:
-        ledger.apply_import(preview, accept_warnings=True)
+        apply_import(ledger, preview, accept_warnings=True)
     (r,) = exc.value.rejected
     assert (r.sheet, r.row, r.column) == ("Adjustments", row, "Program") and "differs from" in r.why
     assert all(ledger.count(k) == 0 for k in KIND_ORDER)
-    result = ledger.apply_import(preview, skip_invalid=True, accept_warnings=True)
+    result = apply_import(ledger, preview, skip_invalid=True, accept_warnings=True)
     assert [(x.sheet, x.row) for x in result.rejected] == [("Adjustments", row)]
     assert ledger.count("adjustment") == sample_ledger.count("adjustment") - 1
     assert ledger.count("package") == sample_ledger.count("package")
@@ -226,16 +226,16 @@ def test_a_foreign_sheet_of_deliveries_or_lines_imported_twice_adds_nothing_the_
     lines.write_text("Package,System,Description,Quantity\nPDA 71,Air defense,NASAMS munitions,12\n", encoding="utf-8")
     with Ledger.open(sample_copy) as led:
         for file, kind, n in ((path, "disbursements", 3), (lines, "lines", 1)):
-            first = led.preview_import(led.read_import(file, kind=kind), create_types=True)
+            first = preview_import(led, read_import(file, kind=kind), create_types=True)
             assert first.ok, first.rejected
             assert len(first.added) == n
-            led.apply_import(first, accept_warnings=True)
-            again = led.preview_import(led.read_import(file, kind=kind), create_types=True)
+            apply_import(led, first, accept_warnings=True)
+            again = preview_import(led, read_import(file, kind=kind), create_types=True)
             assert not again.added and again.unchanged == {KIND_SINGULAR[kind]: n}
             assert not again.has_changes
         # One more copy of a delivery in the sheet than in the ledger: that one is added.
         path.write_text(path.read_text(encoding="utf-8") + "2024-07-01,PDA 71,Air defense,4,,by sea\n", encoding="utf-8")
-        third = led.preview_import(led.read_import(path, kind="disbursements"), create_types=True)
+        third = preview_import(led, read_import(path, kind="disbursements"), create_types=True)
         assert len(third.added) == 1 and third.unchanged == {"disbursement": 3}
 
 
@@ -244,13 +244,13 @@ KIND_SINGULAR = {"disbursements": "disbursement", "lines": "line"}
 
 def test_another_ledgers_export_imported_twice_adds_nothing_the_second_time(sample_ledger, tmp_path):
     path = tmp_path / "other.xlsx"
-    sample_ledger.export_workbook(path)
+    export_workbook(sample_ledger, path)
     led = Ledger.memory()
     led.add(Authority("PDA", "An authority of this ledger", 10**12, dt.date(2020, 1, 1)))  # not empty: matched by label
-    first = led.preview_import(led.read_import(path))
+    first = preview_import(led, read_import(path))
     assert first.mode == "by label" and first.ok
-    led.apply_import(first, accept_warnings=True)
-    again = led.preview_import(led.read_import(path))
+    apply_import(led, first, accept_warnings=True)
+    again = preview_import(led, read_import(path))
     assert not again.added and not again.changed
     assert again.unchanged["source"] == sample_ledger.count("source")  # sources without a date included
     assert any(s.published_on is None for s in sample_ledger.records("source"))

@@ -12,6 +12,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from ledger.balances import total_series  # noqa: E402
+from ledger.excel import export_workbook  # noqa: E402
 from ledger.model import PackageLine  # noqa: E402
 from ledger.money import format_cents  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
@@ -333,7 +334,7 @@ def test_window_state_is_remembered(window, qtbot, sample_copy):
 def exported(sample_file, tmp_path) -> Path:
     path = tmp_path / "sample.xlsx"
     with Ledger.open(sample_file, readonly=True) as led:
-        led.export_workbook(path)
+        export_workbook(led, path)
     return path
 
 

@@ -1,12 +1,13 @@
-"""Text typed into a cell or a form -> a field's value, with a one-line reason when it is not one."""
+"""Text typed into a cell or a form -> a field's value (ledger.convert), with a one-line reason when it is
+not one; and a value -> the text its editor starts with."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ledger.dates import DateError, parse_date
+from ledger import convert
 from ledger.model import Field
-from ledger.money import AmountError, cents_to_decimal_text, parse_amount
+from ledger.money import cents_to_decimal_text
 from ledger.service import Ledger
 
 
@@ -15,41 +16,16 @@ class InputProblem(ValueError):
 
 
 def to_value(ledger: Ledger, f: Field, text: str, day_first: bool | None) -> Any:
+    """ledger.convert's rules, said with the field's label; a blank required field is refused here."""
     text = (text or "").strip()
-    if text == "":
-        if f.required:
-            raise InputProblem(f"{f.label} is required")
-        return () if f.type == "aliases" else None
+    if text == "" and f.required:
+        raise InputProblem(f"{f.label} is required")
     try:
-        if f.type in ("cents", "signed_cents"):
-            cents = parse_amount(text)
-            if f.type == "cents" and cents < 0:
-                raise InputProblem(f"{f.label} cannot be negative")
-            return cents
-        if f.type == "int":
-            return int(text.replace(",", "").replace(" ", ""))
-        if f.type == "date":
-            return parse_date(text, day_first)
-        if f.type == "aliases":
-            return tuple(a.strip() for a in text.split(";") if a.strip())
-        if f.type == "choice":
-            if text not in f.choices:
-                raise InputProblem(f"{f.label}: {text!r} is not one of {', '.join(f.choices)}")
-            return text
-        if f.type == "ref":
-            found = ledger.find(f.ref, text)
-            if found is None and text.isdigit() and ledger.exists(f.ref, int(text)):
-                return int(text)
-            if found is None:
-                raise InputProblem(f"{f.label}: no {f.ref.replace('_', ' ')} named {text!r}")
-            return found.id
-    except (AmountError, DateError) as exc:
+        if f.type == "ref" and text:
+            return convert.reference(ledger, f, text)
+        return convert.to_value(f, text, day_first)
+    except convert.ConvertError as exc:
         raise InputProblem(f"{f.label}: {exc}") from None
-    except ValueError as exc:
-        if isinstance(exc, InputProblem):
-            raise
-        raise InputProblem(f"{f.label}: {text!r} is not a whole number") from None
-    return text
 
 
 def to_text(f: Field, value: Any, ref_label: str | None = None) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from ledger import desktop
 from ledger.service import Ledger
 
 from .errors import show_problem, show_unexpected
@@ -18,7 +19,7 @@ def export_file(parent: QWidget | None, ledger: Ledger, target: str, on_start=No
 
     def work(progress, cancelled):
         with Ledger.open(source, readonly=True) as own:
-            return own.export_workbook(target, progress=progress, cancelled=cancelled)
+            return desktop.export_workbook(own, target, progress=progress, cancelled=cancelled)
 
     return run_with_progress(parent, f"Exporting to {Path(target).name}…", work, on_start)
 

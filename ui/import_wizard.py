@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ledger import desktop
 from ledger.errors import LedgerError
 from ledger.model import kind_of
 from ledger.money import format_cents
@@ -190,8 +191,8 @@ class ImportWizard(QDialog):
 
         def work(progress, cancelled):
             with Ledger.open(where, readonly=True) as own:
-                plan = own.read_import(path, progress=progress, cancelled=cancelled, **options)
-                return plan, own.preview_import(plan, create_types=create, progress=progress)
+                plan = desktop.read_import(path, progress=progress, cancelled=cancelled, **options)
+                return plan, desktop.preview_import(own, plan, create_types=create, progress=progress)
 
         outcome = run_with_progress(self, f"Reading {Path(path).name}…", work, on_start)
         self.apply_button.setEnabled(False)
@@ -317,10 +318,8 @@ class ImportWizard(QDialog):
             answer = QMessageBox.question(self, "Save as profile", f"A profile named {name!r} exists. Replace it?")
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        from ledger import excel as excel_io
-
         try:
-            excel_io.save_profile(
+            desktop.save_profile(
                 name, kind, self.columns.sheet_mapping(sheet), list(shape), self.day_first.currentData()
             )
         except LedgerError as exc:
@@ -348,8 +347,8 @@ class ImportWizard(QDialog):
 
         def work(progress, cancelled):
             with Ledger.open(where) as own:
-                return own.apply_import(
-                    preview, skip_invalid=skip, accept_warnings=accept_warnings, progress=progress, cancelled=cancelled
+                return desktop.apply_import(
+                    own, preview, skip_invalid=skip, accept_warnings=accept_warnings, progress=progress, cancelled=cancelled
                 )
 
         outcome = run_with_progress(self, "Importing…", work, on_start)
@@ -424,9 +423,7 @@ def _label(record: Any) -> str:
 
 
 def _profiles() -> list[str]:
-    from ledger.excel import list_profiles
-
     try:
-        return list_profiles()
+        return desktop.list_profiles()
     except LedgerError:
         return []

@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import APP_NAME, __version__
-from ledger.errors import LedgerError
-from ledger.lock import LedgerInUseError
+from ledger.errors import LedgerError, LedgerInUseError
 from ledger.model import KINDS
 from ledger.paths import data_dir, default_ledger
-from ledger.service import Ledger
+from ledger.service import Changed, Ledger
 
 from .daily_backup import DailyBackup, Outcome
 from .dashboard import Dashboard
@@ -298,7 +297,7 @@ class MainWindow(QMainWindow):
         self.ledger = None
 
     def open_sample(self) -> None:
-        from ledger.sample import build
+        from ledger.desktop import build_sample as build
 
         path = data_dir() / "sample.aidledger"
         fresh = not path.exists()
@@ -326,7 +325,7 @@ class MainWindow(QMainWindow):
         self.create_ledger(default_ledger())
 
     def create_ledger(self, path: str | Path) -> bool:
-        from ledger.sample import load_system_types
+        from ledger.desktop import load_system_types
 
         path = Path(path)
         existed = path.exists()
@@ -406,9 +405,17 @@ class MainWindow(QMainWindow):
 
     # -- refreshing after changes ------------------------------------------------------------------
 
-    def _ledger_changed(self, label: str) -> None:
-        self.statusBar().showMessage(label, 5000)
-        self._dirty = {"dashboard", "chart", "bars", *TABLE_KINDS, "history"}
+    def _ledger_changed(self, change: Changed | str) -> None:
+        """A committed change (what it touched), or a label when anything may differ (an import
+        written through its own connection, preferences)."""
+        if isinstance(change, str):
+            change = Changed.of_everything(change)
+        self.statusBar().showMessage(change.label, 5000)
+        for view in self.records.values():
+            view.message.clear()  # a change went through: a problem shown under a table is past
+        self._dirty |= {"history", *(kind for kind in TABLE_KINDS if change.touches(kind))}
+        if change.balances:
+            self._dirty |= {"dashboard", "chart", "bars"}
         self._refresh_timer.start()
 
     def refresh_all(self) -> None:

@@ -120,7 +120,7 @@ def check_components() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     found = []
-    for dist in ("pyside6-essentials", "pyqtgraph", "numpy", "sqlite-utils", "openpyxl", "python-calamine"):
+    for dist in ("pyside6-essentials", "pyqtgraph", "numpy", "openpyxl", "python-calamine"):
         try:
             found.append(f"{dist} {version(dist)}")
         except PackageNotFoundError:
@@ -188,7 +188,7 @@ def check_fonts() -> str:
 
 
 def load_sample(tmp: Path, out: dict) -> str:
-    from ledger.sample import write_sample
+    from ledger.desktop import write_sample
 
     ledger, warnings = write_sample(tmp / "selftest.aidledger")
     out["ledger"] = ledger
@@ -226,18 +226,19 @@ def check_groups_add_up(ledger) -> str:
 
 def check_workbook(ledger, tmp: Path) -> str:
     """Export the sample, import the workbook into an empty ledger: every record and balance must match."""
+    from ledger import desktop
     from ledger.model import KINDS
     from ledger.service import Ledger
 
     path = tmp / "sample.xlsx"
-    exported = ledger.export_workbook(path)
+    exported = desktop.export_workbook(ledger, path)
     if not path.is_file() or path.stat().st_size == 0:
         raise CheckFailed(f"the export wrote no workbook at {path}")
     with Ledger.open(tmp / "reimported.aidledger") as copy:
-        plan = copy.read_import(path)
+        plan = desktop.read_import(path)
         if plan.rejected:
             raise CheckFailed(f"re-import rejected {len(plan.rejected)} rows, e.g. {plan.rejected[0]}")
-        copy.apply_import(copy.preview_import(plan), accept_warnings=True)
+        desktop.apply_import(copy, desktop.preview_import(copy, plan), accept_warnings=True)
         for kind in KINDS:
             before, after = ledger.records(kind), copy.records(kind)
             if before != after:

@@ -523,7 +523,6 @@ class RecordsView(QWidget):
 
     def refresh(self) -> None:
         """After a change to the ledger: reload, keeping the scroll depth and the selected record."""
-        self.message.clear()  # a change went through: an earlier problem shown here no longer applies
         current = self.current_record()
         self.model.refresh()
         if current is not None:

@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 import openpyxl  # noqa: E402
 from openpyxl.utils.datetime import CALENDAR_MAC_1904  # noqa: E402
 
+from ledger.excel import export_workbook, preview_import  # noqa: E402
 from ledger.model import (  # noqa: E402
     Adjustment,
     Authority,
@@ -258,7 +259,7 @@ def dump(path: Path, read_options: dict, preview_options: dict) -> dict:
 
     plan = read_import(path, **read_options)
     led = base_ledger()
-    preview = led.preview_import(plan, **preview_options)
+    preview = preview_import(led, plan, **preview_options)
     return {
         "format": plan.format,
         "notes": plan.notes,
@@ -284,7 +285,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.xlsx"
-        export_ledger().export_workbook(path)
+        export_workbook(export_ledger(), path)
         write_expected("export", export_cells(path))
         print("wrote expected/export.json")
     for name, (_, read_options, preview_options) in QUIRKS.items():

@@ -1,15 +1,13 @@
-"""Command line for backups: `backups` lists (and sets how many to keep), `backup` takes one, `restore` brings one back."""
+"""Commands for backups: `backups` lists (and sets how many to keep), `backup` takes one, `restore` brings one back."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import backups
-from .errors import LedgerError, LedgerLockedError, LedgerVersionError, ReadOnlyError
-from .paths import default_ledger
-
-EXIT_OK = 0
+from .. import backups
+from ..errors import LedgerError, LedgerLockedError, LedgerVersionError, ReadOnlyError
+from .common import EXIT_OK, ledger_path
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -20,14 +18,10 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     s.add_argument("backup", metavar="BACKUP", help="its number in `backups` (1 = newest), file name or path")
 
 
-def _path(args):
-    return args.ledger or default_ledger()
-
-
 def cmd_backups(args) -> int:
-    from .service import Ledger
+    from ..service import Ledger
 
-    path = _path(args)
+    path = ledger_path(args)
     if args.keep is not None:
         with Ledger.open(path, create=False) as ledger:
             ledger.set_backups_keep(args.keep)
@@ -43,18 +37,18 @@ def cmd_backups(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from .service import Ledger
+    from ..service import Ledger
 
-    with Ledger.open(_path(args), create=False) as ledger:
+    with Ledger.open(ledger_path(args), create=False) as ledger:
         b = ledger.backup("manual")
     print(f"Backed up to {b.path}")
     return EXIT_OK
 
 
 def cmd_restore(args) -> int:
-    from .service import Ledger
+    from ..service import Ledger
 
-    path = _path(args)
+    path = ledger_path(args)
     source = backups.resolve(path, args.backup)
     try:
         ledger = Ledger.open(path, create=False)

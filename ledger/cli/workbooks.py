@@ -1,4 +1,4 @@
-"""Command line for workbooks: `export FILE.xlsx` and `import FILE` (a preview first, then the write).
+"""Commands for workbooks: `export FILE.xlsx` and `import FILE` (a preview first, then the write).
 
 A real import prints the preview, then writes (after asking, when run at a terminal without --yes).
 `--dry-run` prints the preview only. Rejected rows: nothing is written and the exit code is 1,
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
-from .errors import WarningsNotAccepted
+from ..errors import WarningsNotAccepted
+from .common import EXIT_OK, EXIT_REJECTED, Progress, UsageError, day_order, open_ledger, pairs
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 SHOW_CHANGED = 20  # changed rows printed in full; the rest are counted
 
 
@@ -38,52 +37,16 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     s.add_argument("--yes", action="store_true", help="do not ask before writing")
 
 
-class _Progress:
-    """`progress(done, total)` printing to stderr at a terminal, at most a few times a second."""
-
-    def __init__(self, what: str):
-        self.what = what
-        self.tty = sys.stderr.isatty()
-        self.last = 0.0
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.tty or now - self.last < 0.2:
-            return
-        self.last = now
-        of = f" of {total:,}" if total else ""
-        print(f"\r{self.what}: {done:,}{of} rows", end="", file=sys.stderr, flush=True)
-        self.shown = True
-
-    def end(self) -> None:
-        if self.shown:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
-            self.shown = False
-
-
-def _pairs(items: list[str], what: str) -> dict[str, str]:
-    from .cli import UsageError
-
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"{what} {item!r} is not NAME=VALUE")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def cmd_export(args) -> int:
-    from .cli import _open
-
-    with _open(args, readonly=True) as ledger:
-        progress = _Progress("Exporting")
+    with open_ledger(args, readonly=True) as ledger:
+        progress = Progress("Exporting")
         try:
-            result = ledger.export_workbook(args.file, progress=progress)
+            from ..excel import export_workbook
+
+            result = export_workbook(ledger, args.file, progress=progress)
         finally:
             progress.end()
-    from .model import KINDS
+    from ..model import KINDS
 
     parts = ", ".join(f"{n:,} {KINDS[k].plural if n != 1 else k.replace('_', ' ')}" for k, n in result.counts.items() if n)
     print(f"Exported {result.total:,} records to {args.file}" + (f" ({parts})" if parts else ""))
@@ -94,19 +57,18 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .cli import UsageError, _open, _order
-    from .excel import ImportRejected, read_import, save_profile
+    from ..excel import ImportRejected, apply_import, preview_import, read_import, save_profile
 
-    day_first = _order(args)
+    day_first = day_order(args)
     if args.sheet is not None and args.sheet.isdigit():
         args.sheet = int(args.sheet)
-    with _open(args, create=True) as ledger:
-        progress = _Progress("Reading")
+    with open_ledger(args, create=True) as ledger:
+        progress = Progress("Reading")
         try:
             plan = read_import(args.file, kind=args.kind, sheet=args.sheet, profile=args.profile, day_first=day_first,
-                               mapping=_pairs(args.map, "--map"), defaults=_pairs(args.set, "--set"), progress=progress)
+                               mapping=pairs(args.map, "--map"), defaults=pairs(args.set, "--set"), progress=progress)
             progress.what = "Comparing"
-            preview = ledger.preview_import(plan, type_map=_pairs(args.map_type, "--map-type"),
+            preview = preview_import(ledger, plan, type_map=pairs(args.map_type, "--map-type"),
                                             create_types=args.create_types, progress=progress)
         finally:
             progress.end()
@@ -132,9 +94,9 @@ def cmd_import(args) -> int:
             if answer not in ("y", "yes"):
                 print("Nothing was imported")
                 return EXIT_REJECTED
-        progress = _Progress("Writing")
+        progress = Progress("Writing")
         try:
-            result = ledger.apply_import(preview, skip_invalid=args.skip_invalid, accept_warnings=args.accept_warnings, progress=progress)
+            result = apply_import(ledger, preview, skip_invalid=args.skip_invalid, accept_warnings=args.accept_warnings, progress=progress)
         except ImportRejected as exc:
             progress.end()
             for r in exc.rejected:
@@ -154,7 +116,7 @@ def cmd_import(args) -> int:
 
 
 def _print_preview(preview) -> None:
-    from .model import KINDS
+    from ..model import KINDS
 
     plan = preview.plan
     what = {"aid-ledger": "an Aid Ledger workbook", "xlsx": "a workbook", "csv": "a CSV file"}[plan.format]
@@ -191,14 +153,14 @@ def _print_preview(preview) -> None:
 
 
 def _label(kind: str, field: str) -> str:
-    from .errors import field_label
+    from ..errors import field_label
 
     return field_label(kind, field)
 
 
 def _shown(field: str, value) -> str:
-    from .excel.preview import describe_value
-    from .money import format_cents
+    from ..excel.preview import describe_value
+    from ..money import format_cents
 
     if field.endswith("_cents") and isinstance(value, int):
         return format_cents(value, short=False)

@@ -1,0 +1,293 @@
+"""The unit of work: every change of one user operation, validated, written and recorded in history.
+
+`Ledger.action` opens the transaction and hands out a `UnitOfWork`; its methods add, update and
+delete records (one at a time, a list of records, or columns of a big import) with the rules of
+`validate`/`bulk_check`, and record each write in `history` in the same transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from . import bulk_check, history, store, validate
+from .bulk_facts import BulkFacts
+from .changed import Touched
+from .errors import LedgerError, NotFoundError, Problem, ValidationError, WarningsNotAccepted
+from .model import KINDS, Kind, kind_of
+
+
+class UnitOfWork:
+    """The changes of one user operation (`Ledger.action`). Each is validated, written and recorded in
+    history; `history.Action` is the stored record of it."""
+
+    def __init__(self, ledger: Any, label: str, accept_warnings: bool):
+        self.ledger = ledger
+        self.conn = ledger.conn
+        self.label = label
+        self.accept_warnings = accept_warnings
+        self.action_id: int | None = None
+        self.warnings: list[Problem] = []
+        self.touched = Touched()  # what listeners are told when the action commits
+
+    def _history_id(self) -> int:
+        if self.action_id is None:
+            self.action_id = history.begin_action(self.conn, self.label)
+        return self.action_id
+
+    def _normalise(self, kind: Kind, row: dict[str, Any], facts: Any = None) -> dict[str, Any]:
+        for name in _trimmed_fields(kind):
+            if isinstance(row.get(name), str):
+                row[name] = row[name].strip()
+        get = (facts or self.ledger).get_row
+        if kind.name in ("adjustment", "observation") and row.get("authority_id") is not None and not row.get("program"):
+            auth = get("authority", row["authority_id"]) if isinstance(row["authority_id"], int) else None
+            if auth:
+                row["program"] = auth["program"]
+        if kind.name == "disbursement" and row.get("line_id") is not None and row.get("system_type_id") is None:
+            line = get("line", row["line_id"]) if isinstance(row["line_id"], int) else None
+            if line:
+                row["system_type_id"] = line["system_type_id"]
+        return row
+
+    def _checked(self, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+        row = self._normalise(kind, row)
+        self._settle(validate.check(self.ledger, kind, row))
+        return row
+
+    def _settle(self, problems: list[Problem]) -> None:
+        """Raise what blocks a change (errors; warnings not accepted), or keep the accepted warnings."""
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise ValidationError(errors)
+        if problems and not self.accept_warnings:
+            raise WarningsNotAccepted(problems)
+        self.warnings.extend(problems)
+
+    def add(self, record: Any) -> Any:
+        k = kind_of(record)
+        row = self._checked(k, store.to_row(k, record))
+        row["id"] = store.insert_row(self.conn, k, row)
+        history.record(self.conn, self._history_id(), k.table, row["id"], None, row)
+        self.touched.add(k.name, row["id"])
+        return replace(record, id=row["id"], **_record_values(k, row))
+
+    def add_many(self, records: list[Any], keep_ids: bool = False, step: Callable[[int], None] | None = None) -> list[int]:
+        """Add records of one kind with one executemany per chunk (imports). Returns their ids.
+
+        `keep_ids` writes the ids the records carry (an import that keeps a workbook's ids); otherwise
+        ids follow the highest in use. Every record is checked and all problems are raised together,
+        each with the id of its record. `step(rows written so far)` is called after every BULK_CHUNK
+        rows (0 once a problem means nothing more is written): an exception raised there (a cancel)
+        stops the add, and the action writes nothing.
+        """
+        if not records:
+            return []
+        k = kind_of(records[0])
+        next_id = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
+        problems: list[Problem] = []
+        errors = False
+        facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
+        to_row, normalise, check, joined = store.to_row, self._normalise, validate.check, facts.added
+        ids: list[int] = []
+        # Chunk by chunk: checked, then written while nothing blocks (the rules read what earlier chunks
+        # added from the figures kept in `facts`, not from the table). Only a chunk's rows are held at a
+        # time. A problem is raised after every row was checked; the action's rollback takes back the
+        # chunks already written.
+        with store.indexes_deferred(self.conn, k.table, len(records)), \
+                store.indexes_deferred(self.conn, "history_changes", len(records)):
+            for start in range(0, len(records), BULK_CHUNK):
+                if step and start:
+                    step(len(ids) if not problems else 0)
+                rows = []
+                keep = rows.append
+                for i, record in enumerate(records[start : start + BULK_CHUNK], start):
+                    row = normalise(k, to_row(k, record), facts)
+                    row["id"] = record.id if keep_ids else next_id + i
+                    found = check(facts, k, row)
+                    if found:
+                        problems.extend(replace(p, record_id=row["id"]) for p in found)
+                        if any(p.level == "error" for p in found):
+                            errors = True
+                            continue
+                    joined(k, row)
+                    keep(row)
+                if errors or (problems and not self.accept_warnings):
+                    continue  # this import will not be written: check the rest, write nothing more
+                store.insert_rows(self.conn, k, rows)
+                history.record_inserts(self.conn, self._history_id(), k.table, rows)
+                self.touched.add_many(k.name, (row["id"] for row in rows))
+                ids.extend(row["id"] for row in rows)
+        self._settle(problems)
+        if step:
+            step(len(ids))
+        return ids
+
+    def add_columns(self, kind: str, columns: dict[str, list], constants: dict[str, Any], ids: range,
+                    step: Callable[[int], None] | None = None) -> None:
+        """Add rows of one kind given column by column, in record form (dates, tuples), with the ids
+        they will have (`ids`, consecutive and unused): a big import. The same checks, problems and
+        history as `add_many` of the same records; the columns are converted, normalised and checked a
+        column at a time, and only rows that may have a problem are checked one by one."""
+        k = KINDS[kind]
+        n = len(ids)
+        if not n:
+            return
+        facts = BulkFacts(self.ledger)
+        cols = _stored_columns(k, columns, constants, n, facts)
+        self._settle(bulk_check.check_columns(facts, k, cols, ids))
+        # Columns no row fills are left to their default (NULL): fewer values to bind per row.
+        names = [name for name in store.columns(k) if not (name in constants and constants[name] is None)]
+        cols["id"] = ids
+        rows = zip(*(cols[name] for name in names))
+        sql = f"INSERT INTO {k.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        with store.indexes_deferred(self.conn, k.table, n), store.indexes_deferred(self.conn, "history_changes", n):
+            for start in range(0, n, BULK_CHUNK):
+                if step and start:
+                    step(start)
+                self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
+            self.touched.add_many(k.name, range(ids[0], ids[-1] + 1))
+            history.record_inserted_runs(self.conn, self._history_id(), k.table, [(ids[0], ids[-1])],
+                                         null_columns=[n for n, v in constants.items() if v is None])
+        if step:
+            step(n)
+
+    def update(self, record: Any) -> Any:
+        k = kind_of(record)
+        old = store.fetch_row(self.conn, k, record.id)
+        if old is None:
+            raise NotFoundError(f"no {k.name.replace('_', ' ')} with id {record.id}")
+        row = self._checked(k, store.to_row(k, record))
+        if row == old:
+            return record
+        store.update_row(self.conn, k, row)
+        history.record(self.conn, self._history_id(), k.table, record.id, old, row)
+        self.touched.add(k.name, record.id)
+        if k.name == "line" and old["system_type_id"] != row["system_type_id"]:
+            # Deliveries against the line follow its system type.
+            for d in self.ledger.records("disbursement", "line_id = ?", (record.id,)):
+                self._raw_update("disbursement", replace(d, system_type_id=row["system_type_id"]))
+        return replace(record, **_record_values(k, row))
+
+    def _raw_update(self, kind: str, record: Any) -> None:
+        """Write a consequence of a validated change (no checks of its own), recorded in history."""
+        k = KINDS[kind]
+        old = store.fetch_row(self.conn, k, record.id)
+        row = store.to_row(k, record)
+        store.update_row(self.conn, k, row)
+        history.record(self.conn, self._history_id(), k.table, record.id, old, row)
+        self.touched.add(k.name, record.id)
+
+    def _raw_delete(self, kind: str, record_id: int) -> None:
+        k = KINDS[kind]
+        old = store.fetch_row(self.conn, k, record_id)
+        store.delete_row(self.conn, k, record_id)
+        history.record(self.conn, self._history_id(), k.table, record_id, old, None)
+        self.touched.add(k.name, record_id)
+
+    def delete(self, kind: str, record_id: int) -> int:
+        k = KINDS[kind]
+        row = store.fetch_row(self.conn, k, record_id)
+        if row is None:
+            raise NotFoundError(f"no {kind.replace('_', ' ')} with id {record_id}")
+        who = validate.describe(k, row)
+        blockers = _blocking_references(self.ledger, kind, record_id)
+        if blockers:
+            raise ValidationError([Problem("error", kind, who, "id", f"is still used by {blockers}: change or delete those first")])
+        removed = 1
+        if kind == "package":
+            for (did,) in self.conn.execute("SELECT id FROM disbursements WHERE package_id = ? ORDER BY id", (record_id,)).fetchall():
+                self._raw_delete("disbursement", did)
+                removed += 1
+            for (lid,) in self.conn.execute("SELECT id FROM package_lines WHERE package_id = ? ORDER BY id", (record_id,)).fetchall():
+                self._raw_delete("line", lid)
+                removed += 1
+        if kind == "line":
+            for d in self.ledger.records("disbursement", "line_id = ?", (record_id,)):
+                self._raw_update("disbursement", replace(d, line_id=None))
+        self._raw_delete(kind, record_id)
+        return removed
+
+    def merge_system_types(self, source_id: int, target_id: int) -> None:
+        if source_id == target_id:
+            raise LedgerError("a system type cannot be merged into itself")
+        src = self.ledger.get("system_type", source_id)
+        dst = self.ledger.get("system_type", target_id)
+        for line in self.ledger.records("line", "system_type_id = ?", (source_id,)):
+            self._raw_update("line", replace(line, system_type_id=target_id))
+        for d in self.ledger.records("disbursement", "system_type_id = ?", (source_id,)):
+            self._raw_update("disbursement", replace(d, system_type_id=target_id))
+        self._raw_delete("system_type", source_id)
+        aliases = tuple(dict.fromkeys((*dst.aliases, src.name, *src.aliases)))
+        self._raw_update("system_type", replace(dst, aliases=aliases))
+
+
+def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
+    """What still refers to a record whose deletion would leave others dangling."""
+    refs = {
+        "authority": [("package", "authority_id"), ("adjustment", "authority_id"), ("observation", "authority_id")],
+        "system_type": [("line", "system_type_id"), ("disbursement", "system_type_id")],
+        "source": [(k, "source_id") for k in ("authority", "package", "disbursement", "adjustment", "observation")],
+    }.get(kind, [])
+    parts = []
+    for other, column in refs:
+        n = ledger.count(other, f"{column} = ?", (record_id,))
+        if n:
+            parts.append(f"{n} {KINDS[other].plural if n > 1 else other.replace('_', ' ')}")
+    return ", ".join(parts)
+
+
+BULK_CHUNK = 20_000  # add_many reports progress (and can be cancelled) this often
+_TRIMMED: dict[str, tuple[str, ...]] = {}
+
+
+def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, Any], n: int, facts: BulkFacts) -> dict[str, list]:
+    """Record-form columns in stored form, normalised as `UnitOfWork._normalise` does a row: dates as ISO
+    text, aliases as JSON, labels trimmed, a program from its authority, a system type from its line."""
+    dates, aliases = store._stored_form(kind)
+    out: dict[str, list] = {}
+    for f in kind.fields:
+        name = f.name
+        col = columns[name] if name in columns else [constants.get(name)] * n
+        if name in dates:
+            iso = {d: d.isoformat() for d in set(col) if d is not None}
+            col = [iso.get(d) for d in col]
+        elif name in aliases:
+            col = [json.dumps(list(v), ensure_ascii=False) for v in col]
+        elif name in _trimmed_fields(kind):
+            col = [v.strip() if v.__class__ is str else v for v in col]
+        out[name] = col
+    if kind.name in ("adjustment", "observation"):
+        programs = {}
+        for i, (aid, program) in enumerate(zip(out["authority_id"], out["program"])):
+            if aid is not None and not program and isinstance(aid, int):
+                if aid not in programs:
+                    auth = facts.get_row("authority", aid)
+                    programs[aid] = auth["program"] if auth else None
+                if programs[aid]:
+                    out["program"][i] = programs[aid]  # a list of its own: trimmed above
+    if kind.name == "disbursement":
+        types = out["system_type_id"]
+        for i, (line, type_id) in enumerate(zip(out["line_id"], types)):
+            if line is not None and type_id is None and isinstance(line, int):
+                row = facts.get_row("line", line)
+                if row:
+                    if types is columns.get("system_type_id"):
+                        types = out["system_type_id"] = list(types)
+                    types[i] = row["system_type_id"]
+    return out
+
+
+def _trimmed_fields(kind: Kind) -> tuple[str, ...]:
+    """Fields stored without surrounding spaces (labels and programs are compared as typed), once per kind."""
+    names = _TRIMMED.get(kind.name)
+    if names is None:
+        names = _TRIMMED[kind.name] = tuple(f.name for f in kind.fields if f.unique or f.name == "program")
+    return names
+
+
+def _record_values(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in vars(store.from_row(kind, row)).items() if k != "id"}

@@ -1,0 +1,103 @@
+"""The command line: `python main.py COMMAND --ledger PATH ...`.
+
+Exit codes (`common.EXIT_*`): 0 done; 1 the input was rejected and nothing changed; 2 usage error or
+unreadable file. Errors are printed as one line each, `Error: what, where, why`; never a traceback.
+Commands live in modules by subject (records, backups, workbooks), each adding its parsers and its
+COMMANDS; what they share is in `common`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Callable
+
+from .. import __version__
+from ..errors import (
+    LedgerError,
+    LedgerLockedError,
+    NotFoundError,
+    ReadOnlyError,
+    ValidationError,
+    WarningsNotAccepted,
+)
+from ..paths import default_ledger
+from ..sqlite_errors import translate
+from . import backups, records, workbooks
+from .common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, KIND_NAMES, InputError, UsageError
+
+__all__ = ["COMMANDS", "EXIT_OK", "EXIT_REJECTED", "EXIT_USAGE", "KIND_NAMES", "build_parser", "main", "parse_args", "run"]
+
+SUBJECTS = (records, backups, workbooks)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--ledger", metavar="PATH", help=f"ledger file (default: {default_ledger()})")
+    p = argparse.ArgumentParser(
+        prog="aid-ledger",
+        description="Aid Ledger: authorized versus disbursed aid, by system type. Without a command, opens the app.",
+        parents=[common],
+    )
+    p.add_argument("--version", action="version", version=f"Aid Ledger {__version__}")
+    p.add_argument("--self-test", action="store_true", help="check this installation offscreen (sample, workbook, chart, fonts, Qt plugins); exit 0 if all pass")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    for subject in SUBJECTS:
+        subject.add_parsers(sub, common)
+    return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; field=value pairs may come before or after options."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if hasattr(args, "values") and all("=" in e and not e.startswith("-") for e in extra):
+            args.values += extra
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.command is None:
+        print("Error: no command given (python main.py --help lists them)", file=sys.stderr)
+        return EXIT_USAGE
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command; turn every failure into a message and an exit code."""
+    try:
+        return COMMANDS[args.command](args)
+    except (ValidationError, WarningsNotAccepted) as exc:
+        for p in exc.problems:
+            print(f"{p.level.capitalize()}: {p}", file=sys.stderr)
+        if isinstance(exc, WarningsNotAccepted):
+            print("Error: nothing was changed; repeat with --accept-warnings to write it anyway", file=sys.stderr)
+        return EXIT_REJECTED
+    except (InputError, NotFoundError, LedgerLockedError, ReadOnlyError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except (UsageError, LedgerError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Error: interrupted; nothing half-done was kept", file=sys.stderr)
+        return EXIT_REJECTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except sqlite3.Error as exc:  # e.g. a damaged page met while reading
+        print(f"Error: {translate(exc, str(args.ledger or default_ledger()))}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        print(f"Error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    name: command for subject in SUBJECTS for name, command in subject.COMMANDS.items()
+}

@@ -1,0 +1,135 @@
+"""Reading records: by id, pages of a table, search, labels and counts. Mixed into `Ledger`.
+
+Table views search and sort here, so no SQL is written outside the core. (Record search by full
+text is the speed work's: `search`/`search_count` keep their behaviour here until then.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from . import history, store
+from .errors import LedgerError, NotFoundError
+from .lookups import Lookups
+from .model import KINDS
+
+
+class Reads(Lookups):
+    """Needs `self.conn` (see Lookups)."""
+
+    def get(self, kind: str, record_id: int) -> Any:
+        row = self.get_row(kind, record_id)
+        if row is None:
+            raise NotFoundError(f"no {kind.replace('_', ' ')} with id {record_id}")
+        return store.from_row(KINDS[kind], row)
+
+    def records(
+        self,
+        kind: str,
+        where: str | None = None,
+        params: Iterable[Any] = (),
+        order_by: str = "id",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Any]:
+        return list(self.iter_records(kind, where, params, order_by, limit, offset))
+
+    def iter_records(self, kind: str, where=None, params=(), order_by="id", limit=None, offset=0) -> Iterator[Any]:
+        k = KINDS[kind]
+        sql = store.select_sql(k)
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order_by}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        cols = store.columns(k)
+        for row in self.conn.execute(sql, list(params)):
+            yield store.from_row(k, dict(zip(cols, row)))
+
+    def iter_rows(self, kind: str) -> Iterator[tuple]:
+        """Stored rows by id, as tuples: id, then the kind's fields in order (dates as ISO text, aliases
+        as JSON). For bulk reads (exports) where building a record per row costs more than the work."""
+        return iter(self.conn.execute(f"{store.select_sql(KINDS[kind])} ORDER BY id"))
+
+    def count(self, kind: str, where: str | None = None, params: Iterable[Any] = ()) -> int:
+        sql = f"SELECT count(*) FROM {KINDS[kind].table}" + (f" WHERE {where}" if where else "")
+        return self.conn.execute(sql, list(params)).fetchone()[0]
+
+    # Table views: search and sort without SQL outside this module.
+
+    def _search_where(self, kind: str, text: str | None) -> tuple[str | None, list[Any]]:
+        """Records whose text or date fields contain `text` (case-insensitive), or whose id is it."""
+        text = (text or "").strip()
+        if not text:
+            return None, []
+        k = KINDS[kind]
+        cols = [f.name for f in k.fields if f.type in ("text", "date", "choice", "aliases")]
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        parts = [f"{c} LIKE ? ESCAPE '\\'" for c in cols]
+        params: list[Any] = [pattern] * len(cols)
+        if text.isdigit():
+            parts.append("id = ?")
+            params.append(int(text))
+        return "(" + " OR ".join(parts) + ")", params
+
+    def search(
+        self, kind: str, text: str | None = None, sort: str = "id", descending: bool = False,
+        limit: int | None = None, offset: int = 0,
+    ) -> list[Any]:
+        """A page of records matching `text`, ordered by one of the kind's fields (then id)."""
+        k = KINDS[kind]
+        if sort != "id" and sort not in {f.name for f in k.fields}:
+            raise LedgerError(f"a {kind.replace('_', ' ')} has no field {sort!r} to sort by")
+        where, params = self._search_where(kind, text)
+        direction = "DESC" if descending else "ASC"
+        order = f"{sort} {direction}" if sort == "id" else f"{sort} IS NULL, {sort} {direction}, id {direction}"
+        return self.records(kind, where, params, order, limit, offset)
+
+    def search_count(self, kind: str, text: str | None = None) -> int:
+        where, params = self._search_where(kind, text)
+        return self.count(kind, where, params)
+
+    def labels(self, kind: str, ids: Iterable[int]) -> dict[int, str]:
+        """How a person names each record (package number, system type name...), by id."""
+        k = KINDS[kind]
+        wanted = sorted({i for i in ids if i is not None})
+        out: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = f"SELECT id, {k.label_field} FROM {k.table} WHERE id IN ({', '.join('?' * len(chunk))})"
+            out.update((rid, str(label)) for rid, label in self.conn.execute(sql, chunk))
+        return out
+
+    def quantities_by_system_type(self) -> dict[str, tuple[int, int]]:
+        """Per system type: quantity in package lines and quantity delivered (units as recorded)."""
+        out: dict[str, list[int]] = {}
+        for name, q in self.conn.execute(
+            "SELECT t.name, SUM(l.quantity) FROM package_lines l JOIN system_types t ON t.id = l.system_type_id "
+            "WHERE l.quantity IS NOT NULL GROUP BY t.id"
+        ):
+            out.setdefault(name, [0, 0])[0] = q
+        for name, q in self.conn.execute(
+            "SELECT t.name, SUM(d.quantity) FROM disbursements d JOIN system_types t ON t.id = d.system_type_id "
+            "WHERE d.quantity IS NOT NULL GROUP BY t.id"
+        ):
+            out.setdefault(name, [0, 0])[1] = q
+        return {name: (a, b) for name, (a, b) in out.items()}
+
+    def find(self, kind: str, label: str) -> Any | None:
+        """The record a person names by its label (case-insensitive); system types also by alias."""
+        k = KINDS[kind]
+        row = self.conn.execute(
+            f"SELECT id FROM {k.table} WHERE {k.label_field} = ? COLLATE NOCASE ORDER BY id LIMIT 1", (label.strip(),)
+        ).fetchone()
+        if row is None and kind == "system_type":
+            owner = self.system_type_owner(label)
+            row = (owner,) if owner is not None else None
+        return self.get(kind, row[0]) if row else None
+
+    def history(self, limit: int = 200) -> list[history.Action]:
+        """The newest actions first: what undo and redo step through."""
+        return history.actions(self.conn, limit)
+
+    def record_history(self, kind: str, record_id: int) -> list[tuple[history.Action, history.Change]]:
+        return history.record_history(self.conn, KINDS[kind].table, record_id)
