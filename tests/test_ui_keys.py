@@ -109,6 +109,7 @@ def test_tab_leaves_the_dashboard_table_and_reaches_the_cards(window, qtbot):
     for _ in range(20):
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
+    assert seen[0] is not d.as_of  # Tab leaves the As-of field, not only its year section
     cards = list(d.cards.values())
     assert all(card in seen for card in cards)
     assert d.table in seen

@@ -4,7 +4,7 @@ QDateEdit edits a date a section at a time: typing over the whole text puts the 
 section, rejects it and scatters the rest. Here, typing over a full selection collects the characters
 and the date is taken when it is complete (ten characters), on Enter (2024-6-3 is read too), or when focus leaves; Escape or an
 unreadable date puts back the date shown before. Arrow keys, the calendar and section editing work as
-in any QDateEdit.
+in any QDateEdit; Tab moves to the next control rather than the next section.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QDateEdit, QWidget
 
 FORMAT = "yyyy-MM-dd"
 
@@ -49,6 +49,11 @@ class DateField(QDateEdit):
                 self._take()
             return
         super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # QDateEdit spends Tab on moving between its sections; here Tab leaves the field, as in every
+        # other control (Left and Right still move between year, month and day).
+        return QWidget.focusNextPrevChild(self, next)
 
     def focusOutEvent(self, event) -> None:
         if self._typed is not None:
