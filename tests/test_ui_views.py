@@ -57,6 +57,21 @@ def test_empty_stages_and_overcommitment_are_explained(window):
     assert "No deliveries" not in cards["disbursed_cents"].detail.text()
 
 
+def test_an_empty_ledger_says_what_is_missing(qtbot, tmp_path):
+    ui_app.make_app()
+    w = ui_app.build_window(None)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.create_ledger(tmp_path / "new.aidledger")
+    cards = w.dashboard.cards
+    assert "No authorities" in cards["authorized_cents"].detail.text()
+    assert "No packages" in cards["committed_cents"].detail.text()
+    assert "No deliveries" in cards["disbursed_cents"].detail.text()
+    w.show_view(1)
+    assert "Nothing to chart yet" in w.chart.plot.title.text
+    w.close()
+
+
 def test_cards_fall_back_to_the_compact_figure_when_the_full_one_does_not_fit(window):
     window.settings.currency_display = "full"
     window.apply_preferences()

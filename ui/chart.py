@@ -352,7 +352,16 @@ class ChartView(QWidget):
         self._show_title()
         if not self.ledger or not self._series:
             self.readout.setText(" ")
+            if self.ledger:
+                self.plot.title.setText(
+                    "Nothing to chart yet: balances start with an authority<br>"
+                    "(Records &gt; Authorities, or File &gt; Import workbook)"
+                )
+            for side in ("left", "bottom", "top"):
+                item.hideAxis(side)  # empty axes with made-up ticks say nothing
             return
+        for side in ("left", "bottom", "top"):
+            item.showAxis(side)
         attr = self.balance_attr
         end = self.end_day()
         picked = self.picked()

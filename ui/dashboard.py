@@ -183,6 +183,7 @@ class Card(QFrame):
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         lay.addWidget(self.detail)
+        lay.addStretch(1)  # figures of a row of cards line up, whatever the length of their notes
         self.setAccessibleName(title)
 
     def set(self, text: str, full: str, detail: str = "", short: str | None = None) -> None:
@@ -212,10 +213,18 @@ class Card(QFrame):
         return hint
 
 
-def stage_notes(s: Summary, deliveries: int, display: Display) -> dict[str, str]:
-    """A word under a card whose figure needs one: why a stage is empty, what a negative figure means."""
+def stage_notes(s: Summary, counts: dict[str, int], display: Display) -> dict[str, str]:
+    """A word under a card whose figure needs one: why a stage is empty, what a negative figure means.
+    `counts` holds how many authorities, packages and disbursements the ledger has."""
     t = s.totals
+    deliveries = counts["disbursement"]
     notes = {"remaining_authority_cents": f"incl. adjustments {display.money(t.adjustments_cents)}"}
+    if counts["authority"] == 0:
+        notes["authorized_cents"] = "No authorities recorded yet (Records > Authorities, or File > Import)"
+    elif t.authorized_cents == 0:
+        notes["authorized_cents"] = f"No authority is available yet on {s.as_of}"
+    if counts["package"] == 0:
+        notes["committed_cents"] = "No packages announced yet (Records > Packages, or File > Import)"
     if t.remaining_authority_cents < 0:
         notes["remaining_authority_cents"] = (
             f"Overcommitted: {display.money(-t.remaining_authority_cents)} more announced than authorized"
@@ -323,7 +332,8 @@ class Dashboard(QWidget):
         self.display.currency = s.currency
         name = self.ledger.meta("name") or ""
         self.heading.setText(name)
-        notes = stage_notes(s, self.ledger.count("disbursement"), self.display)
+        counts = {kind: self.ledger.count(kind) for kind in ("authority", "package", "disbursement")}
+        notes = stage_notes(s, counts, self.display)
         for _title, attr, _tip in CARDS:
             cents = getattr(s.totals, attr)
             short = format_cents(cents, s.currency, short=True)
