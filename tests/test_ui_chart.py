@@ -175,3 +175,26 @@ def test_export_buttons_ask_then_write_with_title_and_legend(chart, tmp_path, mo
     on_screen = [label.text for _sample, label in chart.legend.items]
     assert "USAI FY2024" not in on_screen  # on screen the coloured group list names the groups
     assert not chart.groups.item(0).icon().isNull()
+
+
+def test_deadline_names_close_together_never_overlap(chart, qtbot):
+    from PySide6.QtGui import QImage, QPainter
+
+    chart.set_as_of("2023-06-30")  # PDA FY2024's deadline (2024-09-30) is then near the default one
+    chart.plot.resize(700, 500)
+    qtbot.wait(50)
+    axis = chart.plot.getPlotItem().getAxis("top")
+    image = QImage(800, 600, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    names = [t for _r, _f, t in texts]
+    assert any("PDA FY2024" in n for n in names) and any("default deadline" in n for n in names)
+    rects = [r for r, _f, _t in texts]
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            assert not a.intersects(b), names
+    room = axis.mapRectFromParent(axis.geometry())
+    assert all(r.left() >= room.left() - 0.5 and r.right() <= room.right() + 0.5 for r in rects)

@@ -120,6 +120,48 @@ def style_plot(plot, legend) -> tuple[QColor, QColor]:
     return fg, base
 
 
+class DeadlineAxis(pg.AxisItem):
+    """The top axis naming deadlines: a name that would run into the one before it goes on a second
+    row, so two deadlines close together (an authority's and the default) stay readable; a name near
+    an end of the axis is moved inwards rather than cut at the edge of the image."""
+
+    def __init__(self):
+        super().__init__("top")
+        self.rows = 1
+
+    def generateDrawSpecs(self, p):
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        ends = [float("-inf"), float("-inf")]
+        placed = []
+        rows = 1
+        room = self.mapRectFromParent(self.geometry())
+        for rect, flags, text in sorted(texts, key=lambda t: t[0].left()):
+            if rect.right() > room.right():
+                rect = rect.translated(room.right() - rect.right(), 0)
+            if rect.left() < room.left():
+                rect = rect.translated(room.left() - rect.left(), 0)
+            row = 0 if rect.left() >= ends[0] + 6 else 1
+            if row == 1:
+                rect = rect.translated(0, -rect.height())
+                rows = 2
+            ends[row] = rect.right()
+            placed.append((rect, flags, text))
+        if rows != self.rows:
+            self.rows = rows
+            self._updateHeight()
+        return axis, ticks, placed
+
+    def _updateHeight(self):
+        super()._updateHeight()
+        if getattr(self, "rows", 1) > 1 and self.style["showValues"]:
+            h = self.maximumHeight() + self.textHeight
+            self.setMaximumHeight(h)
+            self.setMinimumHeight(h)
+
+
 class ChartCanvas(pg.GraphicsLayoutWidget):
     """Title, plot and legend in one scene: the legend sits below the plot (never over the data) and an
     exported image carries all three."""
@@ -133,7 +175,7 @@ class ChartCanvas(pg.GraphicsLayoutWidget):
             axisItems={
                 "bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0),
                 "left": MoneyAxis("left"),
-                "top": pg.AxisItem("top"),
+                "top": DeadlineAxis(),
             },
         )
         self.legend = pg.LegendItem(colCount=4)
