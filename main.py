@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import run_app
 
         return run_app(args)
+    if args.command == "report" and args.format == "pdf":
+        from ui.briefing_pdf import pdf_bytes
+
+        args.render_pdf = pdf_bytes  # the core writes the brief; Qt draws its pages
     return cli.run(args)
 
 

@@ -124,7 +124,7 @@ class BulkFacts:
             if isinstance(row.get(name), str):
                 self._label_map(kind, name).setdefault(_nocase(row[name]), rid)
         name = kind.name
-        if name == "package":
+        if name == "package" and row.get("authority_id") is not None:
             left = self.authority_left(row["authority_id"])
             self._left[row["authority_id"]] = left - (row["value_cents"] or 0)
         elif name == "line" and row.get("value_cents"):

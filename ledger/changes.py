@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from . import bulk_check, history, store, validate
+from . import accepted, bulk_check, history, store, validate
 from .bulk_facts import BulkFacts
 from .changed import Touched
 from .errors import LedgerError, NotFoundError, Problem, ValidationError, WarningsNotAccepted
@@ -31,6 +31,7 @@ class UnitOfWork:
         self.accept_warnings = accept_warnings
         self.action_id: int | None = None
         self.warnings: list[Problem] = []
+        self.known: set[str] = set()  # warnings accepted before (an export's): not asked again
         self.touched = Touched()  # what listeners are told when the action commits
 
     def _history_id(self) -> int:
@@ -63,9 +64,13 @@ class UnitOfWork:
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise ValidationError(errors)
-        if problems and not self.accept_warnings:
-            raise WarningsNotAccepted(problems)
+        if self._blocks(problems):
+            raise WarningsNotAccepted([p for p in problems if accepted.key(p) not in self.known])
         self.warnings.extend(problems)
+
+    def _blocks(self, problems: list[Problem]) -> bool:
+        """Warnings stop the change: not accepted, and not accepted before."""
+        return bool(problems) and not self.accept_warnings and any(accepted.key(p) not in self.known for p in problems)
 
     def add(self, record: Any) -> Any:
         k = kind_of(record)
@@ -115,7 +120,7 @@ class UnitOfWork:
                             continue
                     joined(k, row)
                     keep(row)
-                if errors or (problems and not self.accept_warnings):
+                if errors or self._blocks(problems):
                     continue  # this import will not be written: check the rest, write nothing more
                 store.insert_rows(self.conn, k, rows)
                 history.record_inserts(self.conn, self._history_id(), k.table, rows)

@@ -1,7 +1,7 @@
 """The desktop app's door to what sits above the facade: workbooks (`ledger.excel`) and the sample.
 
 `ui/` reaches the core through `ledger.service.Ledger`, the pure modules (model, money, dates,
-errors, paths, balances, convert) and this module only; the import contract (.importlinter) checks
+errors, paths, balances, convert), `ledger.briefing` (what a brief says) and this module only; the import contract (.importlinter) checks
 it. Each function imports its module when called, so opening the app does not load the workbook code.
 """
 
@@ -69,3 +69,61 @@ def write_sample(path):
     from .sample import write_sample as write
 
     return write(path)
+
+
+# -- what the import wizard shows of a plan and a preview (the words the command line uses too) ------
+
+
+def column_lines(plan) -> list[str]:
+    """Each foreign sheet's columns with the field and the confidence of each match, weak ones and ties."""
+    from .excel.columns_report import column_lines as lines
+
+    return lines(plan)
+
+
+def problem_messages(rejected, rows_in=None) -> list[str]:
+    """An import's rejections said once: a field missing from every row is one message, and so on."""
+    from .excel.problems import summarise
+
+    return [m.text for m in summarise(list(rejected), rows_in)]
+
+
+def rows_rejected(rejected) -> int:
+    """How many rows the rejections fall on (each row once)."""
+    from .excel.problems import rows_rejected as count
+
+    return count(rejected)
+
+
+def suggest_authority(plan, packages) -> dict:
+    """Program, name, amount and dates of an authority for packages previewed without one."""
+    from .excel.infer import suggest_authority as suggest
+
+    return suggest(plan, packages)
+
+
+def extra_fields(kind: str) -> list:
+    """Fields a foreign sheet of `kind` may hold beyond the stored ones (a package's program, items)."""
+    from .excel.header_match import EXTRA
+
+    return list(EXTRA.get(kind, {}).values())
+
+
+def field_label(kind: str, name: str) -> str:
+    from .excel.header_match import label
+
+    return label(kind, name)
+
+
+def weak_match(score: int) -> bool:
+    """A header matched below the sure score: shown as weak, to be checked."""
+    from .excel.header_match import SURE
+
+    return score < SURE
+
+
+def default_system_types() -> list[str]:
+    """Names of the bundled taxonomy (what an empty ledger's import would add)."""
+    from .items import default_taxonomy
+
+    return [name for name, _, _ in default_taxonomy()]

@@ -14,6 +14,7 @@ PROGRAMS_EXAMPLES = ("PDA", "USAI", "FMF")
 ADJUSTMENT_KINDS = ("revaluation", "rescission", "expiry", "preservation")
 BALANCES = ("remaining_authority", "undelivered", "authorized_minus_disbursed")
 UNALLOCATED = "Unallocated"
+NO_AUTHORITY = "(no authority)"  # the group of packages stored before an authority was assigned
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,15 @@ class Authority:
 
 @dataclass(frozen=True)
 class Package:
-    """A commitment drawing on one authority (a drawdown package, a USAI contract tranche)."""
+    """A commitment drawing on one authority (a drawdown package, a USAI contract tranche).
+
+    `authority_id` may be empty: a sheet that names no authority, none found for the package's
+    program and date. Such packages count in the NO_AUTHORITY group until one is assigned.
+    """
 
     number: str
     announced_on: dt.date
-    authority_id: int
+    authority_id: int | None
     value_cents: int
     source_id: int | None = None
     notes: str | None = None
@@ -213,7 +218,7 @@ KINDS: dict[str, Kind] = {
             (
                 _f("number", "text", required=True, unique=True),
                 _f("announced_on", "date", required=True, label="Announced"),
-                _f("authority_id", "ref", required=True, ref="authority"),
+                _f("authority_id", "ref", ref="authority"),
                 _f("value_cents", "cents", required=True, label="Value"),
                 _f("source_id", "ref", ref="source"),
                 _f("notes", "text"),

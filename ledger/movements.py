@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .balances import Movement
-from .model import UNALLOCATED, Adjustment, Authority, Disbursement, Package, PackageLine, SystemType
+from .model import NO_AUTHORITY, UNALLOCATED, Adjustment, Authority, Disbursement, Package, PackageLine, SystemType
 
 GROUPINGS = ("authority", "program", "system_type")
 
@@ -48,7 +48,9 @@ def from_records(
     types = {t.id: t.name for t in system_types}
     lines = list(lines)
 
-    def auth_group(authority_id: int) -> str:
+    def auth_group(authority_id: int | None) -> str:
+        if authority_id is None:
+            return NO_AUTHORITY if by != "system_type" else UNALLOCATED
         a = auths[authority_id]
         return a.name if by == "authority" else a.program if by == "program" else UNALLOCATED
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from .balances import Movement
-from .model import UNALLOCATED
+from .model import NO_AUTHORITY, UNALLOCATED
 from .movements import GROUPINGS, no_authority_group
 
 EFFECT_SQL = (
@@ -35,7 +35,8 @@ def _sql(by: str) -> str:
         """
     key = "a.id" if by == "authority" else "a.program"
     effect = EFFECT_SQL.replace("kind", "j.kind").replace("amount_cents", "j.amount_cents")
-    # The fifth column names the program of an adjustment recorded without an authority.
+    # The fifth column names the program of an adjustment recorded without an authority ('' for a
+    # package without one).
     return f"""
         SELECT a.available_from, {key}, 'authorized', SUM(a.amount_cents), NULL
           FROM authorities a GROUP BY 1, 2
@@ -44,14 +45,14 @@ def _sql(by: str) -> str:
                CASE WHEN a.id IS NULL THEN j.program END
           FROM adjustments j LEFT JOIN authorities a ON a.id = j.authority_id GROUP BY 1, 2, 5
         UNION ALL
-        SELECT p.announced_on, {key}, 'committed', SUM(p.value_cents), NULL
-          FROM packages p JOIN authorities a ON a.id = p.authority_id GROUP BY 1, 2
+        SELECT p.announced_on, {key}, 'committed', SUM(p.value_cents), CASE WHEN a.id IS NULL THEN '' END
+          FROM packages p LEFT JOIN authorities a ON a.id = p.authority_id GROUP BY 1, 2, 5
         UNION ALL
-        SELECT d.day, {key}, 'disbursed', SUM(d.cents), NULL FROM
+        SELECT d.day, {key}, 'disbursed', SUM(d.cents), CASE WHEN a.id IS NULL THEN '' END FROM
           (SELECT package_id, disbursed_on AS day, SUM(value_cents) AS cents FROM disbursements
             WHERE value_cents IS NOT NULL GROUP BY package_id, disbursed_on) d
-          JOIN packages p ON p.id = d.package_id JOIN authorities a ON a.id = p.authority_id
-         GROUP BY 1, 2
+          JOIN packages p ON p.id = d.package_id LEFT JOIN authorities a ON a.id = p.authority_id
+         GROUP BY 1, 2, 5
         """
 
 
@@ -71,7 +72,9 @@ def daily_movements(conn: sqlite3.Connection, by: str) -> list[Movement]:
     for day, key, stage, cents, program in conn.execute(_sql(by)):
         if cents is None:
             continue
-        if program is not None:  # an adjustment that names only its program
+        if program == "":  # a package stored without an authority
+            group = NO_AUTHORITY
+        elif program is not None:  # an adjustment that names only its program
             group = no_authority_group(program) if by == "authority" else program
         else:
             group = names[key] if names is not None else key

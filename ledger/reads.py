@@ -6,17 +6,20 @@ text is the speed work's: `search`/`search_count` keep their behaviour here unti
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from . import history, store
+from . import fingerprint, history, store
 from .errors import LedgerError, NotFoundError
 from .lookups import Lookups
 from .model import KINDS
+from .sqlite_errors import translate
+from .words import article
 
 
 class Reads(Lookups):
-    """Needs `self.conn` (see Lookups)."""
+    """Needs `self.conn` and `self.where` (see Lookups)."""
 
     def get(self, kind: str, record_id: int) -> Any:
         row = self.get_row(kind, record_id)
@@ -80,7 +83,7 @@ class Reads(Lookups):
         """A page of records matching `text`, ordered by one of the kind's fields (then id)."""
         k = KINDS[kind]
         if sort != "id" and sort not in {f.name for f in k.fields}:
-            raise LedgerError(f"a {kind.replace('_', ' ')} has no field {sort!r} to sort by")
+            raise LedgerError(f"{article(kind.replace('_', ' '))} has no field {sort!r} to sort by")
         where, params = self._search_where(kind, text)
         direction = "DESC" if descending else "ASC"
         order = f"{sort} {direction}" if sort == "id" else f"{sort} IS NULL, {sort} {direction}, id {direction}"
@@ -126,6 +129,13 @@ class Reads(Lookups):
             owner = self.system_type_owner(label)
             row = (owner,) if owner is not None else None
         return self.get(kind, row[0]) if row else None
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the ledger's records and the settings figures depend on (ledger/fingerprint.py)."""
+        try:
+            return fingerprint.digest(self.conn)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.where) from None
 
     def history(self, limit: int = 200) -> list[history.Action]:
         """The newest actions first: what undo and redo step through."""

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .items import classify, default_taxonomy, parse_item, parse_list
 from .model import UNALLOCATED, Adjustment, Authority, Observation, Package, PackageLine, Source, SystemType
 from .money import parse_amount
 from .paths import resources_dir
@@ -58,57 +59,10 @@ class _Sources:
 def load_system_types(act) -> dict[int, tuple[str, ...]]:
     """Add the default taxonomy; returns id -> words that identify the type."""
     out = {}
-    with open(resources_dir() / "system_types.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            aliases = tuple(a.strip() for a in row["aliases"].split(";") if a.strip())
-            st = act.add(SystemType(row["name"], aliases, row["notes"] or None))
-            out[st.id] = (st.name, *aliases)
+    for name, aliases, notes in default_taxonomy():
+        st = act.add(SystemType(name, aliases, notes))
+        out[st.id] = (st.name, *aliases)
     return out
-
-
-def classify(text: str, words: dict[int, tuple[str, ...]], fallback: int) -> int:
-    """The system type whose name or alias matches `text` at the greatest length (then earliest)."""
-    best = (0, 0, fallback)
-    for tid, names in words.items():
-        for w in names:
-            m = re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE)
-            if m and (len(w), -m.start()) > best[:2]:
-                best = (len(w), -m.start(), tid)
-    return best[2]
-
-
-_QTY = re.compile(
-    r"^(?P<qual>up to|more than|over|about|approximately|additional|~|>)?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>M)?(?=\s)\s*(?:x\s+)?(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-_QUALIFIERS = {"~": "about", ">": "more than", "over": "more than", "approximately": "about"}
-
-
-def parse_item(text: str) -> tuple[int | None, str | None, str]:
-    """'18 x 155mm howitzers' -> (18, None, '155mm howitzers'); '~200 MRAPs' -> (200, 'about', 'MRAPs')."""
-    text = text.strip()
-    m = _QTY.match(text)
-    if not m or not m["rest"]:
-        word = re.match(r"^(hundreds|thousands|dozens) of\s+", text, re.IGNORECASE)
-        if word:
-            return None, word[1].lower(), text
-        lead = re.match(r"^(additional)\s+", text, re.IGNORECASE)
-        return None, lead[1].lower() if lead else None, text
-    qty = float(m["num"].replace(",", "")) * (10**6 if m["mult"] else 1)
-    qual = (m["qual"] or "").lower() or None
-    return int(qty), _QUALIFIERS.get(qual, qual), m["rest"].strip()
-
-
-def _item_pieces(items: str) -> list[str]:
-    """Split an item list on ';', keeping a trailing remark ('confirmed 2024-04-24') with its item."""
-    pieces: list[str] = []
-    for piece in (p.strip() for p in items.split(";")):
-        if piece and pieces and re.match(r"^(confirmed|disclosed|reported)\b", piece):
-            pieces[-1] += f"; {piece}"
-        elif piece:
-            pieces.append(piece)
-    return pieces
 
 
 def build(ledger: Ledger) -> list:
@@ -149,6 +103,23 @@ def build(ledger: Ledger) -> list:
                 notes="Not in the authorities table: the amount is what the memorandum for PDA 1 delegated.",
             )
         ).id
+        # Adjustments before packages: a package is checked with the preservation that moved its deadline.
+        for row in _read("adjustments.csv"):
+            day = dt.date.fromisoformat(row["date"])
+            src = sources.get(row["source"], None, day)
+            base = dict(adjusted_on=day, program=row["program"], kind=row["kind"], reason=row["reason"], source_id=src)
+            if row["kind"] == "revaluation" and row["amount_usd_m"] == "6200":
+                for fy, amount in (("FY2022", "2600"), ("FY2023", "3600")):
+                    act.add(Adjustment(**base, amount_cents=_millions(amount), authority_id=auths[f"PDA {fy}"],
+                                       notes=f"{fy} part of USD 6.2 B, as the reason states. {row['notes']}"))
+            elif row["kind"] == "preservation":
+                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]), authority_id=auths["PDA FY2024"],
+                                   new_deadline=TRANSITION_DATE,
+                                   notes=f"{row['notes']}. New deadline: the transition date, 2025-01-20, by which the "
+                                         "administration said it would use the remaining authority."))
+            else:
+                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]),
+                                   notes=f"{row['notes']}. No fiscal year given: kept with the program."))
         for row in pda:
             day = dt.date.fromisoformat(row["announce_date"])
             fy = row["authority_fy_per_uamission"] or ("FY2024" if day >= FY2024_ENACTED else "FY2021")
@@ -179,9 +150,9 @@ def build(ledger: Ledger) -> list:
             )
             items = row["main_items"].strip()
             if items and items != "not retrieved":
-                for piece in _item_pieces(items):
-                    qty, qual, desc = parse_item(piece)
-                    act.add(PackageLine(pkg.id, classify(desc, words, other), desc, quantity=qty, qualifier=qual))
+                for item in parse_list(items):
+                    act.add(PackageLine(pkg.id, classify(item.description, words, other), item.description,
+                                        quantity=item.quantity, qualifier=item.qualifier, unit=item.unit))
         for i, row in enumerate(_read("usai_packages.csv"), start=1):
             day = dt.date.fromisoformat(row["announce_date"])
             given = row["usai_no"].split(" ")[0] if row["usai_no"] else ""
@@ -198,22 +169,6 @@ def build(ledger: Ledger) -> list:
                     ),
                 )
             )
-        for row in _read("adjustments.csv"):
-            day = dt.date.fromisoformat(row["date"])
-            src = sources.get(row["source"], None, day)
-            base = dict(adjusted_on=day, program=row["program"], kind=row["kind"], reason=row["reason"], source_id=src)
-            if row["kind"] == "revaluation" and row["amount_usd_m"] == "6200":
-                for fy, amount in (("FY2022", "2600"), ("FY2023", "3600")):
-                    act.add(Adjustment(**base, amount_cents=_millions(amount), authority_id=auths[f"PDA {fy}"],
-                                       notes=f"{fy} part of USD 6.2 B, as the reason states. {row['notes']}"))
-            elif row["kind"] == "preservation":
-                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]), authority_id=auths["PDA FY2024"],
-                                   new_deadline=TRANSITION_DATE,
-                                   notes=f"{row['notes']}. New deadline: the transition date, 2025-01-20, by which the "
-                                         "administration said it would use the remaining authority."))
-            else:
-                act.add(Adjustment(**base, amount_cents=_millions(row["amount_usd_m"]),
-                                   notes=f"{row['notes']}. No fiscal year given: kept with the program."))
         for row in _read("remaining_pda_observations.csv"):
             metric = row["metric"]
             program = "USAI" if "USAI" in metric or "USAI" in row["scope"] else "PDA"

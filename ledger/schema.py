@@ -11,7 +11,7 @@ import sqlite3
 from .errors import LedgerVersionError, NotALedgerError
 
 APPLICATION_ID = 0x41494431  # "AID1"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Dates are ISO text checked by SQLite itself: date(x) IS x rejects 2024-02-30 and free text.
 _DATE = "TEXT CHECK ({c} IS NULL OR date({c}) IS {c})"
@@ -146,8 +146,29 @@ ALTER TABLE history_changes ADD COLUMN last_id INTEGER CHECK (last_id IS NULL OR
 CREATE INDEX history_changes_block ON history_changes (action_id, table_name, record_id, last_id) WHERE last_id IS NOT NULL;
 """
 
+# A package may be stored without an authority (a foreign sheet that names none, and no authority of
+# its program covers its date): it counts in a "(no authority)" group until one is assigned. SQLite
+# cannot drop NOT NULL in place, so the table is rebuilt (foreign keys are off while a migration runs;
+# the caller checks them before committing).
+V3 = f"""
+CREATE TABLE packages_v3 (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (number <> ''),
+    announced_on {_DATE.format(c="announced_on")} NOT NULL,
+    authority_id INTEGER REFERENCES authorities(id),
+    value_cents {_CENTS.format(c="value_cents")} NOT NULL,
+    source_id INTEGER REFERENCES sources(id),
+    notes TEXT
+) STRICT;
+INSERT INTO packages_v3 (id, number, announced_on, authority_id, value_cents, source_id, notes)
+    SELECT id, number, announced_on, authority_id, value_cents, source_id, notes FROM packages;
+DROP TABLE packages;
+ALTER TABLE packages_v3 RENAME TO packages;
+CREATE INDEX packages_authority ON packages (authority_id, announced_on, value_cents);
+"""
+
 # Version -> the DDL that takes the schema from version - 1 to it. Add new versions; never edit old ones.
-MIGRATIONS: dict[int, str] = {1: V1, 2: V2}
+MIGRATIONS: dict[int, str] = {1: V1, 2: V2, 3: V3}
 
 
 def file_version(conn: sqlite3.Connection) -> int:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import backups, history, opening, store
+from . import accepted, backups, history, opening, store
 from .backup_policy import BackupPolicy
 from .changed import Changed, Touched
 from .changes import UnitOfWork
@@ -154,6 +154,8 @@ class Ledger(Reads, BackupPolicy, SummaryCache):
             self.backup(f"before {label}")
         with self._write():
             yield work
+            if work.warnings:
+                accepted.remember(self.conn, work.warnings)  # they travel with exports
         if work.action_id is not None:
             self._notify(work.touched.changed(label))
 

@@ -112,6 +112,8 @@ def date_problem(value: Any) -> str | None:
 
 
 def _package(ledger: Ledger, row, err, warn) -> None:
+    if row.get("authority_id") is None:
+        return  # no authority yet: nothing to hold it against (the summaries count it apart)
     auth = ledger.get_row("authority", row["authority_id"])
     if row["announced_on"] < auth["available_from"]:
         warn("announced_on", f"is before {auth['name']} is available ({auth['available_from']})")

@@ -9,6 +9,7 @@ from builders import build_ledger, ledger_specs
 from hypothesis import HealthCheck, given, settings
 
 from ledger.errors import ValidationError
+from ledger.excel.apply import WRITE_ORDER
 from ledger.model import KIND_ORDER, Authority, Disbursement, Package
 from ledger.sample import build
 from ledger.service import Ledger
@@ -18,10 +19,10 @@ def _key(problems):
     return Counter((p.level, p.kind, p.field, p.message) for p in problems)
 
 
-def _copy_with_add_many(src: Ledger) -> list:
+def _copy_with_add_many(src: Ledger, order=KIND_ORDER) -> list:
     dst = Ledger.memory()
     with dst.action("copy", accept_warnings=True) as act:
-        for kind in KIND_ORDER:
+        for kind in order:
             act.add_many(src.records(kind), keep_ids=True)
     for kind in KIND_ORDER:
         assert dst.records(kind) == src.records(kind)
@@ -31,8 +32,9 @@ def _copy_with_add_many(src: Ledger) -> list:
 def test_bulk_add_of_the_sample_raises_the_warnings_single_adds_raise():
     src = Ledger.memory()
     warnings = build(src)
-    assert len(warnings) == 27
-    assert _key(_copy_with_add_many(src)) == _key(warnings)
+    assert len(warnings) == 15  # adjustments come first: the preservation keeps PDA 67-74 within their deadline
+    # Copied as an import writes, and as the sample is built: adjustments before packages.
+    assert _key(_copy_with_add_many(src, WRITE_ORDER)) == _key(warnings)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -96,7 +96,7 @@ def test_add_edit_undo(sample_copy):
         (["add", "package", "number=X", "announced=2025-01-01", "authority=PDA FY2024", "value=-5"], 1, "Value: is negative"),
         (["add", "package", "number=X", "announced=3/4/2025", "authority=PDA FY2024", "value=5"], 1, "choose the date order"),
         (["add", "package", "number=X", "announced=2525-01-01", "authority=PDA FY2024", "value=5"], 1, "out of range"),
-        (["add", "package", "number=X"], 1, "needs Announced, Authority, Value (give announced=…, authority=…, value=…)"),
+        (["add", "package", "number=X"], 1, "needs Announced, Value (give announced=…, value=…)"),
         (["add", "package", "colour=red"], 2, "a package has no field 'colour'"),
         (["edit", "package", "9999", "value=5"], 1, "no package with id 9999"),
         (["delete", "authority", "1"], 1, "is still used by"),

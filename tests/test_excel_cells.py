@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.excel.cells_in import CellError, converter
-from ledger.excel.headers import match_field, normalise
+from ledger.excel.header_match import match_field
+from ledger.excel.headers import normalise
 from ledger.model import KINDS
 from ledger.money import parse_amount
 

@@ -121,7 +121,7 @@ def test_empty_sheet_says_so(tmp_path):
     wb = openpyxl.Workbook()
     path = tmp_path / "blank.xlsx"
     wb.save(path)
-    with pytest.raises(ExcelError, match="no header row"):
+    with pytest.raises(ExcelError, match="sheet 'Sheet' is empty"):
         read_import(path)
 
 
@@ -131,9 +131,16 @@ def test_sheet_of_unknown_columns_asks_for_a_kind_or_a_mapping(tmp_path):
         read_import(path)
 
 
-def test_ambiguous_sheet_asks_which_kind(tmp_path):
+def test_ambiguous_sheet_is_read_as_packages_and_says_so(tmp_path):
     path = _write(tmp_path, "p.csv", b"Package,Date,Value\nPDA 1,2024-01-02,5\n")
-    with pytest.raises(ExcelError, match=r"could hold packages or disbursements: say which \(--kind"):
+    plan = read_import(path)
+    assert plan.batches[0].kind == "package"
+    assert any("would also suit disbursements (say which with --kind" in n for n in plan.notes), plan.notes
+
+
+def test_ambiguous_sheet_without_packages_asks_which_kind(tmp_path):
+    path = _write(tmp_path, "d.csv", b"Metric,Delivered,Value\nremaining,2024-01-02,5\n")
+    with pytest.raises(ExcelError, match=r"could hold .* say which \(--kind"):
         read_import(path)
 
 

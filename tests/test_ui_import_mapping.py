@@ -114,7 +114,7 @@ def test_columns_can_be_remapped_then_previewed_and_imported(qtbot, led, tmp_pat
     assert choices(wizard, "Deliveries")["Item"] == "notes" and choices(wizard, "Deliveries")["Kit"] == "system_type_id"
     assert not label.isVisible()  # the date has a column now
     status = wizard.columns.sheets["Deliveries"].status
-    assert status["When"].text().startswith("changed") and status["Count"].text() == ""
+    assert status["When"].text().startswith("changed") and status["Count"].text() == "match 100%"
     assert not wizard.apply_button.isEnabled()
 
     assert wizard.run_preview(), wizard.summary.text()
@@ -132,7 +132,7 @@ def test_columns_can_be_remapped_then_previewed_and_imported(qtbot, led, tmp_pat
     assert [r.value_cents for r in added] == [150_000_000, 225_000_000]
     assert [r.notes for r in added] == ["NASAMS launchers", "155mm rounds"]
     assert choices(wizard, "Deliveries")["When"] == "disbursed_on"  # the new preview shows what it read
-    assert wizard.columns.sheets["Deliveries"].status["When"].text() == ""
+    assert wizard.columns.sheets["Deliveries"].status["When"].text() == "match 100%"  # chosen by the person: sure
 
     wizard.confirm = lambda parent, problems: True
     assert wizard.apply(), wizard.summary.text()
@@ -216,11 +216,13 @@ def test_a_required_field_missing_is_given_for_every_row(qtbot, led, tmp_path):
     wizard = open_wizard(qtbot, led, path, kind="packages")
     assert wizard.run_preview(), wizard.summary.text()
     label, edit = wizard.columns.sheets["New packages"].missing["authority_id"]
+    wizard.tabs.setCurrentWidget(wizard.columns)
     assert label.isVisible() and edit.isVisible()
-    assert "Authority</b> is not in the file: give a value for every row" in label.text()
-    assert wizard.columns.missing_required() == [("New packages", "Authority")]
-    assert wizard.tabs.currentWidget() is wizard.columns
-    assert not wizard.apply_button.isEnabled()
+    assert "Authority</b> is not in the file: give one for every row, or leave it empty" in label.text()
+    # The authority is optional: found from the program ("PDA 901") and the date where it can be.
+    assert wizard.columns.missing_required() == []
+    authority = led.find("authority", "PDA FY2024").id
+    assert [a.record.authority_id for a in wizard.preview.added] == [authority, authority]
 
     edit.setFocus()
     qtbot.keyClicks(edit, "PDA FY2024")

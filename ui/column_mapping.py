@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,9 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ledger import desktop
 from ledger.model import KINDS, Field
+from ledger.words import article
 
 IGNORE = "(ignore)"
+# Fields the reader finds by itself when no column holds them: not asked as required.
+DERIVED = {"package": ("number",)}
+# Optional fields offered a value for every row: a package's authority (else found from program and date).
+ASKED = {"package": ("authority_id",)}
+ASKED_TEXT = {"authority_id": "is not in the file: give one for every row, or leave it empty to find it from the program and date"}
 NOTHING_YET = "Preview a workbook or CSV file: the columns of its sheets are listed here, to say what each holds."
 OWN_LAYOUT = "This is an Aid Ledger workbook: its columns follow the ledger's own layout, there is nothing to map."
 HOW = "Choose what each column holds, then Preview again to read the file with these choices."
@@ -59,14 +67,23 @@ class _Sheet:
     boxes: dict[str, QComboBox] = field(default_factory=dict)
     status: dict[str, QLabel] = field(default_factory=dict)
     missing: dict[str, tuple[QLabel, QLineEdit]] = field(default_factory=dict)  # required field -> its value row
+    scores: dict[str, int] = field(default_factory=dict)  # header -> how sure its match is (header_match)
+    ties: dict[str, tuple[str, ...]] = field(default_factory=dict)  # header -> fields it could be (not mapped)
     rule: QFrame | None = None  # above the value rows, shown with them
 
     def choices(self) -> dict[str, str]:
         return {h: box.currentData() or "" for h, box in self.boxes.items()}
 
     def missing_fields(self) -> list[Field]:
+        """Required fields no column holds (a package's number is derived when missing)."""
         taken = set(self.choices().values())
-        return [f for f in KINDS[self.kind].fields if f.required and f.name not in taken]
+        return [f for f in KINDS[self.kind].fields if f.required and f.name not in taken and f.name not in DERIVED.get(self.kind, ())]
+
+    def value_fields(self) -> list[Field]:
+        """Fields no column holds that may take one value for every row: the required ones and the asked ones."""
+        taken = set(self.choices().values())
+        asked = [f for f in KINDS[self.kind].fields if f.name in ASKED.get(self.kind, ()) and f.name not in taken]
+        return self.missing_fields() + asked
 
 
 class ColumnMapping(QWidget):
@@ -78,6 +95,8 @@ class ColumnMapping(QWidget):
         self.values: dict[str, str] = {}  # field -> the value every row takes (shared by the sheets)
         self.overridden = False  # the user changed a choice: previews pass the mapping until forget()
         self.reading: str | None = None  # the wizard reads this sheet only (None: all)
+        self.restored: dict[str, str] = {}  # choices remembered for the file, passed until a preview shows them
+        self.suggestions: dict[str, list[str]] = {}  # field -> names offered while typing its value (the ledger's authorities)
         self.left_out = ""  # choices the last mapping() could not pass (a header that sheets map differently)
         lay = QVBoxLayout(self)
         first = QHBoxLayout()
@@ -125,6 +144,8 @@ class ColumnMapping(QWidget):
         choice; else None (the reader matches the headers, or finds a saved profile, by
         itself). The reader applies one mapping to every sheet: a header that sheets give different
         fields is left out, each sheet then matches it by its header (and the Columns tab says so)."""
+        if self.overridden and not self.sheets and self.restored:
+            return dict(self.restored)  # choices of a file reopened, before its first preview
         if not self.overridden or not self.sheets:
             return None
         sheets = self._read()
@@ -135,9 +156,24 @@ class ColumnMapping(QWidget):
         merged = {h: f for s in sheets for h, f in s.choices().items() if h.strip().casefold() not in clash}
         return merged or None
 
+    def restore(self, mapping: dict[str, str] | None, values: dict[str, str] | None) -> None:
+        """Choices made for this file before (the wizard closed and opened again)."""
+        self.restored = dict(mapping or {})
+        self.overridden = bool(self.restored)
+        self.values = dict(values or {})
+
+    def remembered(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(column choices, values for every row) to restore when the file is opened again."""
+        if not self.sheets:
+            return dict(self.restored), dict(self.values)
+        choices = {h: f for s in self.sheets.values() for h, f in s.choices().items()} if self.overridden else {}
+        return choices, {k: v for k, v in self.values.items() if v.strip()}
+
     def defaults(self) -> dict[str, str] | None:
         """Field -> the value every row takes, for required fields no column holds."""
-        wanted = {f.name for s in self.sheets.values() for f in s.missing_fields()}
+        if not self.sheets:  # reopened: the values typed for this file before
+            return {k: v.strip() for k, v in self.values.items() if v.strip()} or None
+        wanted = {f.name for s in self.sheets.values() for f in s.value_fields()}
         out = {name: text.strip() for name, text in self.values.items() if name in wanted and text.strip()}
         return out or None
 
@@ -165,6 +201,7 @@ class ColumnMapping(QWidget):
     def forget(self, values: bool = False) -> None:
         """Another file, kind or profile: the next preview matches the columns afresh."""
         self.overridden = False
+        self.restored = {}
         self.left_out = ""
         for s in self.sheets.values():  # the choices shown are again the ones the preview read
             for header, box in s.boxes.items():
@@ -196,7 +233,8 @@ class ColumnMapping(QWidget):
                 planned = {h: "" for h in plan.unmapped.get(name, [])}
                 planned.update(plan.mappings.get(name, {}))
                 order = [h for h in dict.fromkeys(shape) if h in planned] + [h for h in planned if h not in shape]
-                sheet = _Sheet(name, kind, list(shape), {h: planned[h] for h in order})
+                sheet = _Sheet(name, kind, list(shape), {h: planned[h] for h in order},
+                               scores=dict(plan.confidence.get(name, {})), ties=dict(plan.ties.get(name, {})))
                 self.sheets[name] = sheet
                 self.stack.addWidget(self._page(sheet))
                 self.sheet.addItem(f"{name} ({KINDS[kind].plural})", name)
@@ -253,7 +291,9 @@ class ColumnMapping(QWidget):
             box = _FieldBox()
             box.addItem(IGNORE, "")
             for f in kind.fields:
-                box.addItem(f.label + (" (required)" if f.required else ""), f.name)
+                box.addItem(f.label + (" (required)" if f.required and f.name not in DERIVED.get(sheet.kind, ()) else ""), f.name)
+            for f in desktop.extra_fields(sheet.kind):
+                box.addItem(f"{f.label} (to find {'the lines' if f.name == 'items' else 'the authority'})", f.name)
             box.setCurrentIndex(max(0, box.findData(fld)))
             box.setAccessibleName(f"Field of column {header}")
             box.setToolTip(f"What the column {header!r} holds")
@@ -292,14 +332,20 @@ class ColumnMapping(QWidget):
         page_lay.addLayout(values)
         row = 0
         for f in kind.fields:
-            if not f.required:
+            if f.name in DERIVED.get(sheet.kind, ()) or not (f.required or f.name in ASKED.get(sheet.kind, ())):
                 continue
-            label = QLabel(f"<b>{_html(f.label)}</b> is not in the file: give a value for every row")
+            label = QLabel(f"<b>{_html(f.label)}</b> " + ASKED_TEXT.get(f.name, "is not in the file: give a value for every row"))
             label.setWordWrap(True)
             edit = QLineEdit(self.values.get(f.name, ""))
             edit.setPlaceholderText(_example(f))
             edit.setAccessibleName(f"{f.label} of every row")
             edit.setClearButtonEnabled(True)
+            if self.suggestions.get(f.name):  # pick a name the ledger has rather than type it blind
+                completer = QCompleter(self.suggestions[f.name], edit)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.activated.connect(lambda text, name=f.name: self._value(name, text))
+                edit.setCompleter(completer)
             edit.textEdited.connect(lambda text, name=f.name: self._value(name, text))
             label.setBuddy(edit)
             sheet.missing[f.name] = (label, edit)
@@ -336,13 +382,19 @@ class ColumnMapping(QWidget):
             choices = s.choices()
             for header, status in s.status.items():
                 now, before = choices[header], s.planned[header]
+                score = s.scores.get(header)
                 if now != before:
                     status.setText("changed: Preview to apply")
+                elif header in s.ties:
+                    status.setText("could be " + " or ".join(desktop.field_label(s.kind, f) for f in s.ties[header]) + ": choose")
                 elif not now:
                     status.setText("not imported")
+                elif score is not None and desktop.weak_match(score):
+                    status.setText(f"weak match ({score}%): check")
                 else:
-                    status.setText("")
-            missing = {f.name for f in s.missing_fields()}
+                    status.setText(f"match {score if score is not None else 100}%")
+                status.setStyleSheet("color: #a15c00;" if (header in s.ties or (now == before and now and score is not None and desktop.weak_match(score))) else "")
+            missing = {f.name for f in s.value_fields()}
             for name, (label, edit) in s.missing.items():
                 label.setVisible(name in missing)
                 edit.setVisible(name in missing)
@@ -388,7 +440,7 @@ class ColumnMapping(QWidget):
 
 def _example(f: Field) -> str:
     if f.type == "ref":
-        return f"the name of a {f.ref.replace('_', ' ')} in the ledger"
+        return f"the name of {article(f.ref.replace('_', ' '))} in the ledger"
     if f.type == "date":
         return "a date, e.g. 2024-03-01"
     if f.type in ("cents", "signed_cents"):

@@ -33,8 +33,10 @@ from ledger.model import kind_of
 from ledger.money import format_cents
 from ledger.service import Ledger
 
+from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
 from .errors import show_problem, show_unexpected
+from .item_mapping import ItemMappingDialog
 from .settings import DATE_ORDER_CHOICES
 from .tables import ask_accept_warnings
 from .worker import run_with_progress
@@ -108,7 +110,18 @@ class ImportWizard(QDialog):
         self.preview_button.setDefault(True)
         self.apply_button = QPushButton("&Import")
         self.apply_button.setEnabled(False)
+        self.create_authority_button = QPushButton("Create &authority…")
+        self.create_authority_button.setToolTip("Add the authority these packages draw on, from what the preview found")
+        self.create_authority_button.hide()
+        self.create_authority_button.clicked.connect(self.create_authority)
+        self.item_map: dict[str, str] = {}  # item -> system type chosen under Map items
+        self.map_items_button = QPushButton("Map &items…")
+        self.map_items_button.setToolTip("Choose the system type of items no type matched")
+        self.map_items_button.hide()
+        self.map_items_button.clicked.connect(self.map_items)
         close = QPushButton("Close")
+        buttons.addWidget(self.create_authority_button)
+        buttons.addWidget(self.map_items_button)
         buttons.addStretch(1)
         for b in (self.preview_button, self.apply_button, close):
             buttons.addWidget(b)
@@ -148,6 +161,29 @@ class ImportWizard(QDialog):
         self.sheet.currentIndexChanged.connect(lambda _i: self.columns.set_reading(self.sheet.currentData()))
         lay.addWidget(self.tabs, 1)
         lay.addLayout(buttons)
+        self._restore(path)
+
+    # -- remembered between openings ---------------------------------------------------------------
+
+    def _restore(self, path: str | None) -> None:
+        """The file and the column choices of the last time the wizard was closed (same file only)."""
+        last = self.settings.last_import if self.settings is not None else {}
+        known = last.get("path")
+        if not known or (path and Path(path) != Path(known)) or not Path(known).exists():
+            return
+        if not path:
+            self.path.setText(known)
+        at = self.kind.findData(last.get("kind"))
+        if at >= 0:
+            self.kind.setCurrentIndex(at)
+        self.columns.restore(last.get("mapping"), last.get("values"))
+
+    def done(self, result: int) -> None:
+        if self.settings is not None and self.path.text().strip():
+            mapping, values = self.columns.remembered()
+            self.settings.last_import = {"path": self.path.text().strip(), "kind": self.kind.currentData(),
+                                         "mapping": mapping, "values": values}
+        super().done(result)
 
     # -- choosing the file ---------------------------------------------------------------------
 
@@ -188,11 +224,12 @@ class ImportWizard(QDialog):
             self.summary.setText("Choose a file first.")
             return False
         where, options, create = self.ledger.where, self.options(), self.create_types.isChecked()
+        item_map = dict(self.item_map)
 
         def work(progress, cancelled):
             with Ledger.open(where, readonly=True) as own:
                 plan = desktop.read_import(path, progress=progress, cancelled=cancelled, **options)
-                return plan, desktop.preview_import(own, plan, create_types=create, progress=progress)
+                return plan, desktop.preview_import(own, plan, type_map=item_map, create_types=create, progress=progress)
 
         outcome = run_with_progress(self, f"Reading {Path(path).name}…", work, on_start)
         self.apply_button.setEnabled(False)
@@ -200,6 +237,7 @@ class ImportWizard(QDialog):
             self._failed(outcome)
             return False
         self.plan, self.preview = outcome["result"]
+        self.columns.suggestions = {"authority_id": [a.name for a in self.ledger.records("authority", order_by="available_from, id")]}
         self.columns.show_plan(self.plan)
         self._show_preview()
         return True
@@ -227,7 +265,7 @@ class ImportWizard(QDialog):
         text.append("; ".join(parts) if parts else "Nothing to import.")
         if p.rejected:
             text.append(
-                f"{len(p.rejected):,} rows rejected (see Rejected): "
+                f"{desktop.rows_rejected(p.rejected):,} rows rejected (see Rejected): "
                 + (
                     "they will be left out."
                     if self.skip_invalid.isChecked()
@@ -249,6 +287,21 @@ class ImportWizard(QDialog):
                 + ", ".join(f"{label} (sheet {sheet!r})" for sheet, label in lacking)
                 + ": choose the column under Columns, or give a value for every row there."
             )
+        waiting = [a.record for a in p.added if a.kind == "package" and a.record.authority_id is None]
+        if waiting:
+            total = sum(r.value_cents for r in waiting)
+            text.append(
+                f"{len(waiting):,} package{'s' if len(waiting) != 1 else ''} ({format_cents(total, self.ledger.currency)}) "
+                "will be stored without an authority: Create authority adds the one they draw on (then Preview again "
+                "finds it by program and date), or give one on the Columns tab; or import now and assign one later "
+                "(select them in Packages, Assign authority)."
+            )
+        self.create_authority_button.setVisible(bool(waiting) and not self.ledger.readonly)
+        unknown = self._unknown_items()
+        if unknown:
+            text.append(f"{len(unknown):,} item{'s' if len(unknown) != 1 else ''} matched no system type and count under Other "
+                        "(Map items chooses their type; the import remembers it).")
+        self.map_items_button.setVisible(bool(unknown) or bool(self.item_map))
         self.summary.setText("\n".join(text))
 
         def fill(key: str, items: list[str], total: int) -> None:
@@ -261,7 +314,8 @@ class ImportWizard(QDialog):
 
         shown = p.added[:SHOWN]
         describe = _describer(self.ledger, [a.record for a in shown])
-        fill("added", [f"{a.kind} from sheet {a.sheet!r} row {a.row}: {describe(a.record)}" for a in shown], len(p.added))
+        fill("added", [(f"{a.kind.replace('_', ' ')} from sheet {a.sheet!r} row {a.row}: " if a.row else
+                        f"{a.kind.replace('_', ' ')} the rows need: ") + describe(a.record) for a in shown], len(p.added))
         fill(
             "changed",
             [
@@ -276,11 +330,9 @@ class ImportWizard(QDialog):
             [f"{m.kind} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
             len(p.missing),
         )
-        fill("rejected", [str(r) for r in p.rejected[:SHOWN]], len(p.rejected))
-        notes = list(plan.notes) + [
-            f"sheet {s!r}: " + ", ".join(f"{h} → {f or '(ignored)'}" for h, f in m.items())
-            for s, m in plan.mappings.items()
-        ]
+        messages = desktop.problem_messages(p.rejected, plan.sheet_rows())
+        fill("rejected", messages[:SHOWN], len(messages))
+        notes = list(plan.notes) + ([] if plan.own else desktop.column_lines(plan))
         fill("notes", notes, len(notes))
         can = p.has_changes and (not p.rejected or self.skip_invalid.isChecked()) and not self.ledger.readonly
         self.apply_button.setEnabled(can)
@@ -288,6 +340,46 @@ class ImportWizard(QDialog):
             self.tabs.setCurrentWidget(self.columns)
         elif p.rejected and not self.skip_invalid.isChecked():
             self.tabs.setCurrentWidget(self.lists["rejected"])
+
+    # -- an authority for packages that have none ---------------------------------------------------
+
+    def create_authority(self) -> bool:
+        """Add the authority the previewed packages without one draw on (filled in from them), then
+        preview again: the packages find it by their program and date."""
+        if self.preview is None:
+            return False
+        waiting = [a.record for a in self.preview.added if a.kind == "package" and a.record.authority_id is None]
+        if not waiting:
+            return False
+        dialog = AuthorityDialog(self, desktop.suggest_authority(self.plan, waiting), self.ledger.currency)
+        if self.open_authority_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            record = dialog.record()
+            self.ledger.add(record, accept_warnings=True)
+        except (LedgerError, ValueError) as exc:
+            show_problem(self, "Create authority", f"The authority was not added: {exc}")
+            return False
+        return self.run_preview()
+
+    def _unknown_items(self) -> list[str]:
+        return [item for found in (self.plan.inferred or []) for item in found.unknown_items] if self.plan is not None else []
+
+    def map_items(self) -> bool:
+        """Choose the system type of items no type matched, then preview again with those choices."""
+        items = list(dict.fromkeys(self._unknown_items() + list(self.item_map)))
+        if not items:
+            return False
+        types = [t.name for t in self.ledger.records("system_type", order_by="id")] or desktop.default_system_types()
+        dialog = ItemMappingDialog(self, items, types, self.item_map)
+        if self.open_authority_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        self.item_map = dialog.mapping()
+        return self.run_preview()
+
+    def open_authority_dialog(self, dialog: QDialog) -> int:
+        """Shown modally (the Create authority and Map items forms); tests answer it instead."""
+        return dialog.exec()
 
     # -- columns and profiles ---------------------------------------------------------------------
 
@@ -376,7 +468,7 @@ class ImportWizard(QDialog):
         self.summary.setText(outcome["message"])
         if outcome.get("rejected"):
             self.lists["rejected"].clear()
-            self.lists["rejected"].addItems([str(r) for r in outcome["rejected"][:SHOWN]])
+            self.lists["rejected"].addItems(desktop.problem_messages(outcome["rejected"])[:SHOWN])
             self.tabs.setCurrentWidget(self.lists["rejected"])
 
 
@@ -395,6 +487,15 @@ def _describer(ledger: Ledger, records: list[Any]):
 
     def describe(record: Any) -> str:
         k = kind_of(record)
+        if k.name == "package":  # as stored: the date, the number, the scaled value, the authority
+            auth = names.get("authority", {}).get(record.authority_id) if record.authority_id is not None else None
+            return (f"{record.announced_on.isoformat()}, {record.number}, {format_cents(record.value_cents, ledger.currency, short=False)}, "
+                    + (f"authority {auth}" if auth else "no authority"))
+        if k.name == "line":
+            qty = f"{record.qualifier + ' ' if record.qualifier else ''}{record.quantity:,} " if record.quantity is not None else ""
+            return (f"{qty}{record.description}{' (unit: ' + record.unit + ')' if record.unit else ''}, package "
+                    f"{names.get('package', {}).get(record.package_id, record.package_id)}, "
+                    f"{names.get('system_type', {}).get(record.system_type_id, 'system type ' + str(record.system_type_id))}")
         if k.label_field in ("number", "name", "title", "description"):
             return _label(record)
         parts = []

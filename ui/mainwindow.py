@@ -134,6 +134,10 @@ class MainWindow(QMainWindow):
         self.act_import = self._action(file, "&Import workbook…", self.import_dialog, "Ctrl+I")
         self.act_export = self._action(file, "&Export workbook…", self.export_dialog, "Ctrl+E")
         self.act_export_chart = self._action(file, "Export &chart…", self.export_chart_dialog, "Ctrl+Shift+E")
+        self.act_export_brief = self._action(file, "Export &briefing…", lambda: self._brief("export"),
+                                             tip="The figures as of the dashboard's date as a PDF or HTML brief")
+        self.act_print = self._action(file, "&Print…", lambda: self._brief("print"), QKeySequence.StandardKey.Print,
+                                      tip="Print the brief as of the dashboard's date")
         file.addSeparator()
         self.act_backups = self._action(
             file, "&Backups…", self.show_backups, tip="List, take and restore the ledger's backups"
@@ -179,7 +183,7 @@ class MainWindow(QMainWindow):
         self.act_redo.setText(f"&Redo {redo}" if redo else "&Redo")
         self.act_undo.setEnabled(writable and undo is not None)
         self.act_redo.setEnabled(writable and redo is not None)
-        for act in (self.act_export, self.act_export_chart, self.act_find):
+        for act in (self.act_export, self.act_export_chart, self.act_export_brief, self.act_print, self.act_find):
             act.setEnabled(has)
         self.act_import.setEnabled(writable or not has)
         self.act_backups.setEnabled(has and self.ledger.backups_folder is not None)
@@ -597,6 +601,16 @@ class MainWindow(QMainWindow):
             return
         self.show_view(1)
         self._ensure_chart().export_dialog("png")
+
+    def _brief(self, how: str) -> None:
+        if self.ledger is None:
+            return
+        from . import briefing_actions
+
+        act = briefing_actions.export_briefing if how == "export" else briefing_actions.print_briefing
+        done = act(self, self.ledger, self.dashboard.as_of_text(), self.dashboard.by.currentData())
+        if done:
+            self.statusBar().showMessage(f"Brief saved as {done}" if how == "export" else f"Printed {done} pages", 5000)
 
     # -- drag and drop -----------------------------------------------------------------------------
 

@@ -89,7 +89,7 @@ def run_checks(test: SelfTest, tmp: Path) -> None:
     if not test.check("Qt platform plugins", check_platform_plugins):
         return  # without the offscreen plugin Qt would abort the process: stop here, cleanly
     app = make_app(test)
-    test.check("fonts", check_fonts)
+    fonts = test.check("fonts", check_fonts)
     opened: dict = {}
     test.check("sample ledger", lambda: load_sample(tmp, opened))
     ledger = opened.get("ledger")
@@ -100,6 +100,10 @@ def run_checks(test: SelfTest, tmp: Path) -> None:
         test.check("groups add up", lambda: check_groups_add_up(ledger))
         test.check("workbook export and re-import", lambda: check_workbook(ledger, tmp))
         test.check("chart", lambda: check_chart(app, ledger, tmp))
+        if fonts:
+            test.check("brief", lambda: check_brief(ledger))
+        else:
+            test.skip("brief", "a PDF brief embeds the fonts: see the fonts check")
     finally:
         ledger.close()
 
@@ -283,6 +287,27 @@ def check_chart(app, ledger, tmp: Path) -> str:
     if drawn < 500:
         raise CheckFailed(f"the chart image holds {drawn} pixels in the groups' colours: the curves were not drawn")
     return f"{groups} groups and the total; PNG {image.width()}x{image.height()}, {drawn} pixels of group curves"
+
+
+def check_brief(ledger) -> str:
+    """The PDF brief through Qt's PDF writer and SVG renderer: pages, embedded fonts, the chart as paths."""
+    import re
+
+    from ledger import briefing
+    from ui.briefing_pdf import chart_rect, layout, pdf_bytes
+
+    brief = briefing.build(ledger, "2024-12-02")
+    pdf = pdf_bytes(brief)
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    if not pdf.startswith(b"%PDF") or pages < 2:
+        raise CheckFailed(f"the brief is not a PDF of several pages ({len(pdf)} bytes, {pages} pages)")
+    if b"/FontFile2" not in pdf:
+        raise CheckFailed("the brief's PDF embeds no font: its text would not show on another machine")
+    from PySide6.QtGui import QPdfWriter
+
+    if chart_rect(layout(brief, QPdfWriter(os.devnull))[0]) is None:  # laid out, never written
+        raise CheckFailed("the brief's layout has no place for the chart")
+    return f"{pages} pages, {len(pdf):,} bytes, fonts embedded"
 
 
 def _count_colour(image, rgb: tuple[int, int, int], tolerance: int = 24) -> int:

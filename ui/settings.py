@@ -105,3 +105,22 @@ class Settings:
 
     def set_column_widths(self, kind: str, widths: list[int]) -> None:
         self.q.setValue(f"columns/{kind}", [str(w) for w in widths])
+
+    # The import wizard: the last file and the column choices made for it ---------------------------
+
+    @property
+    def last_import(self) -> dict:
+        """{"path", "kind", "mapping", "values"} of the wizard when it was last closed ({} if none)."""
+        import json
+
+        try:
+            value = json.loads(self._str("import/last", "{}"))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    @last_import.setter
+    def last_import(self, value: dict) -> None:
+        import json
+
+        self.q.setValue("import/last", json.dumps(value, ensure_ascii=False))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ledger.errors import LedgerError, Problem, ValidationError, WarningsNotAccepted
 from ledger.model import KINDS, Field, Kind
 from ledger.service import Ledger
+from ledger.words import article
 
 from .convert import InputProblem, to_text, to_value
 from .fmt import Display
@@ -404,11 +405,19 @@ class RecordsView(QWidget):
         self.count = QLabel("")
         bar.addWidget(self.count)
         self.add_button = QPushButton("Add…")
-        self.add_button.setAccessibleName(f"Add a {kind.replace('_', ' ')}")
+        self.add_button.setAccessibleName(f"Add {article(kind.replace('_', ' '))}")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName(f"Delete the selected {plural}")
         bar.addWidget(self.add_button)
         bar.addWidget(self.delete_button)
+        if kind == "package":  # packages imported without an authority get one here, several at a time
+            from .assign_authority import assign_selected
+
+            self.assign_button = QPushButton("Assign authority…")
+            self.assign_button.setAccessibleName("Assign an authority to the selected packages")
+            self.assign_button.clicked.connect(lambda: assign_selected(self, ask_accept_warnings))
+            self.assign_button.setEnabled(not ledger.readonly)
+            bar.addWidget(self.assign_button)
         lay.addLayout(bar)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)

@@ -24,12 +24,12 @@ from ..errors import (
 )
 from ..paths import default_ledger
 from ..sqlite_errors import translate
-from . import backups, records, workbooks
+from . import backups, new, records, report, workbooks
 from .common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, KIND_NAMES, InputError, UsageError
 
 __all__ = ["COMMANDS", "EXIT_OK", "EXIT_REJECTED", "EXIT_USAGE", "KIND_NAMES", "build_parser", "main", "parse_args", "run"]
 
-SUBJECTS = (records, backups, workbooks)
+SUBJECTS = (new, records, backups, workbooks, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

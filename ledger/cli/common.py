@@ -3,10 +3,12 @@ ledger named by --ledger, dates and day/month order given as options, NAME=VALUE
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 from ..dates import DateError, parse_date
+from ..errors import LedgerError
 from ..model import KINDS
 from ..paths import default_ledger
 
@@ -36,7 +38,11 @@ def ledger_path(args):
 def open_ledger(args, create: bool = False, readonly: bool = False):
     from ..service import Ledger
 
-    return Ledger.open(ledger_path(args), create=create or args.ledger is None, readonly=readonly)
+    path = ledger_path(args)
+    create = create or args.ledger is None
+    if not create and not readonly and not os.path.exists(path):
+        raise LedgerError(f"{path} does not exist: create it with python main.py new {path} (or import into it)")
+    return Ledger.open(path, create=create, readonly=readonly)
 
 
 def date_arg(text: str | None, what: str) -> str | None:

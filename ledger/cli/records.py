@@ -12,6 +12,7 @@ from typing import Any
 from .. import convert
 from ..model import KINDS
 from ..money import format_cents
+from ..words import article
 from .common import (
     EXIT_OK,
     KIND_NAMES,
@@ -145,7 +146,7 @@ def parse_values(ledger, kind: str, pairs: list[str], day_first: bool | None) ->
         f = _field(k, name)
         if f is None:
             names = ", ".join(_short(fl.name) for fl in k.fields)
-            raise UsageError(f"a {kind.replace('_', ' ')} has no field {name!r} (fields: {names})")
+            raise UsageError(f"{article(kind.replace('_', ' '))} has no field {name!r} (fields: {names})")
         out[f.name] = _convert(ledger, f, text, day_first)
     return out
 

@@ -80,7 +80,10 @@ def cmd_import(args) -> int:
             print(f"Saved the column mapping of sheet {sheet!r} as profile {args.save_profile!r}")
         _print_preview(preview)
         if preview.rejected and not args.skip_invalid:
-            print(f"Error: {len(preview.rejected)} row problem{'s' if len(preview.rejected) != 1 else ''}: nothing was imported"
+            from ..excel.problems import rows_rejected
+
+            bad = rows_rejected(preview.rejected)
+            print(f"Error: {bad:,} row{'s' if bad != 1 else ''} rejected: nothing was imported"
                   " (fix them, or use --skip-invalid to import the other rows)", file=sys.stderr)
             return EXIT_REJECTED
         if args.dry_run:
@@ -124,13 +127,11 @@ def _print_preview(preview) -> None:
     print(f"{plan.path.name}: {what}, {plan.row_count:,} rows read; {how}")
     for note in plan.notes:
         print(f"Note: {note}")
-    for sheet, mapping in plan.mappings.items():
-        if plan.format != "aid-ledger":
-            kind = next((b.kind for b in plan.batches if b.sheet == sheet), "")
-            cols = ", ".join(f"{h!r} -> {_label(kind, f) if f else '(ignored)'}" for h, f in mapping.items())
-            print(f"Columns of {sheet!r}: {cols}")
-            if plan.unmapped.get(sheet):
-                print(f"  not used: {', '.join(repr(h) for h in plan.unmapped[sheet])}")
+    if plan.format != "aid-ledger":
+        from ..excel.columns_report import column_lines
+
+        for line in column_lines(plan):
+            print(line)
     counts = preview.counts()
     if counts:
         print(f"{'':<16}{'added':>10}{'changed':>10}{'unchanged':>11}{'missing':>9}")
@@ -148,8 +149,10 @@ def _print_preview(preview) -> None:
     if preview.unknown_system_types:
         names = ", ".join(repr(n) for n in preview.unknown_system_types)
         print(f"Unknown system types: {names} (map with --map-type NAME=TYPE, or add them with --create-types)")
-    for r in preview.rejected:
-        print(f"Rejected: {r}", file=sys.stderr)
+    from ..excel.problems import summarise
+
+    for m in summarise(preview.rejected, plan.sheet_rows()):
+        print(f"Rejected: {m.text}", file=sys.stderr)
 
 
 def _label(kind: str, field: str) -> str:

@@ -14,14 +14,19 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem, ValidationError
 from ..model import KIND_ORDER, KINDS
+from . import infer
 from .errors import Cancelled, ExcelError
 from .plan import Rejection
 from .preview import AddedBlock, AddedRows, Preview
+from .problems import article
 
 if TYPE_CHECKING:
     from ..service import Ledger
 
 MAX_ROUNDS = 8  # each round drops what the rules rejected; dependants fall in the next
+# Adjustments (they refer to authorities only) go in before packages: a package is then checked with
+# the preservations and revaluations of the same workbook counted, as the ledger will be after it.
+WRITE_ORDER = ("source", "authority", "adjustment", *(k for k in KIND_ORDER if k not in ("source", "authority", "adjustment")))
 
 
 class ImportRejected(ExcelError):
@@ -58,6 +63,8 @@ def apply_import(
     if rejected and not skip_invalid:
         raise ImportRejected(rejected)
     added, changed = preview.added, list(preview.changed)
+    if not ledger.readonly:
+        ledger.backup(f"before Import {preview.plan.path.name}")  # once: the rounds below retry a write that was rolled back
     for _ in range(MAX_ROUNDS):
         try:
             return _write(ledger, preview, added, changed, rejected, accept_warnings, progress, cancelled)
@@ -84,7 +91,8 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
     total = len(added) + len(changed)
     done = 0
     label = f"Import {preview.plan.path.name}"
-    with ledger.action(label, accept_warnings, backup=True) as act:
+    with ledger.action(label, accept_warnings) as act:
+        act.known = set(preview.plan.accepted_warnings)
         by_kind: dict[str, list] = {}
         blocks: dict[str, list[AddedBlock]] = {}
         for part in added.parts if isinstance(added, AddedRows) else [added]:
@@ -93,7 +101,7 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
             else:
                 for a in part:
                     by_kind.setdefault(a.kind, []).append(a.record)
-        for kind in KIND_ORDER:
+        for kind in WRITE_ORDER:
             records = by_kind.pop(kind, [])
             for rows in ([records] if records else []) + blocks.pop(kind, []):
                 if cancelled and cancelled():
@@ -124,6 +132,7 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
                 if progress:
                     progress(done, total)
         result.warnings = list(act.warnings)
+    infer.remember_item_types(ledger, preview.plan)
     if preview.mode == "copy":
         # An exact copy carries the ledger's settings too (the deadline the pace is measured against).
         for key, value in preview.plan.settings.items():
@@ -152,7 +161,7 @@ def _without_orphans(added, bad: set) -> tuple[list, list[Rejection]]:
         orphan = next((f for f in k.fields if f.type == "ref" and (f.ref, getattr(a.record, f.name)) in dropped_ids), None)
         if orphan is not None:
             dropped_ids.add((a.kind, a.record.id))
-            gone.append(Rejection(a.sheet, a.row, orphan.label, None, f"refers to a {orphan.ref.replace('_', ' ')} that was rejected"))
+            gone.append(Rejection(a.sheet, a.row, orphan.label, None, f"refers to {article(orphan.ref.replace('_', ' '))} that was rejected"))
         else:
             out.append(a)
     return out, gone

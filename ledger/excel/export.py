@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from .. import APP_NAME, __version__, store
+from .. import APP_NAME, __version__, accepted, store
 from ..balances import total_series
 from ..dates import MAX_DATE
 from ..model import KINDS
@@ -229,6 +229,9 @@ def _about_sheet(wb: Workbook, ledger: Ledger, path: Path) -> None:
         ("Summary", "Balances of every record (any date) by authority and by system type; Unallocated holds value no line splits."),
         ("Balance over time", "Totals after every day something changed."),
     ]
+    known = accepted.stored(ledger.conn)
+    if known:  # read back by an import, which accepts these again without asking
+        rows.insert(rows.index(("", None)), (layout.ACCEPTED_WARNINGS, accepted.as_text(known)))
     bold = ColumnCell(ws, bold=True)
     stamp = ColumnCell(ws, "yyyy-mm-dd hh:mm:ss")
     day = ColumnCell(ws, layout.DATE_FORMAT)

@@ -1,15 +1,14 @@
 """Finding the header row of a foreign sheet and the field each column holds.
 
-Headers are compared after normalising: lower case, punctuation dropped, and units taken out
-("Value ($M)" -> "value" with unit 10**6; "USD millions" -> an amount in millions).
+Headers are normalised here: lower case, punctuation dropped, "#" read as "number", and units taken
+out ("Value ($M)" -> "value" with unit 10**6; "USD millions" -> an amount in millions). The synonyms
+below are each field's core vocabulary; `header_match` scores headers against them by meaning.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from ..model import KINDS
 
 HEADER_SEARCH_ROWS = 30  # title rows above the header are common; 30 is plenty
 
@@ -25,7 +24,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "announced_on": _DATE,
         "authority_id": ("authority", "authority name", "appropriation", "funding"),
         "value_cents": _AMOUNT,
-        "notes": ("notes", "comments", "remarks", "contents", "items", "description"),
+        "notes": ("notes", "comments", "remarks", "description"),  # an item list is read as lines (header_match)
         "source_id": ("source",),
     },
     "line": {
@@ -87,7 +86,7 @@ class Header:
 
 def normalise(text: object) -> Header:
     raw = "" if text is None else str(text).strip()
-    low = " ".join(raw.lower().replace("_", " ").split())
+    low = " ".join(raw.lower().replace("_", " ").replace("#", " number ").split())
     unit = 1
     inner = " ".join(re.findall(r"[(\[]([^)\]]*)[)\]]", low))
     outer = re.sub(r"[(\[][^)\]]*[)\]]", " ", low)
@@ -110,50 +109,3 @@ def normalise(text: object) -> Header:
 
 def is_amount_header(h: Header) -> bool:
     return h.base == "" and (h.unit != 1 or _CURRENCY.search(h.text.lower()) is not None)
-
-
-def match_field(kind: str, h: Header) -> str | None:
-    """The field of `kind` a header names, or None."""
-    if not h.text:
-        return None
-    for name, words in SYNONYMS[kind].items():
-        if h.base in words and (h.base != "" or is_amount_header(h)):
-            return name
-    # "Authority ID" / "Package" written as in our own layout
-    for f in KINDS[kind].fields:
-        if h.base in (f.label.lower(), f.name.replace("_", " "), f.label.lower() + " id"):
-            return f.name
-    return None
-
-
-def map_columns(kind: str, headers: list[Header], skip: set[int]) -> dict[int, str]:
-    """column index -> field, first column wins for a field."""
-    out: dict[int, str] = {}
-    taken: set[str] = set()
-    for i, h in enumerate(headers):
-        if i in skip:
-            continue
-        name = match_field(kind, h)
-        if name and name not in taken:
-            out[i] = name
-            taken.add(name)
-    return out
-
-
-def score(kind: str, row: list) -> int:
-    headers = [normalise(v) for v in row if isinstance(v, str) and v.strip()]
-    return len(map_columns(kind, headers, set()))
-
-
-def find_header(rows: list[list], kinds: list[str]) -> tuple[int, str, int] | None:
-    """(index of the header row among `rows`, kind, score) for the best row, or None."""
-    best: tuple[int, str, int] | None = None
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        texts = [v for v in row if isinstance(v, str) and v.strip()]
-        if len(texts) < 2:
-            continue
-        for kind in kinds:
-            s = score(kind, row)
-            if s >= 2 and (best is None or s > best[2]):
-                best = (i, kind, s)
-    return best

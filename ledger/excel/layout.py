@@ -14,6 +14,7 @@ from ..model import KIND_ORDER, KINDS, Field
 
 LAYOUT_VERSION = 1
 ABOUT_SHEET = "About"
+ACCEPTED_WARNINGS = "Accepted warnings"  # About row: one per line, accepted again on import
 SUMMARY_SHEET = "Summary"
 SERIES_SHEET = "Balance over time"
 

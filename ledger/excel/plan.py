@@ -56,6 +56,7 @@ class Batch:
     numbers: list[int] = field(default_factory=list)  # each row's number in the sheet
     wids: list[int | None] | None = None  # the rows' ids in the workbook (our own exports), else None
     data: list[list] = field(default_factory=list)  # one list of values per field, aligned with `numbers`
+    derived: bool = False  # made from other rows (an item list's lines), not read from rows of its own
 
     def __post_init__(self) -> None:
         if not self.data:
@@ -102,6 +103,12 @@ class ImportPlan:
     shapes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # foreign sheet -> (kind, headers)
     settings: dict[str, str] = field(default_factory=dict)  # our exports: ledger settings (default deadline)
     origin: str | None = None  # our exports: the exporting ledger's creation stamp (matching ids needs the same ledger)
+    accepted_warnings: list[str] = field(default_factory=list)  # our exports: warnings the exporting ledger accepted
+    confidence: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> column header -> match score (100: sure)
+    ties: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # sheet -> header -> fields it could be
+    titles: dict[str, list[str]] = field(default_factory=dict)  # sheet -> texts above its header row (program hints)
+    inferred: list | None = None  # infer.Inferred per package sheet, once the plan was completed against a ledger
+    item_types: dict[str, str] = field(default_factory=dict)  # item -> system type the person mapped (remembered on import)
 
     @property
     def own(self) -> bool:
@@ -109,4 +116,14 @@ class ImportPlan:
 
     @property
     def row_count(self) -> int:
-        return sum(len(b) for b in self.batches)
+        return sum(len(b) for b in self.batches if not b.derived)
+
+    def sheet_rows(self) -> dict[str, int]:
+        """Rows read per sheet, those rejected while reading included."""
+        rows: dict[str, set[int]] = {}
+        for b in self.batches:
+            if not b.derived:
+                rows.setdefault(b.sheet, set()).update(b.numbers)
+        for r in self.rejected:
+            rows.setdefault(r.sheet, set()).add(r.row)
+        return {s: len(n) for s, n in rows.items()}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model import KIND_ORDER, KINDS, SystemType
+from . import infer
 from .plan import ImportPlan, Ref, Rejection
 
 if TYPE_CHECKING:
@@ -173,6 +174,8 @@ def preview_import(
 ) -> Preview:
     """Match the plan's rows with the ledger's records. `type_map` maps unknown system type names to
     existing types (by name or alias); `create_types` adds the unknown ones as new types instead."""
+    if not plan.own:
+        infer.complete(ledger, plan, type_map)  # authorities, numbers and item lines the sheet leaves out
     empty = all(ledger.count(k) == 0 for k in KIND_ORDER)
     if plan.own and empty:
         mode = "copy"
@@ -289,6 +292,7 @@ class _Matcher:
         added_append = self.preview.added.append
         build = _builder(k.cls)
         by_label = self.mode == "by label"
+        keep_stored = by_label and not self.plan.own
         for inc in batch.rows:
             values = dict(defaults)
             bad = False
@@ -342,6 +346,8 @@ class _Matcher:
             matched.add(target)
             if inc.wid is not None:
                 self.ids[kind][inc.wid] = target
+            if keep_stored:  # a foreign sheet says nothing of what it leaves empty: the stored value stays
+                values = {name: getattr(old, name) if value in (None, "", ()) else value for name, value in values.items()}
             new = k.cls(**values, id=target)
             diffs = _diffs(k, old, new)
             if diffs:

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import accepted
 from ..model import KINDS
+from . import header_match as hm
 from . import headers as hdr
 from . import layout
 from .cells_in import CellError, column_converter, converter, id_cell, is_blank
 from .errors import Cancelled, ExcelError, UnreadableFile
 from .plan import Batch, ImportPlan, Rejection
+from .problems import article
 from .profiles import list_profiles, load_profile, profile_for_shape
 from .sources import Book, Sheet, open_book
 
@@ -31,6 +35,10 @@ MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a milli
 CHECK_EVERY = 5000
 BLOCK_ROWS = 20_000  # foreign rows converted a column at a time; only a block of raw cells is held
 FORMULA_WITHOUT_VALUE = "a formula without a stored value: open the file in Excel or LibreOffice, save it, and import again"
+# What a sheet of each kind must hold (a message names them when no column is recognised).
+NEEDED = {"package": ("announced_on", "value_cents"), "line": ("package_id", "system_type_id", "description"),
+          "disbursement": ("disbursed_on", "package_id"), "authority": ("program", "name", "amount_cents", "available_from"),
+          "observation": ("observed_on", "metric", "value_cents")}
 _TOTAL_WORDS = ("total", "totals", "grand total", "sum", "subtotal")
 
 
@@ -75,6 +83,7 @@ def read_import(
             if origin is not None:
                 plan.format = "aid-ledger"
                 plan.origin = origin or None
+                plan.accepted_warnings = accepted.from_text(_about_cells(book).get(layout.ACCEPTED_WARNINGS))
                 deadline = _about_value(book, "Default deadline")
                 if deadline:
                     plan.settings["default_deadline"] = deadline
@@ -94,13 +103,18 @@ def _about_value(book: Book, key: str) -> str | None:
     return None
 
 
-def _own_origin(book: Book) -> str | None:
-    """Our About sheet's ledger stamp ('' if blank), or None when the workbook is not ours."""
-    about = book.open_sheet(layout.ABOUT_SHEET)
+def _about_cells(book: Book) -> dict[str, Any]:
+    """The About sheet's key -> value."""
     found: dict[str, Any] = {}
-    for _, row in about.rows:
+    for _, row in book.open_sheet(layout.ABOUT_SHEET).rows:
         if len(row) >= 2 and isinstance(row[0], str):
             found[row[0].strip()] = row[1]
+    return found
+
+
+def _own_origin(book: Book) -> str | None:
+    """Our About sheet's ledger stamp ('' if blank), or None when the workbook is not ours."""
+    found = _about_cells(book)
     version = found.get("Layout version")
     if version is None:
         return None
@@ -123,6 +137,7 @@ class _Reader:
         self.cancelled = cancelled
         self.rejected_more = 0
         self.rows_read = 0
+        self.unrecognised: list[tuple[str, int, list[str]]] = []  # (sheet, row, texts) of sheets whose headers said nothing
 
     def reject(self, sheet: str, row: int, column: str, value: Any, why: str) -> None:
         if len(self.plan.rejected) < MAX_REJECTIONS:
@@ -243,9 +258,15 @@ class _Reader:
             found_any |= self._foreign_sheet(sheet, kind, mapping, defaults, from_profile, explicit=sheet_choice is not None)
         if not found_any:
             where = f"sheet {sheets[0]!r}" if len(sheets) == 1 else "any sheet"
+            if not self.unrecognised and not self.plan.batches:
+                raise ExcelError(f"{self.plan.path.name}: {where} is empty: there is nothing to import" if len(sheets) == 1
+                                 else f"{self.plan.path.name}: every sheet is empty or hidden: there is nothing to import")
+            seen = "; ".join(f"sheet {name!r} row {row}: {', '.join(repr(t) for t in texts[:12])}" for name, row, texts in self.unrecognised[:3])
+            needs = "; ".join(f"{KINDS[k].plural} need {' and '.join(hm.label(k, f) for f in NEEDED[k])}" for k in ([kind] if kind else NEEDED))
             raise ExcelError(
-                f"{self.plan.path.name}: no header row with known column names in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
-                + ("" if kind else "; say which records it holds (--kind, or 'Rows are' in the app), or map the columns")
+                f"{self.plan.path.name}: no column recognised in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
+                + (f" (found {seen})" if seen else "") + f". {needs[:1].upper() + needs[1:]}. Name a column's field with --map 'HEADER=FIELD' "
+                "(in the app: the Columns tab)" + ("" if kind else ", and say what the rows are with --kind (in the app: 'Rows are')")
             )
         self.finish()
 
@@ -272,23 +293,40 @@ class _Reader:
         lowered_map = {k.strip().casefold(): v for k, v in mapping.items()}
         header_at, kind = self._find_header(sheet, head, kind, lowered_map)
         if header_at is None:
+            texts = max(head, key=lambda r: sum(1 for v in r[1] if isinstance(v, str) and v.strip()))
+            self.unrecognised.append((sheet.name, texts[0], [str(v).strip() for v in texts[1] if isinstance(v, str) and v.strip()]))
             if explicit:
                 return False
             self.plan.notes.append(f"sheet {sheet.name!r}: no header row with known column names: skipped")
             return False
         number, header_values = head[header_at]
-        headers = [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in header_values]
-        hidden = {i for i in range(len(headers)) if i + sheet.col0 in sheet.hidden_columns}
-        columns = hdr.map_columns(kind, headers, hidden)
+        self.plan.titles[sheet.name] = [str(v).strip() for _, r in head[:header_at] for v in r if isinstance(v, str) and v.strip()]
+        hidden = {i for i in range(len(header_values)) if i + sheet.col0 in sheet.hidden_columns}
+        headers = _header_texts(kind, head, header_at, merged, sheet.col0, hidden)
+        if len(headers) != len(header_values):  # two header rows, read as one: the data starts a row later
+            header_at += 1
+            number = head[header_at][0]
+            headers = [hdr.normalise(t) if t else hdr.Header("", "", 1) for t in headers[:-1]]
+            self.plan.notes.append(f"sheet {sheet.name!r}: two header rows (rows {number - 1} and {number}) read together")
+        else:
+            headers = [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in header_values]
+        columns, matches = hm.match_columns(kind, headers, hidden)
+        scores = {i: m.score for i, m in matches.items() if i in columns}
+        ties = {headers[i].text: m.tie for i, m in matches.items() if m.tie and i not in columns}
         for i, h in enumerate(headers):
             key = h.text.strip().casefold()
             if key and key in lowered_map:
                 target = lowered_map[key]
                 columns = {c: f for c, f in columns.items() if f != target and c != i}
+                ties.pop(h.text, None)
                 if target:
-                    if target not in {f.name for f in KINDS[kind].fields}:
+                    if target not in {f.name for f in KINDS[kind].fields} | set(hm.EXTRA.get(kind, {})):
                         target = _field_by_label(kind, target)
                     columns[i] = target
+                    scores[i] = 100  # the person's choice
+        self.plan.confidence[sheet.name] = {headers[i].text: scores.get(i, 100) for i in columns}
+        if ties:
+            self.plan.ties[sheet.name] = ties
         shape = [h.text for h in headers if h.text]
         for i in sorted(hidden):
             if headers[i].text:
@@ -303,12 +341,19 @@ class _Reader:
             for i, r in enumerate(rows):
                 if sum(1 for v in r if isinstance(v, str) and v.strip().casefold() in lowered_map) >= 1 and kind:
                     return i, kind
-        best = hdr.find_header(rows, kinds)
+        best = hm.find_header(rows, kinds)
         if best is None:
             return None, kind
         at, found_kind, score = best
         if kind is None:
-            ties = [k for k in IMPORT_KINDS if k != found_kind and hdr.score(k, rows[at]) == score]
+            ties = [k for k in IMPORT_KINDS if k != found_kind and hm.score(k, rows[at]) == score]
+            if ties and found_kind == "package":
+                # A list of dates and values is most often packages (the first thing a ledger holds): read
+                # so, and said, with the way to read it otherwise.
+                options = " or ".join(KINDS[k].plural for k in ties)
+                self.plan.notes.append(f"sheet {sheet.name!r}: read as packages; its headers would also suit {options} "
+                                       "(say which with --kind, or 'Rows are' in the app)")
+                return at, found_kind
             if ties:
                 options = " or ".join(KINDS[k].plural for k in [found_kind, *ties])
                 raise ExcelError(f"sheet {sheet.name!r} could hold {options}: say which (--kind, or 'Rows are' in the app)")
@@ -318,22 +363,27 @@ class _Reader:
     def _foreign_rows(self, sheet: Sheet, kind, header_number, headers, columns, defaults, merged, rest_head, rows, shape) -> bool:
         k = KINDS[kind]
         label_field = k.label_field
+        names = {f.name for f in k.fields} | set(hm.EXTRA.get(kind, {}))
+
+        def spec(name: str):
+            return hm.field_spec(kind, name)
+
         self.plan.mappings[sheet.name] = {headers[i].text: f for i, f in sorted(columns.items())}
         self.plan.unmapped[sheet.name] = [h.text for i, h in enumerate(headers) if h.text and i not in columns]
         self.plan.shapes[sheet.name] = (kind, shape)
         col_list = sorted(columns.items())
         fields = tuple(f for _, f in col_list)
-        convs = [converter(k.field(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904, by_name=True) for i, f in col_list]
+        convs = [converter(spec(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904, by_name=True) for i, f in col_list]
         fixed = []
         for name, text in defaults.items():
             try:
-                fname = name if name in {f.name for f in k.fields} else _field_by_label(kind, name)
+                fname = name if name in names else _field_by_label(kind, name)
             except ExcelError:
                 continue  # a value for another kind's field (several sheets, several kinds)
             if fname in fields:
                 continue
             try:
-                fixed.append((fname, converter(k.field(fname), day_first=self.day_first, by_name=True)(text)))
+                fixed.append((fname, converter(spec(fname), day_first=self.day_first, by_name=True)(text)))
             except CellError as exc:
                 raise ExcelError(f"the value given for {name}: {exc}") from None
         fields = fields + tuple(f for f, _ in fixed)
@@ -341,13 +391,13 @@ class _Reader:
         batch = Batch(sheet.name, kind, fields, columns={f: headers[i].text for i, f in col_list})
         self.plan.batches.append(batch)
         label_col = next((i for i, f in col_list if f == label_field), None)
-        amount_cols = [i for i, f in col_list if k.field(f).type in ("cents", "signed_cents")]
-        date_cols = [i for i, f in col_list if k.field(f).type == "date"]
+        amount_cols = [i for i, f in col_list if spec(f).type in ("cents", "signed_cents")]
+        date_cols = [i for i, f in col_list if spec(f).type == "date"]
         amount_at = [col_list.index((i, columns[i])) for i in amount_cols]
         sums = [0] * len(amount_cols)
         col0 = sheet.col0
         tops: dict[tuple[int, int], Any] = {}
-        cells = [(i, column_converter(k.field(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
+        cells = [(i, column_converter(spec(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
                                       by_name=True), headers[i].text) for i, f in col_list]
         numbers: list[int] = []
         block: list[list] = []
@@ -373,6 +423,9 @@ class _Reader:
             first = values[0] if values else None
             if (first.__class__ is str or first is None) and _says_total(values):
                 self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
+                continue
+            if _is_note_row(values):
+                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({_short_text(values)}), skipped")
                 continue
             label = None if no_label or label_col >= len(values) else values[label_col]
             if amount_cols and (label is None or (label.__class__ is str and not label.strip())) and not any(
@@ -420,6 +473,36 @@ class _Reader:
         batch.extend(rows, out_cols + [[v] * len(rows) for v in fixed_values])
 
 
+def _header_texts(kind: str, head, at: int, merged, col0: int, hidden: set[int]) -> list:
+    """The header row's cells, or, when the row under it is a second header row (text only, and
+    reading the two together recognises more columns), one text per column made of both: the upper
+    cell (spread over its merged range) and the lower one ("Package" over "No." and "Date")."""
+    top = head[at][1]
+    if at + 1 >= len(head):
+        return top
+    low_number, low = head[at + 1]
+    if not low or any(not is_blank(v) and not isinstance(v, str) for v in low) or sum(1 for v in low if isinstance(v, str) and v.strip()) < 2:
+        return top
+    width = max(len(top), len(low))
+    upper = list(top) + [None] * (width - len(top))
+    for i in range(width):  # a merged upper cell names every column under it
+        origin = merged.get((head[at][0], i + col0))
+        if origin is not None and origin[0] == head[at][0]:
+            upper[i] = upper[origin[1] - col0]
+    texts = []
+    for i in range(width):
+        a = str(upper[i]).strip() if not is_blank(upper[i]) else ""
+        b = str(low[i]).strip() if i < len(low) and not is_blank(low[i]) else ""
+        options = [t for t in dict.fromkeys((b, f"{a} {b}".strip(), a)) if t]
+        best = max(options, key=lambda t: hm.match(kind, hdr.normalise(t)).score, default="")
+        texts.append(best)
+    single = len(hm.map_columns(kind, [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in top], hidden))
+    double = len(hm.map_columns(kind, [hdr.normalise(t) if t else hdr.Header("", "", 1) for t in texts], hidden))
+    if double <= single:
+        return top
+    return texts + [None]  # one longer than the row: the caller knows two rows were read
+
+
 def _saved_profile_for(head, kind) -> tuple[str, dict] | None:
     """A saved profile made from a sheet whose header row is one of these rows."""
     if not list_profiles():
@@ -449,11 +532,11 @@ def _choose_sheet(names: list[str], choice: str | int) -> str:
 
 def _field_by_label(kind: str, text: str) -> str:
     key = text.strip().casefold().replace("-", " ").replace("_", " ")
-    for f in KINDS[kind].fields:
+    for f in (*KINDS[kind].fields, *hm.EXTRA.get(kind, {}).values()):
         if key in (f.name.replace("_", " "), f.label.casefold(), f.name.removesuffix("_cents").removesuffix("_id").replace("_", " ")):
             return f.name
     names = ", ".join(f.name.removesuffix("_cents").removesuffix("_id") for f in KINDS[kind].fields)
-    raise ExcelError(f"a {kind.replace('_', ' ')} has no field {text!r} (fields: {names})")
+    raise ExcelError(f"{article(kind.replace('_', ' '))} has no field {text!r} (fields: {names})")
 
 
 def _merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
@@ -480,6 +563,20 @@ def _fill_merged(values: list, number: int, col0: int, merged: dict, tops: dict)
         if not is_blank(v) and (number, i + col0) not in merged:
             tops[(number, i + col0)] = v
     return out
+
+
+_NOTE = re.compile(r"^(?:sources?|notes?|note that|\*|\(?[a-z0-9]\)|[0-9]+\.|figures|data as of|as of|compiled|prepared by)\b", re.IGNORECASE)
+
+
+def _is_note_row(values) -> bool:
+    """A source line or footnote under a table: one text cell, the rest empty, worded as a note."""
+    filled = [v for v in values if not is_blank(v)]
+    return len(filled) == 1 and isinstance(filled[0], str) and (_NOTE.match(filled[0].strip()) is not None or len(filled[0]) > 60)
+
+
+def _short_text(values) -> str:
+    text = next(str(v).strip() for v in values if not is_blank(v))
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _says_total(values) -> bool:

@@ -1,0 +1,58 @@
+"""An import's problems said once, in the words people use.
+
+A field missing from every row of a sheet is one message with its remedy ("no Authority column or
+value: 74 rows"); the same problem in the same column of many rows is one message listing the rows;
+only problems that differ by row are listed row by row. Rows are counted once however many problems
+they have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..words import article
+from .plan import Rejection
+
+__all__ = ["Message", "article", "rows_rejected", "summarise"]
+
+ROWS_SHOWN = 12  # row numbers listed in one message; the rest are counted
+
+
+def rows_rejected(rejected: Iterable[Rejection]) -> int:
+    """How many rows the problems fall on (a row with three problems is one row)."""
+    return len({(r.sheet, r.row) for r in rejected})
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    rows: int
+
+
+def summarise(rejected: list[Rejection], rows_in: dict[str, int] | None = None) -> list[Message]:
+    """The problems grouped: per (sheet, column, reason), in the order first met. `rows_in` (sheet ->
+    rows read) tells a field missing from every row from one missing in a few."""
+    groups: dict[tuple[str, str, str], list[Rejection]] = {}
+    for r in rejected:
+        groups.setdefault((r.sheet, r.column, r.why), []).append(r)
+    out = []
+    for (sheet, column, why), items in groups.items():
+        rows = sorted({r.row for r in items})
+        where = f"sheet {sheet!r}" if sheet else "the file"
+        if why.endswith(" is required") and rows_in and len(rows) >= rows_in.get(sheet, 0) > 1:
+            label = why.removesuffix(" is required")
+            name = label.capitalize()
+            out.append(Message(
+                f"{where}: no {name} column or value: {len(rows):,} rows. On the command line map a column to it "
+                f"(--map 'HEADER={label}') or give one value for every row (--set {label.replace(' ', '_')}=VALUE); in the app, "
+                f"choose the column on the Columns tab or type the value under 'Fields the sheet lacks'", len(rows)))
+        elif len(items) == 1:
+            out.append(Message(str(items[0]), 1))
+        else:
+            shown = ", ".join(str(n) for n in rows[:ROWS_SHOWN]) + (f" and {len(rows) - ROWS_SHOWN:,} more" if len(rows) > ROWS_SHOWN else "")
+            col = f", column {column!r}" if column else ""
+            values = {repr(r.value) for r in items if r.value not in (None, "")}
+            value = f" ({next(iter(values))})" if len(values) == 1 else ""
+            out.append(Message(f"{where}{col}{value}: {why}: {len(rows):,} rows ({shown})", len(rows)))
+    return out
