@@ -421,7 +421,7 @@ class ChartView(QWidget):
                     points = series[name]
                     self._curve(name, [d for d, _ in points], [getattr(f, attr) for _, f in points], end, colour[name])
         total = self._until(total_series(self._series))
-        self._curve(TOTAL, [d for d, _ in total], [getattr(f, attr) for _, f in total], end, self._fg.name(), width=2)
+        self._curve(TOTAL, [d for d, _ in total], [getattr(f, attr) for _, f in total], end, self._fg.name(), width=3)
 
         self._draw_deadlines(picked)
         if self.projection.isChecked():
@@ -444,7 +444,7 @@ class ChartView(QWidget):
         cents: list[int],
         end: str,
         colour: str,
-        width: int = 1,
+        width: int = 2,
     ) -> pg.PlotDataItem:
         x, y = step_arrays(days, cents, end)
         self.data[name] = (days, cents)
