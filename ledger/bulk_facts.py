@@ -21,7 +21,7 @@ from .model import KINDS, Kind
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _nocase(text: str) -> str:
+def nocase(text: str) -> str:
     return text.strip().translate(_ASCII_LOWER)
 
 
@@ -74,13 +74,13 @@ class BulkFacts:
 
     def label_taken(self, kind: Kind, field: str, value: str, exclude_id: int | None) -> bool:
         labels = self._label_map(kind, field)
-        owner = labels.get(_nocase(value))
+        owner = labels.get(nocase(value))
         return owner is not None and owner != exclude_id
 
     def _label_map(self, kind: Kind, field: str) -> dict[str, int]:
         key = (kind.name, field)
         if key not in self._labels:
-            self._labels[key] = {_nocase(v): i for i, v in self.conn.execute(f"SELECT id, {field} FROM {kind.table}")}
+            self._labels[key] = {nocase(v): i for i, v in self.conn.execute(f"SELECT id, {field} FROM {kind.table}")}
         return self._labels[key]
 
     def effective_deadline(self, authority_id: int, as_of: str | None = None) -> str | None:
@@ -110,7 +110,7 @@ class BulkFacts:
         return cache[record_id]
 
     def scope_totals(self, program: str, authority_id: int | None, exclude: int | None = None) -> tuple[int, int, str]:
-        key = (_nocase(program), authority_id)
+        key = (nocase(program), authority_id)
         if key not in self._scope_base:
             self._scope_base[key] = self.ledger.scope_totals(program, authority_id)
         committed, disbursed, name = self._scope_base[key]
@@ -132,7 +132,7 @@ class BulkFacts:
         self._id_set(kind.name).add(rid)
         for name in _unique_fields(kind):
             if isinstance(row.get(name), str):
-                self._label_map(kind, name).setdefault(_nocase(row[name]), rid)
+                self._label_map(kind, name).setdefault(nocase(row[name]), rid)
         name = kind.name
         if name == "package" and row.get("authority_id") is not None:
             left = self.authority_left(row["authority_id"])
@@ -147,7 +147,7 @@ class BulkFacts:
             if line is not None and row.get("quantity") is not None:
                 self._disbursed_quantity[line] = self.disbursed_quantity(line) + row["quantity"]
         elif name == "disbursement_by_authority":
-            self._scope_rows.append((_nocase(row["program"]), row.get("authority_id"), row["value_cents"]))
+            self._scope_rows.append((nocase(row["program"]), row.get("authority_id"), row["value_cents"]))
         elif name == "adjustment":
             self._left.pop(row.get("authority_id"), None)  # its effect on what is left: read again
             self._deadlines = {}
