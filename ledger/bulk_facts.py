@@ -128,16 +128,32 @@ class BulkFacts:
     # -- a checked row joins the batch ----------------------------------------------------------
 
     def added(self, kind: Kind, row: dict[str, Any]) -> None:
-        rid = row["id"]
-        self._id_set(kind.name).add(rid)
+        self.added_many(kind, [row])
+
+    def added_many(self, kind: Kind, rows: list[dict[str, Any]]) -> None:
+        """Checked rows join the batch: later rows are checked against them."""
+        self._id_set(kind.name).update(row["id"] for row in rows)
         for name in _unique_fields(kind):
-            if isinstance(row.get(name), str):
-                self._label_map(kind, name).setdefault(nocase(row[name]), rid)
-        name = kind.name
-        if name == "package" and row.get("authority_id") is not None:
-            left = self.authority_left(row["authority_id"])
-            self._left[row["authority_id"]] = left - (row["value_cents"] or 0)
-        elif name == "line" and row.get("value_cents"):
+            labels = self._label_map(kind, name)
+            for row in rows:
+                value = row.get(name)
+                if value.__class__ is str:
+                    labels.setdefault(nocase(value), row["id"])
+        if kind.name == "package":
+            spent: dict[int, int] = {}
+            for row in rows:
+                aid = row.get("authority_id")
+                if aid is not None:
+                    spent[aid] = spent.get(aid, 0) + (row["value_cents"] or 0)
+            for aid, value in spent.items():
+                self._left[aid] = self.authority_left(aid) - value
+        elif kind.name in ("line", "disbursement", "disbursement_by_authority", "adjustment", "system_type"):
+            for row in rows:
+                self._joined(kind.name, row)
+
+    def _joined(self, name: str, row: dict[str, Any]) -> None:
+        rid = row["id"]
+        if name == "line" and row.get("value_cents"):
             pkg = row["package_id"]
             self._line_sums[pkg] = self.line_value_sum(pkg) + row["value_cents"]
         elif name == "disbursement":

@@ -112,9 +112,7 @@ def check_columns(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids
         return problems, errors
     problems, errors = _evaluate(rules, facts, kind, cols, ids, record_ids=True)
     if rows is not None:
-        for i, row in enumerate(rows):
-            if i not in errors:
-                facts.added(kind, row)
+        facts.added_many(kind, [row for i, row in enumerate(rows) if i not in errors] if errors else rows)
     return problems, errors
 
 
