@@ -22,7 +22,8 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def nocase(text: str) -> str:
-    return text.strip().translate(_ASCII_LOWER)
+    text = text.strip()
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
 _UNIQUE: dict[str, tuple[str, ...]] = {}
