@@ -268,8 +268,8 @@ class _Matcher:
 
     def _batch(self, batch) -> None:
         kind = batch.kind
-        if self.mode == "by label" and kind not in UNIQUE_LABEL and not _repeats(batch.wids):
-            self._batch_columns(batch)  # no label to match by: every row is added (unless the ledger has it already)
+        if self.mode == "by label" and not _repeats(batch.wids) and (kind not in UNIQUE_LABEL or self._all_new(batch)):
+            self._batch_columns(batch)  # every row is added (unless the ledger has it already)
             return
         k = KINDS[kind]
         specs = {f.name: f for f in k.fields}
@@ -360,6 +360,18 @@ class _Matcher:
                 if rid not in matched:
                     self.preview.missing.append(Missing(kind, rid, str(getattr(rec, label))))
 
+    def _all_new(self, batch) -> bool:
+        """A batch of authorities or packages whose labels are all given, none twice and none the
+        ledger has (judged by set, a column at a time): every row is added, as the column form does.
+        Otherwise rows are matched one by one (a changed record, a label used twice, a blank)."""
+        if batch.kind not in ("authority", "package") or UNIQUE_LABEL[batch.kind] not in batch.fields:
+            return False
+        col = batch.data[batch.fields.index(UNIQUE_LABEL[batch.kind])]
+        if any(v.__class__ is not str for v in col):
+            return False
+        keys = {v.strip().casefold() for v in col}
+        return len(keys) == len(col) and "" not in keys and keys.isdisjoint(self._names(batch.kind))
+
     def _batch_columns(self, batch) -> None:
         """A batch whose rows are all added, resolved a column at a time: references by distinct name,
         required fields by column. A row equal in every column of the sheet to a record the ledger
@@ -406,7 +418,11 @@ class _Matcher:
                         reject(Rejection(sheet, numbers[i], batch.columns.get(name, label), None, f"{label.lower()} is required"))
                     bad = True
         keep = [i for i in range(n) if i not in suspects] if suspects else None
-        if self.ledger.count(kind):
+        unique = UNIQUE_LABEL.get(kind)
+        if unique:  # no label is the ledger's (_all_new): every stored record is missing from the sheet
+            label = k.label_field
+            self.preview.missing += [Missing(kind, r.id, str(getattr(r, label))) for r in self.ledger.iter_records(kind)]
+        elif self.ledger.count(kind):
             keep = self._not_stored(kind, columns, range(n) if keep is None else keep, batch.wids)
         wids = batch.wids
         if keep is not None:
@@ -418,6 +434,8 @@ class _Matcher:
         self.next_id[kind] = first + len(numbers)
         if wids is not None:  # another ledger's export: its rows refer to these by its ids
             self.ids[kind].update((wid, first + i) for i, wid in enumerate(wids) if wid is not None)
+        if unique:  # later sheets refer to these by name
+            self._names(kind).update((v.strip().casefold(), first + i) for i, v in enumerate(columns[unique]))
         self.preview.added.add_block(AddedBlock(kind, sheet, numbers, first, columns, constants))
 
     def _not_stored(self, kind: str, columns: dict[str, list], rows, wids: list | None) -> list[int]:
