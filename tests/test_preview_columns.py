@@ -59,4 +59,4 @@ def test_a_sheet_naming_a_stored_package_or_one_number_twice_is_matched_row_by_r
     assert [(c.kind, c.new.id, c.new.number) for c in preview.changed] == [("package", 1, "pda 1")]  # matched ignoring case
     twice = _book(tmp_path / "t.xlsx", [["PDA FY2024", "PDA 11", dt.date(2024, 2, 1), 100], ["PDA FY2024", "pda 11", dt.date(2024, 3, 1), 200]])
     preview = preview_import(led, read_import(twice))
-    assert [r.message for r in preview.rejected] == ["appears twice in the file (first in row 2)"]
+    assert [r.why for r in preview.rejected] == ["appears twice in the file (first in row 2)"]
