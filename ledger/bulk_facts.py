@@ -15,16 +15,8 @@ from typing import Any
 
 from . import store
 from .lookups import Lookups as Ledger
+from .lookups import nocase
 from .model import KINDS, Kind
-
-# SQLite's NOCASE folds ASCII letters only: compare labels the same way.
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def nocase(text: str) -> str:
-    text = text.strip()
-    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
-
 
 _UNIQUE: dict[str, tuple[str, ...]] = {}
 
@@ -73,10 +65,10 @@ class BulkFacts:
             self._rows[key] = store.fetch_row(self.conn, KINDS[kind], record_id)
         return self._rows[key]
 
-    def label_taken(self, kind: Kind, field: str, value: str, exclude_id: int | None) -> bool:
+    def label_owners(self, kind: Kind, field: str, keys: set[str]) -> dict[str, int]:
+        """{folded label: id} for these labels, stored or added by this batch: from the labels read once."""
         labels = self._label_map(kind, field)
-        owner = labels.get(nocase(value))
-        return owner is not None and owner != exclude_id
+        return {key: labels[key] for key in keys & labels.keys()}
 
     def _label_map(self, kind: Kind, field: str) -> dict[str, int]:
         key = (kind.name, field)

@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import execution_rules
-from .bulk_facts import nocase
 from .dates import MAX_DATE, MIN_DATE
 from .engine import Batch, Rule
+from .lookups import nocase
 from .model import Field, Kind
 from .money import MAX_CENTS, format_cents
 
@@ -69,16 +69,18 @@ def _column(facts: Any, kind: Kind, f: Field, col: list, ids) -> Iterator[tuple[
 
 def _labels_taken(facts: Any, kind: Kind, f: Field, col: list, ids) -> list[tuple[int, str]]:
     """Labels (names, numbers) another record holds, compared as SQLite's NOCASE does: a stored one
-    (for an import the facts read the stored labels once and compare by set), or an earlier row of
-    the same batch."""
+    (the owners of the column's labels, asked once: for an import from the labels read once), or an
+    earlier row of the same batch."""
+    keys = [nocase(v) if v.__class__ is str else "" for v in col]
+    owners = facts.label_owners(kind, f.name, set(keys) - {""})
     out = []
     earlier: set[str] = set()  # folded labels of the batch's rows so far
-    for i, v in enumerate(col):
-        if v.__class__ is not str or not v.strip():
+    for i, key in enumerate(keys):
+        if not key:
             continue
-        key = nocase(v)
-        if key in earlier or facts.label_taken(kind, f.name, v, ids[i]):
-            out.append((i, f"{v!r} is already used by another {kind.name}"))
+        owner = owners.get(key)
+        if key in earlier or (owner is not None and owner != ids[i]):
+            out.append((i, f"{col[i]!r} is already used by another {kind.name}"))
         earlier.add(key)
     return out
 
