@@ -10,6 +10,7 @@ import datetime as dt
 import openpyxl
 
 from ledger.excel.apply import apply_import
+from ledger.excel.export import export_workbook
 from ledger.excel.preview import AddedBlock, preview_import
 from ledger.excel.read import read_import
 from ledger.model import Authority, Package, SystemType
@@ -60,3 +61,30 @@ def test_a_sheet_naming_a_stored_package_or_one_number_twice_is_matched_row_by_r
     twice = _book(tmp_path / "t.xlsx", [["PDA FY2024", "PDA 11", dt.date(2024, 2, 1), 100], ["PDA FY2024", "pda 11", dt.date(2024, 3, 1), 200]])
     preview = preview_import(led, read_import(twice))
     assert [r.why for r in preview.rejected] == ["appears twice in the file (first in row 2)"]
+
+
+def _copied(tmp_path, led):
+    tmp_path.mkdir()
+    path = tmp_path / "export.xlsx"
+    export_workbook(led, path)
+    dst = Ledger.open(tmp_path / "copy.aidledger")
+    preview = preview_import(dst, read_import(path))
+    assert preview.mode == "copy"
+    apply_import(dst, preview, accept_warnings=True)
+    return preview, dst
+
+
+def test_an_export_into_an_empty_ledger_keeps_its_ids_as_blocks_when_they_run_on_and_row_by_row_when_not(tmp_path):
+    led = _ledger()
+    a = led.get("authority", 1)
+    for j in range(2, 5):
+        led.add(Package(f"PDA {j}", dt.date(2024, 2, j), a.id, 10**6))
+    preview, dst = _copied(tmp_path / "a", led)
+    assert any(isinstance(p, AddedBlock) and p.kind == "package" for p in preview.added.parts)
+    assert [(p.id, p.number) for p in dst.records("package", order_by="id")] == [(1, "PDA 1"), (2, "PDA 2"), (3, "PDA 3"), (4, "PDA 4")]
+    dst.close()
+    led.delete("package", 2)  # ids 1, 3, 4: kept as they are, row by row
+    preview, dst = _copied(tmp_path / "b", led)
+    assert not any(isinstance(p, AddedBlock) and p.kind == "package" for p in preview.added.parts)
+    assert [p.id for p in dst.records("package", order_by="id")] == [1, 3, 4]
+    dst.close()
