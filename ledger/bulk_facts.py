@@ -10,6 +10,7 @@ with one package number, deliveries adding up to more than a package).
 
 from __future__ import annotations
 
+import bisect
 import json
 from typing import Any
 
@@ -37,6 +38,7 @@ class BulkFacts:
         self._rows: dict[tuple[str, int], dict[str, Any] | None] = {}
         self._labels: dict[tuple[str, str], dict[str, int]] = {}
         self._deadlines: dict[tuple[int, str | None], str | None] = {}
+        self._preserved: dict[int, list[tuple[str, str]]] = {}  # authority -> (day, new deadline), in order
         self._left: dict[int, int] = {}
         self._line_sums: dict[int, int] = {}
         self._disbursed_value: dict[int, int] = {}
@@ -77,9 +79,21 @@ class BulkFacts:
         return self._labels[key]
 
     def effective_deadline(self, authority_id: int, as_of: str | None = None) -> str | None:
+        """As `Lookups.effective_deadline`, from the authority's preservations read once (a sheet of
+        packages asks for each of its days)."""
         key = (authority_id, as_of)
         if key not in self._deadlines:
-            self._deadlines[key] = self.ledger.effective_deadline(authority_id, as_of)
+            if authority_id not in self._preserved:
+                self._preserved[authority_id] = self.conn.execute(
+                    """SELECT adjusted_on, new_deadline FROM adjustments WHERE authority_id = ? AND kind = 'preservation'
+                       AND new_deadline IS NOT NULL ORDER BY adjusted_on, id""", (authority_id,)).fetchall()
+            moves = self._preserved[authority_id]
+            upto = len(moves) if as_of is None else bisect.bisect_right(moves, as_of, key=lambda m: m[0])
+            if upto:
+                self._deadlines[key] = moves[upto - 1][1]
+            else:
+                auth = self.get_row("authority", authority_id)
+                self._deadlines[key] = auth["expires_on"] if auth else None
         return self._deadlines[key]
 
     def authority_left(self, authority_id: int, exclude_package: int | None = None) -> int:
@@ -159,7 +173,7 @@ class BulkFacts:
             self._scope_rows.append((nocase(row["program"]), row.get("authority_id"), row["value_cents"]))
         elif name == "adjustment":
             self._left.pop(row.get("authority_id"), None)  # its effect on what is left: read again
-            self._deadlines = {}
+            self._deadlines, self._preserved = {}, {}
         elif name == "system_type" and self._owners is not None:
             aliases = row.get("aliases") or "[]"
             for word in (row["name"], *(json.loads(aliases) if isinstance(aliases, str) else aliases)):
