@@ -10,20 +10,14 @@ with one package number, deliveries adding up to more than a package).
 
 from __future__ import annotations
 
+import bisect
 import json
 from typing import Any
 
 from . import store
 from .lookups import Lookups as Ledger
+from .lookups import nocase
 from .model import KINDS, Kind
-
-# SQLite's NOCASE folds ASCII letters only: compare labels the same way.
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _nocase(text: str) -> str:
-    return text.strip().translate(_ASCII_LOWER)
-
 
 _UNIQUE: dict[str, tuple[str, ...]] = {}
 
@@ -44,6 +38,7 @@ class BulkFacts:
         self._rows: dict[tuple[str, int], dict[str, Any] | None] = {}
         self._labels: dict[tuple[str, str], dict[str, int]] = {}
         self._deadlines: dict[tuple[int, str | None], str | None] = {}
+        self._preserved: dict[int, list[tuple[str, str]]] = {}  # authority -> (day, new deadline), in order
         self._left: dict[int, int] = {}
         self._line_sums: dict[int, int] = {}
         self._disbursed_value: dict[int, int] = {}
@@ -72,21 +67,33 @@ class BulkFacts:
             self._rows[key] = store.fetch_row(self.conn, KINDS[kind], record_id)
         return self._rows[key]
 
-    def label_taken(self, kind: Kind, field: str, value: str, exclude_id: int | None) -> bool:
+    def label_owners(self, kind: Kind, field: str, keys: set[str]) -> dict[str, int]:
+        """{folded label: id} for these labels, stored or added by this batch: from the labels read once."""
         labels = self._label_map(kind, field)
-        owner = labels.get(_nocase(value))
-        return owner is not None and owner != exclude_id
+        return {key: labels[key] for key in keys & labels.keys()}
 
     def _label_map(self, kind: Kind, field: str) -> dict[str, int]:
         key = (kind.name, field)
         if key not in self._labels:
-            self._labels[key] = {_nocase(v): i for i, v in self.conn.execute(f"SELECT id, {field} FROM {kind.table}")}
+            self._labels[key] = {nocase(v): i for i, v in self.conn.execute(f"SELECT id, {field} FROM {kind.table}")}
         return self._labels[key]
 
     def effective_deadline(self, authority_id: int, as_of: str | None = None) -> str | None:
+        """As `Lookups.effective_deadline`, from the authority's preservations read once (a sheet of
+        packages asks for each of its days)."""
         key = (authority_id, as_of)
         if key not in self._deadlines:
-            self._deadlines[key] = self.ledger.effective_deadline(authority_id, as_of)
+            if authority_id not in self._preserved:
+                self._preserved[authority_id] = self.conn.execute(
+                    """SELECT adjusted_on, new_deadline FROM adjustments WHERE authority_id = ? AND kind = 'preservation'
+                       AND new_deadline IS NOT NULL ORDER BY adjusted_on, id""", (authority_id,)).fetchall()
+            moves = self._preserved[authority_id]
+            upto = len(moves) if as_of is None else bisect.bisect_right(moves, as_of, key=lambda m: m[0])
+            if upto:
+                self._deadlines[key] = moves[upto - 1][1]
+            else:
+                auth = self.get_row("authority", authority_id)
+                self._deadlines[key] = auth["expires_on"] if auth else None
         return self._deadlines[key]
 
     def authority_left(self, authority_id: int, exclude_package: int | None = None) -> int:
@@ -110,7 +117,7 @@ class BulkFacts:
         return cache[record_id]
 
     def scope_totals(self, program: str, authority_id: int | None, exclude: int | None = None) -> tuple[int, int, str]:
-        key = (_nocase(program), authority_id)
+        key = (nocase(program), authority_id)
         if key not in self._scope_base:
             self._scope_base[key] = self.ledger.scope_totals(program, authority_id)
         committed, disbursed, name = self._scope_base[key]
@@ -128,16 +135,32 @@ class BulkFacts:
     # -- a checked row joins the batch ----------------------------------------------------------
 
     def added(self, kind: Kind, row: dict[str, Any]) -> None:
-        rid = row["id"]
-        self._id_set(kind.name).add(rid)
+        self.added_many(kind, [row])
+
+    def added_many(self, kind: Kind, rows: list[dict[str, Any]]) -> None:
+        """Checked rows join the batch: later rows are checked against them."""
+        self._id_set(kind.name).update(row["id"] for row in rows)
         for name in _unique_fields(kind):
-            if isinstance(row.get(name), str):
-                self._label_map(kind, name).setdefault(_nocase(row[name]), rid)
-        name = kind.name
-        if name == "package" and row.get("authority_id") is not None:
-            left = self.authority_left(row["authority_id"])
-            self._left[row["authority_id"]] = left - (row["value_cents"] or 0)
-        elif name == "line" and row.get("value_cents"):
+            labels = self._label_map(kind, name)
+            for row in rows:
+                value = row.get(name)
+                if value.__class__ is str:
+                    labels.setdefault(nocase(value), row["id"])
+        if kind.name == "package":
+            spent: dict[int, int] = {}
+            for row in rows:
+                aid = row.get("authority_id")
+                if aid is not None:
+                    spent[aid] = spent.get(aid, 0) + (row["value_cents"] or 0)
+            for aid, value in spent.items():
+                self._left[aid] = self.authority_left(aid) - value
+        elif kind.name in ("line", "disbursement", "disbursement_by_authority", "adjustment", "system_type"):
+            for row in rows:
+                self._joined(kind.name, row)
+
+    def _joined(self, name: str, row: dict[str, Any]) -> None:
+        rid = row["id"]
+        if name == "line" and row.get("value_cents"):
             pkg = row["package_id"]
             self._line_sums[pkg] = self.line_value_sum(pkg) + row["value_cents"]
         elif name == "disbursement":
@@ -147,10 +170,10 @@ class BulkFacts:
             if line is not None and row.get("quantity") is not None:
                 self._disbursed_quantity[line] = self.disbursed_quantity(line) + row["quantity"]
         elif name == "disbursement_by_authority":
-            self._scope_rows.append((_nocase(row["program"]), row.get("authority_id"), row["value_cents"]))
+            self._scope_rows.append((nocase(row["program"]), row.get("authority_id"), row["value_cents"]))
         elif name == "adjustment":
             self._left.pop(row.get("authority_id"), None)  # its effect on what is left: read again
-            self._deadlines = {}
+            self._deadlines, self._preserved = {}, {}
         elif name == "system_type" and self._owners is not None:
             aliases = row.get("aliases") or "[]"
             for word in (row["name"], *(json.loads(aliases) if isinstance(aliases, str) else aliases)):

@@ -12,8 +12,10 @@ How rules combine, for every batch:
 - rules that add a row's figure to running sums (what a package has delivered) come after every
   error rule of their kind, and count the rows before them in the batch that have no error: the
   rows that are written. A row is checked against the rows before it, never after.
-- kinds with unique labels (authorities, packages, system types) are checked a row at a time, each
-  row joining the facts before the next: their rules compare a row with every row before it by label.
+- a unique label (a package's number, an authority's name) is judged over the whole column: against
+  the stored labels and the rows before it in the batch. System types (whose aliases are compared
+  with every row before) and the execution kinds (rules written for one row) are checked a row at a
+  time, each row joining the facts before the next.
 
 `facts` answers the lookups the rules need: `lookups.Lookups` (the tables; a single change) or
 `bulk_facts.BulkFacts` (figures read once for a whole import, kept current as rows join).
@@ -110,9 +112,7 @@ def check_columns(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids
         return problems, errors
     problems, errors = _evaluate(rules, facts, kind, cols, ids, record_ids=True)
     if rows is not None:
-        for i, row in enumerate(rows):
-            if i not in errors:
-                facts.added(kind, row)
+        facts.added_many(kind, [row for i, row in enumerate(rows) if i not in errors] if errors else rows)
     return problems, errors
 
 

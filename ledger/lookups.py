@@ -13,6 +13,15 @@ from typing import Any
 from . import queries, store
 from .model import KINDS, Kind
 
+# SQLite's NOCASE folds ASCII letters only: labels are compared the same way.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def nocase(text: str) -> str:
+    """A label as NOCASE compares it (surrounding spaces aside)."""
+    text = text.strip()
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
 
 class Lookups:
     """Mixed into `Ledger`: needs `self.conn`."""
@@ -44,11 +53,18 @@ class Lookups:
                 return tid
         return None
 
-    def label_taken(self, kind: Kind, field: str, value: str, exclude_id: int | None) -> bool:
-        row = self.conn.execute(
-            f"SELECT id FROM {kind.table} WHERE {field} = ? COLLATE NOCASE AND id IS NOT ?", (value.strip(), exclude_id)
-        ).fetchone()
-        return row is not None
+    def label_owners(self, kind: Kind, field: str, keys: set[str]) -> dict[str, int]:
+        """{folded label: id} of the stored records holding these labels (`bulk_facts.nocase` keys)."""
+        out: dict[str, int] = {}
+        keys = sorted(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for rid, label in self.conn.execute(
+                f"SELECT id, {field} FROM {kind.table} WHERE {field} COLLATE NOCASE IN ({', '.join('?' * len(chunk))})"
+                " ORDER BY id DESC", chunk,
+            ):
+                out[nocase(label)] = rid
+        return out
 
     def effective_deadline(self, authority_id: int, as_of: str | None = None) -> str | None:
         """The authority's expiry, moved by the latest preservation dated on or before `as_of`."""

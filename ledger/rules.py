@@ -24,6 +24,7 @@ from typing import Any
 from . import execution_rules
 from .dates import MAX_DATE, MIN_DATE
 from .engine import Batch, Rule
+from .lookups import nocase
 from .model import Field, Kind
 from .money import MAX_CENTS, format_cents
 
@@ -47,8 +48,8 @@ def _one_value(facts: Any, kind: Kind, f: Field, v: Any, rid: int | None) -> lis
     message = problem(facts, f, v) if problem else None
     if message:
         out.append((0, message))
-    if f.unique and v.__class__ is str and facts.label_taken(kind, f.name, v, rid):
-        out.append((0, f"{v!r} is already used by another {kind.name}"))
+    if f.unique:
+        out += _labels_taken(facts, kind, f, [v], [rid])
     return out
 
 
@@ -63,9 +64,25 @@ def _column(facts: Any, kind: Kind, f: Field, col: list, ids) -> Iterator[tuple[
     if check is not None:
         yield from check(facts, f, col, types)
     if f.unique:
-        for i, v in enumerate(col):
-            if v.__class__ is str and v.strip() and facts.label_taken(kind, f.name, v, ids[i]):
-                yield i, f"{v!r} is already used by another {kind.name}"
+        yield from _labels_taken(facts, kind, f, col, ids)
+
+
+def _labels_taken(facts: Any, kind: Kind, f: Field, col: list, ids) -> list[tuple[int, str]]:
+    """Labels (names, numbers) another record holds, compared as SQLite's NOCASE does: a stored one
+    (the owners of the column's labels, asked once: for an import from the labels read once), or an
+    earlier row of the same batch."""
+    keys = [nocase(v) if v.__class__ is str else "" for v in col]
+    owners = facts.label_owners(kind, f.name, set(keys) - {""})
+    out = []
+    earlier: set[str] = set()  # folded labels of the batch's rows so far
+    for i, key in enumerate(keys):
+        if not key:
+            continue
+        owner = owners.get(key)
+        if key in earlier or (owner is not None and owner != ids[i]):
+            out.append((i, f"{col[i]!r} is already used by another {kind.name}"))
+        earlier.add(key)
+    return out
 
 
 def _blank_rows(col: list, aliases: bool, types: set) -> list[int]:
@@ -202,12 +219,19 @@ def _package_after_the_deadline(b: Batch):
 
 
 def _package_beyond_what_is_left(b: Batch):
+    """Packages committing more than their authority has left: what the ledger leaves it, less the
+    packages before them in the batch that are written."""
     cur = b.facts.currency
+    exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
+    left: dict[int, int] = {}
     for i, aid, value in _with_authority(b, "value_cents"):
-        left = b.facts.authority_left(aid, exclude_package=b.ids[i])
-        if value > left:
+        if aid not in left:
+            left[aid] = b.facts.authority_left(aid, exclude_package=exclude)
+        if value > left[aid]:
             name = b.facts.get_row("authority", aid)["name"]
-            yield i, f"{format_cents(value, cur)} is more than {name} has left ({format_cents(left, cur)})"
+            yield i, f"{format_cents(value, cur)} is more than {name} has left ({format_cents(left[aid], cur)})"
+        if b.joins(i):
+            left[aid] -= value
 
 
 def _package_below_its_lines(b: Batch):
@@ -409,7 +433,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "package": (
         Rule("package", "warning", "announced_on", _package_before_its_authority),
         Rule("package", "warning", "announced_on", _package_after_the_deadline),
-        Rule("package", "warning", "value_cents", _package_beyond_what_is_left),
+        Rule("package", "warning", "value_cents", _package_beyond_what_is_left, sums=True),
         Rule("package", "warning", "value_cents", _package_below_its_lines),
     ),
     "line": (
@@ -447,13 +471,13 @@ def kind_rules(kind: str) -> tuple[Rule, ...]:
     return RULES.get(kind, ())
 
 
-# Kinds whose rules compare a row with every row before it by label (unique names and numbers,
-# aliases): checked a row at a time. Imports of many rows are deliveries, lines and observations.
-_ROW_BY_ROW = frozenset({"authority", "package", "system_type", *execution_rules.RULES})
+# Kinds whose rules compare a row with every row before it by alias, and the execution kinds (rules
+# written for one row): checked a row at a time. Unique labels are judged over the whole column.
+_ROW_BY_ROW = frozenset({"system_type", *execution_rules.RULES})
 
 
 def row_by_row(kind: Kind) -> bool:
-    return kind.name in _ROW_BY_ROW or any(f.unique for f in kind.fields)
+    return kind.name in _ROW_BY_ROW
 
 
 def _check_declarations() -> None:

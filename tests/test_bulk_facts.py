@@ -106,3 +106,21 @@ def test_bulk_history_with_scattered_ids(ledger):
     changes = history.changes(ledger.conn, ledger.history(1)[0].id)
     assert [c.record_id for c in changes] == [1, 9, 3, 40, 7]
     assert changes[2].new["number"] == "P3"
+
+
+def test_an_import_reads_the_deadline_each_day_had_as_a_single_change_does():
+    from ledger.bulk_facts import BulkFacts
+    from ledger.model import Adjustment
+
+    led = Ledger.memory()
+    a = led.add(Authority("PDA", "PDA FY2024", 10**12, dt.date(2023, 10, 1), dt.date(2024, 9, 30)))
+    other = led.add(Authority("USAI", "USAI FY2024", 10**12, dt.date(2023, 10, 1)))
+    with led.action("preserve", accept_warnings=True) as act:
+        for day, deadline in ((dt.date(2024, 9, 1), dt.date(2025, 3, 31)), (dt.date(2024, 9, 1), dt.date(2025, 6, 30)),
+                              (dt.date(2025, 3, 1), dt.date(2025, 12, 31))):
+            act.add(Adjustment(day, "PDA", "preservation", 0, "kept", authority_id=a.id, new_deadline=deadline))
+    facts = BulkFacts(led)
+    for aid in (a.id, other.id, 999):
+        for as_of in (None, "2024-08-31", "2024-09-01", "2025-02-28", "2025-03-01", "2026-01-01"):
+            assert facts.effective_deadline(aid, as_of) == led.effective_deadline(aid, as_of), (aid, as_of)
+    assert facts.effective_deadline(a.id, "2024-09-01") == "2025-06-30"  # the later of one day's two

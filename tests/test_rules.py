@@ -21,6 +21,7 @@ from ledger.model import (
     ScopeDisbursement,
     SystemType,
 )
+from ledger.money import format_cents
 from ledger.rules import RULES
 
 D = dt.date(2024, 6, 1)
@@ -163,3 +164,43 @@ def test_a_row_is_stored_the_same_as_one_edit_and_within_an_import(kind, row, fi
     cols = normalise_columns(k, dict(given), BulkFacts(led))
     assert cols[field][3] == stored and cols[field][:3] == given[field][:3]
     assert given[field][3] == row[field]  # the caller's column is left as it was
+
+
+def _batch_problems(led, kind, records):
+    """Problems of `records` checked as one batch of an import: (row index, level, field, message)."""
+    k = KINDS[kind]
+    first = led.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
+    rows = [store.to_row(k, r) for r in records]
+    ids = list(range(first, first + len(rows)))
+    for rid, r in zip(ids, rows):
+        r["id"] = rid
+    cols = {f.name: [r[f.name] for r in rows] for f in k.fields}
+    problems, _errors = validate.check_columns(BulkFacts(led), k, cols, ids, rows)
+    return [(ids.index(p.record_id), p.level, p.field, p.message) for p in problems]
+
+
+# Unique labels are judged over the whole column: against the stored labels and the rows before.
+LABEL_CASES = [
+    ("package", [Package("PDA 7", D, 1, 1), Package("C1", D, 1, 1), Package("pda 7", D, 1, 1)],
+     [(2, "error", "number", "'pda 7' is already used by another package")]),
+    ("package", [Package("C1", D, 1, 1), Package(" Pda 1 ", D, 1, 1)],
+     [(1, "error", "number", "' Pda 1 ' is already used by another package")]),
+    ("authority", [Authority("PDA", "Fund X", 1, D), Authority("PDA", "FUND X", 1, D)],
+     [(1, "error", "name", "'FUND X' is already used by another authority")]),
+    ("authority", [Authority("PDA", "C1", 1, D), Authority("PDA", "pda fy2024", 1, D)],
+     [(1, "error", "name", "'pda fy2024' is already used by another authority")]),
+]
+
+
+@pytest.mark.parametrize("kind,records,expected", LABEL_CASES)
+def test_a_label_taken_by_a_stored_record_or_an_earlier_row_of_the_batch(kind, records, expected):
+    assert _batch_problems(_ledger(), kind, records) == expected
+
+
+def test_packages_of_one_batch_together_beyond_what_is_left_warn_from_the_first_that_overdraws():
+    led = _ledger()
+    left = BulkFacts(led).authority_left(1)
+    half = left // 2 + 1
+    found = _batch_problems(led, "package", [Package("C1", D, 1, half), Package("C2", D, 1, 1), Package("C3", D, 1, half)])
+    assert [(i, field) for i, _level, field, _m in found] == [(2, "value_cents")]
+    assert found[0][3].endswith(f"has left ({format_cents(left - half - 1, led.currency)})")

@@ -268,9 +268,12 @@ class _Matcher:
 
     def _batch(self, batch) -> None:
         kind = batch.kind
-        if self.mode == "by label" and kind not in UNIQUE_LABEL and not _repeats(batch.wids):
-            self._batch_columns(batch)  # no label to match by: every row is added (unless the ledger has it already)
+        if self.mode == "by label" and not _repeats(batch.wids) and (kind not in UNIQUE_LABEL or self._all_new(batch)):
+            self._batch_columns(batch)  # every row is added (unless the ledger has it already)
             return
+        if self.mode == "copy" and self._ids_follow(batch) and (kind not in UNIQUE_LABEL or self._all_new(batch)):
+            if self._batch_columns(batch, keep_ids=True):  # an exact copy keeping its ids: one block
+                return
         k = KINDS[kind]
         specs = {f.name: f for f in k.fields}
         defaults = {f.name: (() if f.type == "aliases" else None) for f in k.fields}
@@ -360,10 +363,33 @@ class _Matcher:
                 if rid not in matched:
                     self.preview.missing.append(Missing(kind, rid, str(getattr(rec, label))))
 
-    def _batch_columns(self, batch) -> None:
+    def _ids_follow(self, batch) -> bool:
+        """The rows' ids run on one by one from an unused id (an export of a ledger): they can be a block."""
+        wids = batch.wids
+        if not wids or wids[0] is None or wids[0] < self.next_id[batch.kind]:
+            return False
+        first = wids[0]
+        return all(w == first + i for i, w in enumerate(wids))
+
+    def _all_new(self, batch) -> bool:
+        """A batch of authorities or packages whose labels are all given, none twice and none the
+        ledger has (judged by set, a column at a time): every row is added, as the column form does.
+        Otherwise rows are matched one by one (a changed record, a label used twice, a blank)."""
+        if batch.kind not in ("authority", "package") or UNIQUE_LABEL[batch.kind] not in batch.fields:
+            return False
+        col = batch.data[batch.fields.index(UNIQUE_LABEL[batch.kind])]
+        if any(v.__class__ is not str for v in col):
+            return False
+        keys = {v.strip().casefold() for v in col}
+        return len(keys) == len(col) and "" not in keys and keys.isdisjoint(self._names(batch.kind))
+
+    def _batch_columns(self, batch, keep_ids: bool = False) -> bool:
         """A batch whose rows are all added, resolved a column at a time: references by distinct name,
         required fields by column. A row equal in every column of the sheet to a record the ledger
-        has (the same sheet imported twice) is that record, unchanged: one record per row."""
+        has (the same sheet imported twice) is that record, unchanged: one record per row.
+        `keep_ids`: the rows keep their ids (`_ids_follow`); if a row is rejected they would not, and
+        the batch is left to the row-by-row form (False is returned, nothing is kept)."""
+        rejected_before = len(self.preview.rejected)
         kind, sheet = batch.kind, batch.sheet
         k = KINDS[kind]
         numbers = batch.numbers
@@ -406,7 +432,14 @@ class _Matcher:
                         reject(Rejection(sheet, numbers[i], batch.columns.get(name, label), None, f"{label.lower()} is required"))
                     bad = True
         keep = [i for i in range(n) if i not in suspects] if suspects else None
-        if self.ledger.count(kind):
+        if keep_ids and keep is not None:
+            del self.preview.rejected[rejected_before:]
+            return False
+        unique = UNIQUE_LABEL.get(kind)
+        if unique and not keep_ids:  # no label is the ledger's (_all_new): every stored record is missing from the sheet
+            label = k.label_field
+            self.preview.missing += [Missing(kind, r.id, str(getattr(r, label))) for r in self.ledger.iter_records(kind)]
+        elif self.ledger.count(kind):
             keep = self._not_stored(kind, columns, range(n) if keep is None else keep, batch.wids)
         wids = batch.wids
         if keep is not None:
@@ -414,11 +447,14 @@ class _Matcher:
             columns = {name: [col[i] for i in keep] for name, col in columns.items()}
             wids = [wids[i] for i in keep] if wids is not None else None
         constants = {f.name: (() if f.type == "aliases" else None) for f in k.fields if f.name not in columns}
-        first = self.next_id[kind]
+        first = wids[0] if keep_ids else self.next_id[kind]
         self.next_id[kind] = first + len(numbers)
         if wids is not None:  # another ledger's export: its rows refer to these by its ids
             self.ids[kind].update((wid, first + i) for i, wid in enumerate(wids) if wid is not None)
+        if unique:  # later sheets refer to these by name
+            self._names(kind).update((v.strip().casefold(), first + i) for i, v in enumerate(columns[unique]))
         self.preview.added.add_block(AddedBlock(kind, sheet, numbers, first, columns, constants))
+        return True
 
     def _not_stored(self, kind: str, columns: dict[str, list], rows, wids: list | None) -> list[int]:
         """The rows (indexes) that are not already in the ledger: each record the ledger has, equal in
