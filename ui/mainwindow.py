@@ -589,7 +589,9 @@ class MainWindow(QMainWindow):
             return
         from .export import export_with_dialog
 
-        export_with_dialog(self, self.ledger)
+        # Until the file is written: no second export, and the file it reads stays (no restore, no other ledger).
+        export_with_dialog(self, self.ledger, blocks=(self.act_export, self.act_open, self.act_new,
+                                                      self.recent_menu.menuAction(), self.act_backups))
 
     def export_chart_dialog(self) -> None:
         if self.ledger is None:
