@@ -59,6 +59,8 @@ def main() -> None:
     shoot(w, "welcome")
 
     w.open_sample()
+    while w.ledger is None:  # the sample is made on a worker; the window opens it when it is done
+        app.processEvents()
     w.resize(*SIZE)
     w.dashboard.set_as_of(AS_OF)
     shoot(w, "dashboard")

@@ -271,7 +271,9 @@ def test_first_run_shows_welcome_and_makes_the_sample(qtbot):
     qtbot.addWidget(w)
     assert w.stack.currentWidget() is w.welcome and w.ledger is None
     qtbot.mouseClick(w.welcome.buttons["sample"], Qt.MouseButton.LeftButton)
-    assert w.ledger is not None and w.ledger.count("package") == 97
+    assert not w.welcome.buttons["empty"].isEnabled() and not w.act_open.isEnabled()  # made on a worker meanwhile
+    qtbot.waitUntil(lambda: w.ledger is not None, timeout=60_000)
+    assert w.ledger.count("package") == 97 and w.welcome.buttons["empty"].isEnabled()
     assert "sample.aidledger" in w.windowTitle()
     assert Settings().last_ledger.endswith("sample.aidledger")
     w.close()

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -310,18 +309,31 @@ class MainWindow(QMainWindow):
             return
         if ledger is None:
             return
-        if not ledger.readonly and (fresh or ledger.count("authority") == 0):
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                build(ledger)
-            except LedgerError as exc:
-                ledger.close()
-                show_problem(self, "Cannot make the sample ledger", str(exc))
+        if ledger.readonly or not (fresh or ledger.count("authority") == 0):
+            self._sample_ready(ledger, why)
+            return
+        from .worker import start_work
+
+        where = ledger.where
+
+        def work(progress, cancelled):  # on its own connection (this process holds the writer lock)
+            with Ledger.open(where) as own:
+                build(own)
+
+        def built(outcome) -> None:
+            if outcome.ok:
+                self._sample_ready(ledger, why)
                 return
-            finally:
-                QApplication.restoreOverrideCursor()
+            ledger.close()
+            show_problem(self, "Cannot make the sample ledger", outcome.message)
+
+        # One transaction: nothing to cancel part-way; nothing that opens or makes a ledger meanwhile.
+        self.sample_job = start_work(self, "Making the sample ledger…", work, built, cancellable=False, blocks=(
+            *self.welcome.buttons.values(), self.act_new, self.act_open, self.act_import, self.recent_menu.menuAction()))
+
+    def _sample_ready(self, ledger: Ledger, why: str | None) -> None:
         self.set_ledger(ledger, why)
-        self.settings.add_recent(str(path.resolve()))
+        self.settings.add_recent(str(Path(ledger.where).resolve()))
 
     def new_default_ledger(self) -> None:
         self.create_ledger(default_ledger())

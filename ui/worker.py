@@ -104,13 +104,14 @@ class Job(QObject):
 
     The dialog is not modal: the window keeps painting and answering, and the controls given as
     `blocks` (those that would start conflicting work) are disabled until the outcome is in, then
-    given back the state they had.
+    given back the state they had. Work that cannot stop part-way (`cancellable=False`: one
+    transaction with no steps to check between) shows no Cancel button.
     """
 
     finished = Signal(object)  # the WorkOutcome, emitted on the GUI thread
 
     def __init__(self, parent: QWidget | None, title: str, work, done: Callable[[WorkOutcome], None] | None = None,
-                 blocks: Iterable[QWidget | QAction] = ()):
+                 blocks: Iterable[QWidget | QAction] = (), cancellable: bool = True):
         super().__init__(parent)
         self.worker = Worker(work)
         self.outcome: WorkOutcome | None = None
@@ -123,6 +124,8 @@ class Job(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.worker.cancel)
+        if not cancellable:
+            self.dialog.setCancelButton(None)
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._poll)
 
@@ -163,6 +166,6 @@ class Job(QObject):
 
 
 def start_work(parent: QWidget | None, title: str, work, done: Callable[[WorkOutcome], None] | None = None,
-               blocks: Iterable[QWidget | QAction] = (), on_start=None) -> Job:
+               blocks: Iterable[QWidget | QAction] = (), on_start=None, cancellable: bool = True) -> Job:
     """Start `work(progress, cancelled)` in the background; `done(outcome)` runs on the GUI thread later."""
-    return Job(parent, title, work, done, blocks).start(on_start)
+    return Job(parent, title, work, done, blocks, cancellable).start(on_start)
