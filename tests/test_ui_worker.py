@@ -11,6 +11,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 from ui_helpers import finished  # noqa: E402
 
 from ledger import desktop  # noqa: E402
@@ -67,11 +68,16 @@ def test_the_outcome_comes_back_on_the_gui_thread_after_the_caller_returned(qtbo
     where = []
 
     def work(progress, cancelled):
+        progress(1, 1000)  # a first step reported, then a long one
         assert gate.wait(30)
         return threading.current_thread().name
 
-    job = start_work(None, "Working", work, lambda o: (outcomes.append(o), where.append(threading.current_thread())))
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    job = start_work(window, "Working", work, lambda o: (outcomes.append(o), where.append(threading.current_thread())))
     assert job.running and outcomes == []  # returned before the work ended
+    qtbot.waitUntil(job.dialog.isVisible, timeout=2_000)  # long work shows its progress and Cancel soon (after 400 ms)
     gate.set()
     qtbot.waitUntil(lambda: not job.running, timeout=30_000)
     assert outcomes[0].ok and outcomes[0].result == "aid-ledger-worker"  # ran on the worker thread

@@ -140,6 +140,7 @@ class Job(QObject):
         if on_start:
             on_start(self.worker)
         self.worker.start()
+        self.dialog.setValue(0)  # starts the dialog's clock: it shows after its minimum duration unless done by then
         self._timer.start()
         return self
 
