@@ -105,18 +105,24 @@ class Job(QObject):
     The dialog is not modal: the window keeps painting and answering, and the controls given as
     `blocks` (those that would start conflicting work) are disabled until the outcome is in, then
     given back the state they had. Work that cannot stop part-way (`cancellable=False`: one
-    transaction with no steps to check between) shows no Cancel button.
+    transaction with no steps to check between) shows no Cancel button; work without a `title` (the
+    daily backup) shows no dialog at all.
     """
 
     finished = Signal(object)  # the WorkOutcome, emitted on the GUI thread
 
-    def __init__(self, parent: QWidget | None, title: str, work, done: Callable[[WorkOutcome], None] | None = None,
+    def __init__(self, parent: QObject | None, title: str | None, work, done: Callable[[WorkOutcome], None] | None = None,
                  blocks: Iterable[QWidget | QAction] = (), cancellable: bool = True):
         super().__init__(parent)
         self.worker = Worker(work)
         self.outcome: WorkOutcome | None = None
         self._done = done
         self._blocks = [(b, b.isEnabled()) for b in blocks]
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self.dialog = None
+        if title is None:
+            return
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.NonModal)
@@ -126,8 +132,6 @@ class Job(QObject):
         self.dialog.canceled.connect(self.worker.cancel)
         if not cancellable:
             self.dialog.setCancelButton(None)
-        self._timer = QTimer(self, interval=POLL_MS)
-        self._timer.timeout.connect(self._poll)
 
     @property
     def running(self) -> bool:
@@ -140,33 +144,47 @@ class Job(QObject):
         if on_start:
             on_start(self.worker)
         self.worker.start()
-        self.dialog.setValue(0)  # starts the dialog's clock: it shows after its minimum duration unless done by then
+        if self.dialog is not None:
+            self.dialog.setValue(0)  # starts the dialog's clock: it shows after its minimum duration unless done by then
         self._timer.start()
         return self
 
     def cancel(self) -> None:
         self.worker.cancel()
 
+    def drop(self, wait_s: float | None = None) -> None:
+        """Let the work finish (up to `wait_s`) and hand its outcome to no one: whoever asked has gone
+        (the daily backup of a ledger just closed)."""
+        self._timer.stop()
+        self.worker.wait(wait_s)
+        self._close(WorkOutcome(False, message="dropped"))
+
     def _poll(self) -> None:
         done, total = self.worker.progress
-        if total > 0:
+        if total > 0 and self.dialog is not None:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
         if not self.worker.done.is_set():
             return
         self._timer.stop()
         self.worker.wait()
-        self.dialog.close()
-        self.dialog.deleteLater()
-        for block, enabled in self._blocks:
-            block.setEnabled(enabled)
-        self.outcome = self.worker.outcome or WorkOutcome(False, message="The work stopped without a result")
+        self._close(self.worker.outcome or WorkOutcome(False, message="The work stopped without a result"))
         if self._done is not None:
             self._done(self.outcome)
         self.finished.emit(self.outcome)
 
+    def _close(self, outcome: WorkOutcome) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        for block, enabled in self._blocks:
+            block.setEnabled(enabled)
+        self._blocks = []
+        self.outcome = outcome
 
-def start_work(parent: QWidget | None, title: str, work, done: Callable[[WorkOutcome], None] | None = None,
+
+def start_work(parent: QObject | None, title: str | None, work, done: Callable[[WorkOutcome], None] | None = None,
                blocks: Iterable[QWidget | QAction] = (), on_start=None, cancellable: bool = True) -> Job:
     """Start `work(progress, cancelled)` in the background; `done(outcome)` runs on the GUI thread later."""
     return Job(parent, title, work, done, blocks, cancellable).start(on_start)
