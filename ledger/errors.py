@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .model import KINDS, default_label
+
 
 class LedgerError(Exception):
     """Base class: a problem the user can understand and act on."""
@@ -55,8 +57,23 @@ class Problem:
     message: str
     record_id: int | None = None  # set by bulk adds, so an import can point at the row
 
+    @property
+    def label(self) -> str:
+        """The field as people see it (the model's label: 'Authority', not authority_id)."""
+        return field_label(self.kind, self.field)
+
     def __str__(self) -> str:
-        return f"{self.record}, {self.field}: {self.message}"
+        return f"{self.record}, {self.label}: {self.message}"
+
+
+def field_label(kind: str, name: str) -> str:
+    """The model's label for a field of a kind; a name the model does not know is made readable."""
+    k = KINDS.get(kind)
+    if k is not None:
+        for f in k.fields:
+            if f.name == name:
+                return f.label
+    return default_label(name)
 
 
 class ValidationError(LedgerError):

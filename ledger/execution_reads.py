@@ -46,27 +46,6 @@ def shares(ledger: Ledger) -> list[tuple[ReportedFigure, float | None]]:
     return [(f, execution.derived_share(f, by_type, types)) for f in figs]
 
 
-def quantities_by_unit(ledger: Ledger) -> dict[str, list[tuple[str | None, int, int, int]]]:
-    """Per system type and unit: quantity in package lines, quantity delivered, and how many lines
-    give a quantity. Units are never added together (rounds and launchers are not one number); lines
-    without a unit come last (unit None), for the caller to show as such rather than as a sum."""
-    out: dict[str, dict[str | None, list[int]]] = {}
-    for name, unit, q, n in ledger.conn.execute(
-        "SELECT t.name, NULLIF(TRIM(l.unit), ''), SUM(l.quantity), COUNT(*) FROM package_lines l "
-        "JOIN system_types t ON t.id = l.system_type_id WHERE l.quantity IS NOT NULL GROUP BY t.id, 2"
-    ):
-        row = out.setdefault(name, {}).setdefault(unit, [0, 0, 0])
-        row[0], row[2] = q, n
-    for name, unit, q in ledger.conn.execute(
-        "SELECT t.name, NULLIF(TRIM(l.unit), ''), SUM(d.quantity) FROM disbursements d "
-        "JOIN system_types t ON t.id = d.system_type_id LEFT JOIN package_lines l ON l.id = d.line_id "
-        "WHERE d.quantity IS NOT NULL GROUP BY t.id, 2"
-    ):
-        out.setdefault(name, {}).setdefault(unit, [0, 0, 0])[1] = q
-    return {name: sorted(((u, *v) for u, v in units.items()), key=lambda r: (r[0] is None, r[0] or ""))
-            for name, units in out.items()}
-
-
 def disbursed_by_package(ledger: Ledger, as_of: str | None = None) -> list[tuple[str, int, int]]:
     day = as_of or "9999-12-31"
     packages = ledger.conn.execute(
@@ -96,11 +75,9 @@ class ExecutionReads:
     def reported_shares(self) -> list[tuple[ReportedFigure, float | None]]:
         return shares(self)
 
-    def quantities_by_unit(self) -> dict[str, list[tuple[str | None, int, int, int]]]:
-        return quantities_by_unit(self)
 
     def disbursed_by_package(self, as_of: str | None = None) -> list[tuple[str, int, int]]:
         return disbursed_by_package(self, as_of)
 
 
-__all__ = ["ExecutionReads", "comparisons", "disbursed_by_package", "markers", "quantities_by_unit", "shares"]
+__all__ = ["ExecutionReads", "comparisons", "disbursed_by_package", "markers", "shares"]

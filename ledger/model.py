@@ -240,8 +240,13 @@ class Kind:
         raise KeyError(name)
 
 
+def default_label(name: str) -> str:
+    """How a field is named to people when the model gives no label: value_cents -> 'Value'."""
+    return name.replace("_cents", "").replace("_id", "").replace("_", " ").capitalize()
+
+
 def _f(name: str, type: str, **kw: Any) -> Field:
-    kw.setdefault("label", name.replace("_cents", "").replace("_id", "").replace("_", " ").capitalize())
+    kw.setdefault("label", default_label(name))
     return Field(name, type, **kw)
 
 

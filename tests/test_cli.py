@@ -90,13 +90,13 @@ def test_add_edit_undo(sample_copy):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["add", "package", "number=PDA 71", "announced=2025-01-01", "authority=PDA FY2024", "value=1M"], 1, "package PDA 71, number: 'PDA 71' is already used"),
-        (["add", "package", "number=X", "announced=2025-01-01", "authority=PDA FY2099", "value=1M"], 1, "authority_id: no authority named 'PDA FY2099'"),
-        (["add", "package", "number=X", "announced=2025-01-01", "authority=PDA FY2024", "value=lots"], 1, "value_cents: 'lots' is not an amount"),
-        (["add", "package", "number=X", "announced=2025-01-01", "authority=PDA FY2024", "value=-5"], 1, "value_cents: is negative"),
+        (["add", "package", "number=PDA 71", "announced=2025-01-01", "authority=PDA FY2024", "value=1M"], 1, "package PDA 71, Number: 'PDA 71' is already used"),
+        (["add", "package", "number=X", "announced=2025-01-01", "authority=PDA FY2099", "value=1M"], 1, "Authority: no authority named 'PDA FY2099'"),
+        (["add", "package", "number=X", "announced=2025-01-01", "authority=PDA FY2024", "value=lots"], 1, "Value: 'lots' is not an amount"),
+        (["add", "package", "number=X", "announced=2025-01-01", "authority=PDA FY2024", "value=-5"], 1, "Value: is negative"),
         (["add", "package", "number=X", "announced=3/4/2025", "authority=PDA FY2024", "value=5"], 1, "choose the date order"),
         (["add", "package", "number=X", "announced=2525-01-01", "authority=PDA FY2024", "value=5"], 1, "out of range"),
-        (["add", "package", "number=X"], 1, "needs announced_on, value_cents"),
+        (["add", "package", "number=X"], 1, "needs Announced, Value (give announced=…, value=…)"),
         (["add", "package", "colour=red"], 2, "a package has no field 'colour'"),
         (["edit", "package", "9999", "value=5"], 1, "no package with id 9999"),
         (["delete", "authority", "1"], 1, "is still used by"),

@@ -32,20 +32,22 @@ def test_cumulative_disbursed_line_and_reported_markers(window, sample_copy):
     with Ledger.open(sample_copy, readonly=True) as led:
         series = led.series("authority")
     days, cents = chart.data["PDA FY2024"]
-    assert cents == [f.disbursed_cents for _, f in series["PDA FY2024"]] and cents[-1] == 370_000_000_000
+    # The chart shows the ledger as it stood on the as-of date: nothing recorded later is drawn.
+    shown = [f.disbursed_cents for d, f in series["PDA FY2024"] if d <= AS_OF]
+    assert cents == shown and cents[-1] == 370_000_000_000
     x, y = chart.curves["PDA FY2024"].getOriginalDataset()
     ex, ey = step_arrays(days, cents, chart.end_day())
     assert list(x) == list(ex) and list(y) == list(ey)
     assert not chart.projections  # a running total is not projected to zero
     # Ryder's USD 3.7 B beside the FY2024 line; PDA 3's USD 240 M beside the FY2022 line.
-    marks = {(m.group, m.day, m.cents) for m in chart.reported.points}
+    marks = {(m.group, m.day, m.cents) for m in chart.execution_marks.points}
     assert marks == {("PDA FY2024", "2024-10-15", 370_000_000_000), ("PDA FY2022", "2022-03-04", 24_000_000_000)}
-    scatter = chart.reported.items["PDA FY2024"]
+    scatter = chart.execution_marks.items["PDA FY2024"]
     sx, sy = scatter.getData()
     assert list(sx) == [day_x("2024-10-15")] and list(sy) == [3_700_000_000.0]
     (tip,) = list(scatter.data["data"])
     assert "Ryder" in tip and "as of 2024-10-15 (month)" in tip and "PDA FY2024" in tip and "renewz.de" in tip
-    assert "PDA FY2024: derived USD 3.7 B on 2024-10-15, latest reported USD 3.7 B, gap USD 0" in chart.reported.readout.text()
+    assert "PDA FY2024: derived USD 3.7 B on 2024-10-15, latest reported USD 3.7 B, gap USD 0" in chart.execution_marks.readout.text()
 
 
 def test_cumulative_committed_per_program_has_the_obligated_markers(window):
@@ -54,16 +56,16 @@ def test_cumulative_committed_per_program_has_the_obligated_markers(window):
     chart.by.setCurrentIndex(chart.by.findData("program"))
     chart.set_as_of(AS_OF)
     _balance(chart, "committed_cents")
-    obligated = [m for m in chart.reported.points if m.group == "USAI"]
+    obligated = [m for m in chart.execution_marks.points if m.group == "USAI"]
     # The verified USD 22.9 B (2024-09-30) and the unverified USD 23.29 B (2025-03-31).
     assert [(m.day, m.cents) for m in obligated] == [("2024-09-30", 2_290_000_000_000), ("2025-03-31", 2_329_000_000_000)]
     assert "Confidence: unverified" in obligated[-1].tooltip
-    assert not any("distributed" in m.tooltip for m in chart.reported.points)
-    (gap,) = [g for g in chart.reported.gaps if g.group == "USAI"]
+    assert not any("distributed" in m.tooltip for m in chart.execution_marks.points)
+    (gap,) = [g for g in chart.execution_marks.gaps if g.group == "USAI"]
     assert gap.reported_cents == 2_329_000_000_000 and gap.derived_cents == chart.data["USAI"][1][-1]
     assert chart.observation_points == []  # reported balances belong to the balance lines only
     chart.stacked.setChecked(True)
-    assert chart.reported.points == [] and chart.reported.readout.text().strip() == ""
+    assert chart.execution_marks.points == [] and chart.execution_marks.readout.text().strip() == ""
 
 
 def test_dashboard_shows_reported_beside_derived(window):
@@ -101,7 +103,7 @@ def test_by_system_type_shows_reported_shares_and_quantities_per_unit(window):
     by_name = {model.index(r, 0).data(): r for r in range(model.rowCount())}
     assert model.index(by_name["Air defense"], share_col).data().startswith("67 % (2024-10-15")
     assert model.index(by_name["Fires"], share_col).data().startswith("60 %")
-    assert model.index(by_name["Fires"], qty_col).data().endswith("lines with a quantity, unit not given")
+    assert model.index(by_name["Fires"], qty_col).data().endswith(" rounds")  # added per unit
     shares = bars.shares.model
     assert shares.rowCount() == 3
     names = {shares.index(r, 0).data(): shares.index(r, 1).data() for r in range(3)}
@@ -120,7 +122,7 @@ def test_hovering_a_marker_shows_who_when_scope_figure_and_source(window, qtbot)
     _balance(chart, "disbursed_cents")
     qtbot.wait(50)
     vb = chart.plot.getPlotItem().vb
-    x, y = chart.reported.items["PDA FY2024"].getData()
+    x, y = chart.execution_marks.items["PDA FY2024"].getData()
     spot = chart.plot.mapFromScene(vb.mapViewToScene(QPointF(x[0], y[0])))
     QTest.mouseMove(chart.plot.viewport(), spot)
     qtbot.waitUntil(lambda: "Ryder" in vb.toolTip(), timeout=3000)
@@ -129,11 +131,3 @@ def test_hovering_a_marker_shows_who_when_scope_figure_and_source(window, qtbot)
     assert tip[1].startswith("PDA FY2024: drawdowns from DoD stocks")
     assert tip[2] == "delivered: USD 3.7 B"
     assert tip[3].startswith("Source: ") and tip[3].endswith("https://renewz.de/pentagon-gibt-umfang-der-us-hilfe-fuer-die-ukraine-aus-dem-60-milliarden-dollar-paket-bekannt")
-
-
-def test_quantities_without_a_unit_are_counted_not_added_up():
-    from ui.system_type_execution import quantity_text
-
-    units = [("rounds", 1000, 400, 1), (None, 22, 3, 2)]
-    assert quantity_text(units, delivered=False) == "1,000 rounds; 2 lines with a quantity, unit not given"
-    assert quantity_text(units, delivered=True) == "400 rounds; 3 (unit not given)"

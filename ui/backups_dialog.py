@@ -62,6 +62,14 @@ class BackupsDialog(QDialog):
         self.table.setAccessibleName("Backups, newest first")
         self.table.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.table)
+        self.empty = QLabel(
+            "No backups yet. One is taken once a day while the ledger is open for writing and has changes "
+            "(checked every hour), before each import or bulk change, before undoing a large change and "
+            "before a restore. Back up now takes one at once."
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAccessibleName("When backups are taken")
+        lay.addWidget(self.empty)
 
         row = QHBoxLayout()
         row.addWidget(QLabel("Keep the newest"))
@@ -112,6 +120,7 @@ class BackupsDialog(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, col, item)
         self.table.resizeColumnsToContents()
+        self.empty.setVisible(not self.backups)
         self._update_buttons()
 
     def selected(self):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import html
 import os
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -16,7 +17,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import Qt, Signal  # noqa: E402
-from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
     QCheckBox,
@@ -35,9 +36,16 @@ from ledger.balances import Figures, total_series, value_at  # noqa: E402
 from ledger.money import format_cents  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
 
+from . import (
+    chart_marks,  # noqa: E402
+    quantities,  # noqa: E402
+)
+from .chart_marks import Marks, Reported  # noqa: E402
 from .fmt import Display  # noqa: E402
+from .quantities import quantity_text  # noqa: E402
 from .reported_markers import ReportedMarkers  # noqa: E402
-from .system_type_execution import ReportedShares, latest_share_by_type, quantity_text, share_text, share_tip  # noqa: E402
+from .row_names import RowNames, freeze_first_column  # noqa: E402
+from .system_type_execution import ReportedShares, latest_share_by_type, share_text, share_tip  # noqa: E402
 
 EPOCH = dt.date(1970, 1, 1)
 DAY = 86400
@@ -51,6 +59,7 @@ BALANCES = (
     ("Disbursed (cumulative)", "disbursed_cents", None),
 )
 # Colour-blind-safe categorical colours (Okabe-Ito), repeated when there are more groups.
+PROJECTION_MARGIN_DAYS = 180  # how far past the deadline a projection is drawn
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 
 
@@ -92,6 +101,16 @@ class MoneyAxis(pg.AxisItem):
         return out
 
 
+def swatch(colour: str) -> QIcon:
+    """A short thick line in a group's colour: the group list doubles as the chart's legend."""
+    pix = QPixmap(18, 12)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.fillRect(1, 4, 16, 4, QColor(colour))
+    painter.end()
+    return QIcon(pix)
+
+
 def style_plot(plot, legend) -> tuple[QColor, QColor]:
     """Colour a plot's background, axes and legend text from the system palette; returns (text, base)."""
     pal = QApplication.palette() if QApplication.instance() else QPalette()
@@ -106,6 +125,86 @@ def style_plot(plot, legend) -> tuple[QColor, QColor]:
     return fg, base
 
 
+class DeadlineAxis(pg.AxisItem):
+    """The top axis naming deadlines: a name that would run into the one before it goes on a second
+    row, so two deadlines close together (an authority's and the default) stay readable; a name near
+    an end of the axis is moved inwards rather than cut at the edge of the image."""
+
+    def __init__(self):
+        super().__init__("top")
+        self.rows = 1
+
+    def generateDrawSpecs(self, p):
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        ends = [float("-inf"), float("-inf")]
+        placed = []
+        rows = 1
+        room = self.mapRectFromParent(self.geometry())
+        for rect, flags, text in sorted(texts, key=lambda t: t[0].left()):
+            if rect.right() > room.right():
+                rect = rect.translated(room.right() - rect.right(), 0)
+            if rect.left() < room.left():
+                rect = rect.translated(room.left() - rect.left(), 0)
+            row = 0 if rect.left() >= ends[0] + 6 else 1
+            if row == 1:
+                rect = rect.translated(0, -rect.height())
+                rows = 2
+            ends[row] = rect.right()
+            placed.append((rect, flags, text))
+        if rows != self.rows:
+            self.rows = rows
+            self._updateHeight()
+        return axis, ticks, placed
+
+    def _updateHeight(self):
+        super()._updateHeight()
+        if getattr(self, "rows", 1) > 1 and self.style["showValues"]:
+            h = self.maximumHeight() + self.textHeight
+            self.setMaximumHeight(h)
+            self.setMinimumHeight(h)
+
+
+class ChartCanvas(pg.GraphicsLayoutWidget):
+    """Title, plot and legend in one scene: the legend sits below the plot (never over the data) and an
+    exported image carries all three."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = self.ci.addLabel("", row=0, col=0)
+        self.item = self.ci.addPlot(
+            row=1,
+            col=0,
+            axisItems={
+                "bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0),
+                "left": MoneyAxis("left"),
+                "top": DeadlineAxis(),
+            },
+        )
+        self.legend = pg.LegendItem(colCount=4)
+        self.ci.addItem(self.legend, row=2, col=0)
+
+    def getPlotItem(self):
+        return self.item
+
+    def fit_legend(self) -> None:
+        """As many legend columns as fit the width (a wide legend would push the plot out of view)."""
+        legend = getattr(self, "legend", None)  # resizeEvent also comes while the base class is built
+        items = legend.items if legend is not None else []
+        if not items:
+            return
+        widest = max(label.boundingRect().width() for _sample, label in items) + 40
+        columns = max(1, min(4, int((self.width() - 40) // max(widest, 1))))
+        if columns != legend.columnCount:
+            legend.setColumnCount(columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_legend()
+
+
 class ChartView(QWidget):
     exported = Signal(str)
 
@@ -114,57 +213,71 @@ class ChartView(QWidget):
         self.display = display
         self.ledger: Ledger | None = None
         self.as_of: str = dt.date.today().isoformat()
-        # What the curves show, kept for tests and for the crosshair readout: name -> (days, cents).
+        # Each drawn group's own balances, kept for tests and the readout: name -> (days, cents). In
+        # stacked mode too: the bands' edges are in `bands`, never read as a group's figure.
         self.data: dict[str, tuple[list[str], list[int]]] = {}
+        self.bands: dict[str, tuple[list[str], list[int], list[int]]] = {}  # name -> (days, lower, upper)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.projections: dict[str, pg.PlotDataItem] = {}
         self.deadline_lines: dict[str, pg.InfiniteLine] = {}
-        self.observation_points: list[tuple[str, int, str]] = []
+        self.marks = Marks()
         self._series: dict[str, list[tuple[str, Figures]]] = {}
+        self._read_day: str | None = None  # the day under the crosshair, read again after each redraw
+        # On screen the group list, with each group's colour, is the groups' legend; an exported image
+        # has no list beside it, so its legend names the groups too.
+        self._legend_groups = False
 
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Per:"))
+        per = QLabel("&Per:")
+        bar.addWidget(per)
         self.by = QComboBox()
         for text, key in (("Authority", "authority"), ("Program", "program"), ("System type", "system_type")):
             self.by.addItem(text, key)
         self.by.setAccessibleName("Chart groups per")
+        per.setBuddy(self.by)
         bar.addWidget(self.by)
-        bar.addWidget(QLabel("Balance:"))
+        bal = QLabel("&Balance:")
+        bar.addWidget(bal)
         self.balance = QComboBox()
         for text, attr, _key in BALANCES:
             self.balance.addItem(text, attr)
         self.balance.setAccessibleName("Balance to chart")
+        bal.setBuddy(self.balance)
         bar.addWidget(self.balance)
-        self.stacked = QCheckBox("Stacked")
+        self.stacked = QCheckBox("S&tacked")
         self.stacked.setAccessibleName("Stack the groups")
+        self.stacked.setToolTip("Positive balances stack up from zero, negative ones down from zero")
         bar.addWidget(self.stacked)
-        self.projection = QCheckBox("Projections")
+        self.projection = QCheckBox("Pro&jections")
         self.projection.setChecked(True)
         self.projection.setAccessibleName("Show projections at the current and the needed pace")
         bar.addWidget(self.projection)
         bar.addStretch(1)
-        self.png = QPushButton("Export PNG…")
-        self.svg = QPushButton("Export SVG…")
-        bar.addWidget(self.png)
-        bar.addWidget(self.svg)
         lay.addLayout(bar)
+        self.png = QPushButton("Export PNG…")
+        self.png.setToolTip("Save the chart, with its title and legend, as a PNG image")
+        self.svg = QPushButton("Export SVG…")
+        self.svg.setToolTip("Save the chart, with its title and legend, as an SVG drawing")
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.groups = QListWidget()
         self.groups.setAccessibleName("Groups shown in the chart")
-        self.groups.setToolTip("Tick the groups to draw")
+        self.groups.setToolTip("Tick the groups to draw; each is drawn in the colour shown beside it")
         self.split.addWidget(self.groups)
 
-        self.plot = pg.PlotWidget(
-            axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0), "left": MoneyAxis("left")}
-        )
+        self.plot = ChartCanvas()
         self.plot.setAccessibleName("Remaining balance chart")
+        self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         item = self.plot.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         item.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = item.addLegend(offset=(-10, 10))
+        # Deadline names may run past the axis ends a little rather than vanish near the edge.
+        # (a grid on this axis would make pyqtgraph ignore that allowance)
+        item.getAxis("top").setGrid(False)
+        item.getAxis("top").setStyle(showValues=True, hideOverlappingLabels=120)
+        self.legend = self.plot.legend
         self.split.addWidget(self.plot)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([180, 800])
@@ -174,8 +287,12 @@ class ChartView(QWidget):
         self.readout.setAccessibleName("Values under the mouse")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setWordWrap(True)
-        lay.addWidget(self.readout)
-        self.reported = ReportedMarkers(self, day_x)  # reported execution figures and their gap readout
+        foot = QHBoxLayout()
+        foot.addWidget(self.readout, 1)
+        foot.addWidget(self.png, 0, Qt.AlignmentFlag.AlignTop)
+        foot.addWidget(self.svg, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(foot)
+        self.execution_marks = ReportedMarkers(self, day_x)  # reported execution figures and their gap readout
 
         self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((128, 128, 128), width=1))
         self.hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((128, 128, 128), width=1))
@@ -186,6 +303,8 @@ class ChartView(QWidget):
         self.stacked.toggled.connect(self.redraw)
         self.projection.toggled.connect(self.redraw)
         self.groups.itemChanged.connect(lambda _item: self.redraw())
+        self.png.clicked.connect(lambda: self.export_dialog("png"))
+        self.svg.clicked.connect(lambda: self.export_dialog("svg"))
         self.apply_palette()
 
     # -- data -----------------------------------------------------------------------------------
@@ -207,8 +326,9 @@ class ChartView(QWidget):
         return self.balance.currentData()
 
     def end_day(self) -> str:
-        """Lines run on to today (or a later as-of date): a balance holds until something changes it."""
-        return max(self.as_of, dt.date.today().isoformat())
+        """Lines run on to the as-of date: a balance holds until something changes it, and nothing after
+        the as-of date is drawn."""
+        return self.as_of
 
     def reload(self) -> None:
         """Read the series again (after a change to the ledger or another grouping)."""
@@ -216,8 +336,9 @@ class ChartView(QWidget):
         shown = {self.groups.item(i).text(): self.groups.item(i).checkState() for i in range(self.groups.count())}
         self.groups.blockSignals(True)
         self.groups.clear()
+        colour = self.colours()
         for name in self._ordered_groups():
-            it = QListWidgetItem(name)
+            it = QListWidgetItem(swatch(colour[name]), name)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(shown.get(name, Qt.CheckState.Checked))
             self.groups.addItem(it)
@@ -241,45 +362,89 @@ class ChartView(QWidget):
 
     def apply_palette(self) -> None:
         self._fg, back = style_plot(self.plot, self.legend)
-        back.setAlpha(215)  # the legend sits over the curves: let them show through a little
-        self.legend.setBrush(back)
+        self.plot.getPlotItem().getAxis("top").setPen(QColor(200, 60, 60))
+        self.plot.getPlotItem().getAxis("top").setTextPen(QColor(200, 60, 60))
+        self.plot.title.setAttr("color", self._fg.name())
+
+    def title_lines(self) -> tuple[str, str]:
+        """(the ledger's name, what the chart shows): the title on screen and in exported images."""
+        balance = self.balance.currentText()
+        per = self.by.currentText().lower()
+        name = (self.ledger.meta("name") if self.ledger else None) or ""
+        past = " (later records hidden)" if self.as_of < dt.date.today().isoformat() else ""
+        stacked = ", stacked" if self.stacked.isChecked() else ""
+        return name, f"{balance} per {per}{stacked}, as of {self.as_of}{past}"
+
+    def title_text(self) -> str:
+        return ": ".join(t for t in self.title_lines() if t)
+
+    def _show_title(self) -> None:
+        """Two lines (ledger name, then what is shown), so the title fits a narrow window."""
+        lines = self.title_lines() if self.ledger else ("", "")
+        self.plot.title.setText("<br>".join(html.escape(t) for t in lines if t))
+
+    def colours(self) -> dict[str, str]:
+        return {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(self._ordered_groups())}
 
     def redraw(self) -> None:
         item = self.plot.getPlotItem()
         item.clear()
         self.legend.clear()
         self.data.clear()
+        self.bands.clear()
         self.curves.clear()
         self.projections.clear()
         self.deadline_lines.clear()
-        self.observation_points = []
-        self.reported.clear()
+        self.marks = Marks()
+        self.execution_marks.clear()
+        item.getAxis("top").setTicks([[], []])
+        self._show_title()
         if not self.ledger or not self._series:
+            self.readout.setText(" ")
+            if self.ledger:
+                self.plot.title.setText(
+                    "Nothing to chart yet: balances start with an authority<br>"
+                    "(Records &gt; Authorities, or File &gt; Import workbook)"
+                )
+            for side in ("left", "bottom", "top"):
+                item.hideAxis(side)  # empty axes with made-up ticks say nothing
             return
+        for side in ("left", "bottom", "top"):
+            item.showAxis(side)
         attr = self.balance_attr
         end = self.end_day()
         picked = self.picked()
-        colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(self._ordered_groups())}
+        colour = self.colours()
         item.setLabel("left", self.display.currency)
+        # A past as-of date shows the ledger as it stood: nothing recorded after it is drawn.
+        series = {name: self._until(points) for name, points in self._series.items()}
+        series = {name: points for name, points in series.items() if points}
 
         if self.stacked.isChecked():
-            self._draw_stacked(picked, attr, end, colour)
+            self._draw_stacked([n for n in picked if n in series], series, attr, end, colour)
         else:
             for name in picked:
-                points = self._series[name]
-                self._curve(name, [d for d, _ in points], [getattr(f, attr) for _, f in points], end, colour[name])
-        total = total_series(self._series)
-        self._curve(TOTAL, [d for d, _ in total], [getattr(f, attr) for _, f in total], end, self._fg.name(), width=2)
+                if name in series:
+                    points = series[name]
+                    self._curve(name, [d for d, _ in points], [getattr(f, attr) for _, f in points], end, colour[name])
+        total = self._until(total_series(self._series))
+        self._curve(TOTAL, [d for d, _ in total], [getattr(f, attr) for _, f in total], end, self._fg.name(), width=3)
 
         self._draw_deadlines(picked)
         cumulative = next(k for _t, a, k in BALANCES if a == attr) is None
         if self.projection.isChecked() and not cumulative:
             self._draw_projections(picked, attr)
-        self._draw_observations()
-        self.reported.draw(picked, colour, self._fg)
+        self._draw_observations(picked, colour)
+        self.execution_marks.draw(picked, colour, self._fg)
         item.addItem(self.vline, ignoreBounds=True)
         item.addItem(self.hline, ignoreBounds=True)
         item.enableAutoRange()
+        self.plot.fit_legend()
+        if self._read_day:
+            self.readout.setText(self.reading(self._read_day))
+
+    def _until(self, points: list[tuple[str, Figures]]) -> list[tuple[str, Figures]]:
+        return [(d, f) for d, f in points if d <= self.as_of]
 
     def _curve(
         self,
@@ -288,34 +453,55 @@ class ChartView(QWidget):
         cents: list[int],
         end: str,
         colour: str,
-        width: int = 1,
-        fill: float | None = None,
-        brush=None,
+        width: int = 2,
     ) -> pg.PlotDataItem:
         x, y = step_arrays(days, cents, end)
         self.data[name] = (days, cents)
-        curve = self.plot.getPlotItem().plot(
-            x, y, pen=pg.mkPen(colour, width=width), name=name, fillLevel=fill, brush=brush
-        )
+        curve = self.plot.getPlotItem().plot(x, y, pen=pg.mkPen(colour, width=width), name=name)
+        if name == TOTAL or self._legend_groups:
+            self.legend.addItem(curve, name)
         self.curves[name] = curve
         return curve
 
-    def _draw_stacked(self, picked: list[str], attr: str, end: str, colour: dict[str, str]) -> None:
-        """Each group drawn on top of the ones before it; filled down to the previous layer."""
-        days = sorted({d for name in picked for d, _ in self._series[name]})
-        running = [0] * len(days)
-        layers = []
+    def _draw_stacked(self, picked, series, attr: str, end: str, colour: dict[str, str]) -> None:
+        """Bands as a spreadsheet stacks them: positive balances pile up from zero, negative ones pile
+        down from zero, so no band ever covers another and each band's height is its group's figure."""
+        days = sorted({d for name in picked for d, _ in series[name]})
+        up = [0] * len(days)
+        down = [0] * len(days)
+        item = self.plot.getPlotItem()
         for name in picked:
-            points = self._series[name]
-            values = [getattr(value_at(points, d), attr) for d in days]
-            running = [a + b for a, b in zip(running, values)]
-            layers.append((name, list(running)))
-        for name, cum in reversed(layers):  # the top layer first, so lower layers paint over it
-            c = QColor(colour[name])
-            c.setAlpha(255)  # opaque: each band shows its own colour, not a blend of the layers above
-            self._curve(name, days, cum, end, colour[name], fill=0.0, brush=c)
+            points = series[name]
+            first = points[0][0]
+            own = [getattr(value_at(points, d), attr) if d >= first else 0 for d in days]
+            lower, upper = [], []
+            for i, v in enumerate(own):
+                if v >= 0:
+                    lower.append(up[i])
+                    up[i] += v
+                    upper.append(up[i])
+                else:
+                    upper.append(down[i])
+                    down[i] += v
+                    lower.append(down[i])
+            self.bands[name] = (days, lower, upper)
+            self.data[name] = ([d for d, _ in points], [getattr(f, attr) for _, f in points])
+            xl, yl = step_arrays(days, lower, end)
+            xu, yu = step_arrays(days, upper, end)
+            pen = pg.mkPen(colour[name], width=1)
+            bottom = pg.PlotDataItem(xl, yl, pen=pen)
+            top = pg.PlotDataItem(xu, yu, pen=pen, name=name)
+            fill = QColor(colour[name])
+            fill.setAlpha(200)
+            item.addItem(bottom)
+            item.addItem(top)
+            item.addItem(pg.FillBetweenItem(bottom, top, brush=fill))
+            if self._legend_groups:
+                self.legend.addItem(top, name)
+            self.curves[name] = top
 
     def _draw_deadlines(self, picked: list[str]) -> None:
+        """Dashed lines at the deadlines, named on the top axis (so no label sits on the data)."""
         deadlines = self.ledger.deadlines(self.as_of)
         default = self.ledger.default_deadline
         shown: dict[str, list[str]] = {}
@@ -324,22 +510,25 @@ class ChartView(QWidget):
                 shown.setdefault(day, []).append(name)
         if default:
             shown.setdefault(default, []).append("default deadline")
-        for i, (day, names) in enumerate(sorted(shown.items())):
+        ticks = []
+        for day, names in sorted(shown.items()):
             line = pg.InfiniteLine(
                 pos=day_x(day),
                 angle=90,
                 movable=False,
                 pen=pg.mkPen((200, 60, 60), width=1, style=Qt.PenStyle.DashLine),
-                label=f"{', '.join(names)}",
-                labelOpts={
-                    "position": 0.04 + 0.3 * (i % 3),
-                    "color": (200, 60, 60),
-                    "rotateAxis": (1, 0),
-                    "anchors": [(0, 1), (0, 1)],
-                },
             )
             self.plot.getPlotItem().addItem(line, ignoreBounds=True)
             self.deadline_lines[day] = line
+            ticks.append((day_x(day), ", ".join(names)))
+        self.plot.getPlotItem().getAxis("top").setTicks([ticks, []])
+
+    def projection_bound(self) -> str:
+        """Projections end at the deadline plus a margin (or a year after the as-of date without one)."""
+        deadline = self.ledger.default_deadline if self.ledger else None
+        base = max(deadline, self.as_of) if deadline else self.as_of
+        days = PROJECTION_MARGIN_DAYS if deadline and deadline >= self.as_of else 365
+        return (dt.date.fromisoformat(base) + dt.timedelta(days=days)).isoformat()
 
     def _draw_projections(self, picked: list[str], attr: str) -> None:
         """From the as-of balance: dashed at the 30-day pace, dotted at the pace the deadline needs."""
@@ -358,79 +547,130 @@ class ChartView(QWidget):
         start = day_x(self.as_of)
         item = self.plot.getPlotItem()
         if current > 0:
-            days = min(-(-left // current), 3650)
+            room = int((day_x(self.projection_bound()) - start) // DAY)
+            days = min(-(-left // current), room)
             x = np.array([start, start + days * DAY])
             y = np.array([left / 100.0, (left - current * days) / 100.0])
+            label = f"{'' if name == TOTAL else name + ': '}30-day pace {self.display.per_day(current)}"
             self.projections["current pace"] = item.plot(
-                x,
-                y,
-                pen=pg.mkPen(self._fg, width=2, style=Qt.PenStyle.DashLine),
-                name=f"{name} at the 30-day pace ({self.display.per_day(current)})",
+                x, y, pen=pg.mkPen(self._fg, width=2, style=Qt.PenStyle.DashLine), name=label
             )
+            self.legend.addItem(self.projections["current pace"], label)
         if pace.deadline and pace.days_to_deadline and pace.days_to_deadline > 0:
             needed = -(-left // pace.days_to_deadline)
             x = np.array([start, day_x(pace.deadline)])
             y = np.array([left / 100.0, 0.0])
+            label = f"{'' if name == TOTAL else name + ': '}Pace needed {self.display.per_day(needed)}"
             self.projections["pace needed"] = item.plot(
-                x,
-                y,
-                pen=pg.mkPen((200, 60, 60), width=2, style=Qt.PenStyle.DotLine),
-                name=f"{name} at the pace needed ({self.display.per_day(needed)})",
+                x, y, pen=pg.mkPen((200, 60, 60), width=2, style=Qt.PenStyle.DotLine), name=label
             )
+            self.legend.addItem(self.projections["pace needed"], label)
 
-    def _draw_observations(self) -> None:
+    def reported(self) -> list[Reported]:
+        """The dated figures reported for the balance shown (hook for other kinds of reported figure)."""
         key = next(k for _t, a, k in BALANCES if a == self.balance_attr)
-        points = []
-        for o in self.ledger.records("observation", order_by="observed_on"):
-            if key and o.balance == key:
-                who = f" ({o.reported_by})" if o.reported_by else ""
-                points.append((o.observed_on.isoformat(), o.value_cents, f"{o.metric}{who}"))
-        self.observation_points = points
-        if not points:
-            return
-        scatter = pg.ScatterPlotItem(
-            x=[day_x(d) for d, _c, _t in points],
-            y=[c / 100.0 for _d, c, _t in points],
-            symbol="d",
-            size=9,
-            brush=pg.mkBrush("#D55E00"),
-            pen=pg.mkPen(self._fg),
-            name="Reported balances",
+        if key is None:  # a running total (cumulative committed or disbursed) has no reported balances
+            return []
+        return chart_marks.observations(self.ledger, key, self.by_key, self.as_of)
+
+    def _draw_observations(self, picked: list[str], colour: dict[str, str]) -> None:
+        shown = [r for r in self.reported() if r.group is None or r.group in picked]
+        self.marks.draw(
+            self.plot.getPlotItem(),
+            shown,
+            lambda group: colour.get(group, self._fg.name()) if group else self._fg.name(),
+            self._fg,
+            self.display.money,
+            day_x,
         )
-        self.plot.getPlotItem().addItem(scatter)
-        self.curves["Reported balances"] = scatter
+        for name, scatter in self.marks.items.items():
+            self.legend.addItem(scatter, name)
+            self.curves[name] = scatter
+
+    @property
+    def observation_points(self) -> list[Reported]:
+        return self.marks.points
 
     # -- crosshair and export ----------------------------------------------------------------------
 
     def _mouse_moved(self, event) -> None:
         pos = event[0]
-        vb = self.plot.getPlotItem().vb
-        if not self.plot.sceneBoundingRect().contains(pos) or not self.data:
+        item = self.plot.getPlotItem()
+        if not item.sceneBoundingRect().contains(pos) or not self.data:
             return
-        p = vb.mapSceneToView(pos)
+        p = item.vb.mapSceneToView(pos)
         self.vline.setPos(p.x())
         self.hline.setPos(p.y())
-        self.readout.setText(self.reading(x_day(p.x()).isoformat()))
+        self._read_day = x_day(p.x()).isoformat()
+        self.readout.setText(self.reading(self._read_day))
+
+    def figure_on(self, name: str, day: str) -> int | None:
+        """A drawn group's own figure on `day` (None before it exists or after the as-of date)."""
+        if name not in self.data or day > self.as_of:
+            return None
+        days, cents = self.data[name]
+        i = bisect.bisect_right(days, day)
+        return cents[i - 1] if i else None
 
     def reading(self, day: str) -> str:
-        """The value of every drawn line on `day`, as the crosshair shows it."""
+        """Each drawn group's own figure on `day`, then the total (and in stacked mode the stack's
+        height when it leaves groups out), then figures reported that day."""
+        if day > self.as_of:
+            return f"{day}  |  after the as-of date ({self.as_of}): nothing is shown"
         parts = [day]
-        for name, (days, cents) in self.data.items():
-            i = bisect.bisect_right(days, day)
-            if i:
-                parts.append(f"{name}: {self.display.money(cents[i - 1])}")
-        near = [t for d, c, t in self.observation_points if d == day]
-        parts.extend(f"reported: {t}" for t in near)
+        stack = 0
+        for name in self.data:
+            if name == TOTAL:
+                continue
+            value = self.figure_on(name, day)
+            if value is not None:
+                stack += value
+                parts.append(f"{name}: {self.display.money(value)}")
+        total = self.figure_on(TOTAL, day)
+        if total is not None:
+            parts.append(f"{TOTAL}: {self.display.money(total)}")
+        if self.stacked.isChecked() and len(self.picked()) < self.groups.count():
+            parts.append(f"Stack of the ticked groups: {self.display.money(stack)}")
+        parts.extend(f"reported: {r.what} ({r.scope}) {self.display.money(r.cents)}" for r in self.marks.on(day))
         return "  |  ".join(parts)
 
+    def export_dialog(self, fmt: str = "png") -> str | None:
+        """Ask where to save the chart, save it; returns the path (None when cancelled)."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+        other = "svg" if fmt == "png" else "png"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chart", str(Path.home() / f"chart.{fmt}"), f"{filters[fmt]};;{filters[other]}"
+        )
+        if not path:
+            return None
+        if not path.lower().endswith((".png", ".svg")):
+            path += f".{fmt}"
+        self.export(path)
+        return path
+
     def export(self, path: str) -> None:
+        """The chart as the screen shows it, to a PNG or SVG file: title, plot and a legend naming
+        every line (the group list beside the plot is not in the image)."""
+        self._legend_groups = True
+        self.redraw()
+        self.plot.ci.layout.activate()  # lay the longer legend out before rendering
+        try:
+            self._write(path)
+        finally:
+            self._legend_groups = False
+            self.redraw()
+        self.exported.emit(path)
+
+    def _write(self, path: str) -> None:
         import pyqtgraph.exporters as exporters
 
-        item = self.plot.getPlotItem()
         if path.lower().endswith(".svg"):
             # pyqtgraph's SVGExporter cannot parse the path syntax Qt 6.12 writes: render through QtSvg.
             from PySide6.QtCore import QRect, QSize
-            from PySide6.QtGui import QPainter
             from PySide6.QtSvg import QSvgGenerator
 
             size = self.plot.size()
@@ -438,15 +678,15 @@ class ChartView(QWidget):
             gen.setFileName(path)
             gen.setSize(QSize(size.width(), size.height()))
             gen.setViewBox(QRect(0, 0, size.width(), size.height()))
-            gen.setTitle("Remaining balance")
+            gen.setTitle(self.title_text())
+            gen.setDescription(f"Exported by Aid Ledger from {self.ledger.where if self.ledger else ''}")
             painter = QPainter(gen)
             self.plot.render(painter)
             painter.end()
         else:
-            exp = exporters.ImageExporter(item)
+            exp = exporters.ImageExporter(self.plot.scene())
             exp.parameters()["width"] = max(1200, int(self.plot.width()))
             exp.export(path)
-        self.exported.emit(path)
 
 
 class BarsView(QWidget):
@@ -477,26 +717,29 @@ class BarsView(QWidget):
                 Column("Committed", lambda r: r[2], money, True, display.full),
                 Column("Disbursed", lambda r: r[3], money, True, display.full),
                 Column("Undelivered", lambda r: r[2] - r[3], money, True, display.full),
-                Column("Quantity in packages", lambda r: quantity_text(r[4], False), tip=lambda t: t),
-                Column("Quantity delivered", lambda r: quantity_text(r[4], True), tip=lambda t: t),
-                Column("Reported share delivered", lambda r: r[5], share_text, tip=share_tip),
+                Column("Quantity in packages", lambda r: r[4], quantity_text, True),
+                Column("Quantity delivered", lambda r: r[5], quantity_text, True),
+                Column("Reported share delivered", lambda r: r[6], share_text, tip=share_tip),
             ],
             self,
         )
         self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table.setModel(RowNames(self))
+        self.table.model().setSourceModel(self.model)
         self.table.setAccessibleName("Figures and quantities by system type")
-        self.table.verticalHeader().hide()
+        freeze_first_column(self.table)
+        self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         split.addWidget(self.table)
         self.shares = ReportedShares()  # reported delivered shares beside the derived ones
         split.addWidget(self.shares)
+        split.setSizes([400, 300])  # the table's rows matter as much as the bars
         lay.addWidget(split)
         note = QLabel(
             "Values that packages do not split by system type stay in Unallocated, as do authorities and "
-            "disbursements not attributed to a package. Quantities are added up per unit; lines without a unit are "
-            "counted, not added up. A reported share is the source's, never computed into the bars."
+            "disbursements not attributed to a package. Quantities are added per unit: rounds apart from systems and items (a line "
+            "without a unit is read from its description, e.g. '155mm rounds'). A reported share is the source's, never computed into the bars."
         )
         note.setWordWrap(True)
         lay.addWidget(note)
@@ -521,17 +764,18 @@ class BarsView(QWidget):
             self.model.set_rows([])
             return
         s = self.ledger.summary(self.as_of, "system_type")
-        qty = self.ledger.quantities_by_unit()
+        qty = quantities.by_system_type(self.ledger)
         shares = [(f, d) for f, d in self.ledger.reported_shares() if f.reported_on.isoformat() <= self.as_of]
         self.shares.refresh(self.ledger, shares)
         share = latest_share_by_type(shares, self.shares.names)
         rows = []
         for g in s.groups:
             f = g.figures
-            rows.append((g.name, f.authorized_cents, f.committed_cents, f.disbursed_cents, qty.get(g.name, []), share.get(g.name)))
+            q = qty.get(g.name, ({}, {}))
+            rows.append((g.name, f.authorized_cents, f.committed_cents, f.disbursed_cents, q[0], q[1], share.get(g.name)))
         for name, q in qty.items():
             if name not in {r[0] for r in rows}:
-                rows.append((name, 0, 0, 0, q, share.get(name)))
+                rows.append((name, 0, 0, 0, q[0], q[1], share.get(name)))
         self.model.set_rows(rows)
         self.values = {r[0]: (r[1], r[2], r[3]) for r in rows}
         n = len(rows)

@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -19,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ledger.money import format_cents
 from ledger.service import Group, Ledger, Summary
 
+from .date_field import DateField
 from .execution_panel import ExecutionPanel
 from .fmt import Display, date_text, days_text
 
@@ -115,7 +116,14 @@ class GroupModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.SPEC)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.SPEC):
+        if orientation == Qt.Orientation.Vertical:
+            # The group names again as row headers: they stay in view when the table scrolls sideways.
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.groups):
+                return self.groups[section].name
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if not 0 <= section < len(self.SPEC):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.SPEC[section][0]
@@ -140,6 +148,8 @@ class GroupModel(QAbstractTableModel):
                 return self.display.per_day(raw)
             return raw
         if role == Qt.ItemDataRole.ToolTipRole:
+            if how == "money" and raw is not None and raw < 0 and _header == "Remaining":
+                return f"{self.display.full(raw)}: overcommitted (more announced than authorized)"
             if how == "money":
                 return self.display.full(raw)
             if how == "days" and raw is not None and raw < 0:
@@ -157,7 +167,9 @@ class GroupModel(QAbstractTableModel):
 class Card(QFrame):
     def __init__(self, title: str, tip: str, parent=None):
         super().__init__(parent)
+        self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches each figure (a screen reader reads it)
         self.setToolTip(tip)
         lay = QVBoxLayout(self)
         self.title = QLabel(title)
@@ -172,13 +184,63 @@ class Card(QFrame):
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         lay.addWidget(self.detail)
+        lay.addStretch(1)  # figures of a row of cards line up, whatever the length of their notes
         self.setAccessibleName(title)
 
-    def set(self, text: str, full: str, detail: str = "") -> None:
-        self.value.setText(text)
+    def set(self, text: str, full: str, detail: str = "", short: str | None = None) -> None:
+        """`text` as the user chose to see it, `short` the compact form used when it does not fit."""
+        self._texts = (text, short or text)
         self.value.setToolTip(full)
         self.detail.setText(detail)
-        self.setAccessibleDescription(full)
+        self.setAccessibleDescription(f"{full}. {detail}" if detail else full)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        text, short = getattr(self, "_texts", ("", ""))
+        room = self.contentsRect().width() - self.layout().contentsMargins().left() * 2
+        fits = self.value.fontMetrics().horizontalAdvance(text) <= room
+        self.value.setText(text if fits else short)
+
+    def minimumSizeHint(self):
+        # The compact figure is what the card must hold: a long full figure shrinks to it, never clips.
+        hint = super().minimumSizeHint()
+        short = getattr(self, "_texts", ("", ""))[1]
+        need = self.value.fontMetrics().horizontalAdvance(short) + self.layout().contentsMargins().left() * 3
+        hint.setWidth(max(need, self.title.minimumSizeHint().width()))
+        return hint
+
+
+def stage_notes(s: Summary, counts: dict[str, int], display: Display) -> dict[str, str]:
+    """A word under a card whose figure needs one: why a stage is empty, what a negative figure means.
+    `counts` holds how many authorities, packages and disbursements the ledger has."""
+    t = s.totals
+    # Deliveries against a package, or disbursed against an authority or a program as sources give them.
+    deliveries = counts["disbursement"] + counts.get("disbursement_by_authority", 0)
+    notes = {"remaining_authority_cents": f"incl. adjustments {display.money(t.adjustments_cents)}"}
+    if counts["authority"] == 0:
+        notes["authorized_cents"] = "No authorities recorded yet (Records > Authorities, or File > Import)"
+    elif t.authorized_cents == 0:
+        notes["authorized_cents"] = f"No authority is available yet on {s.as_of}"
+    if counts["package"] == 0:
+        notes["committed_cents"] = "No packages announced yet (Records > Packages, or File > Import)"
+    if t.remaining_authority_cents < 0:
+        notes["remaining_authority_cents"] = (
+            f"Overcommitted: {display.money(-t.remaining_authority_cents)} more announced than authorized"
+        )
+    over = [g.name for g in s.groups if g.figures.remaining_authority_cents < 0]
+    if over and t.remaining_authority_cents >= 0:
+        notes["remaining_authority_cents"] += f"; overcommitted: {', '.join(over)}"
+    if deliveries == 0:
+        notes["disbursed_cents"] = "No deliveries or payments recorded yet (Records > Disbursements)"
+        notes["undelivered_cents"] = "All of the committed value, until deliveries are recorded"
+        notes["authorized_minus_disbursed_cents"] = "All of the authorized value, until deliveries are recorded"
+    elif t.disbursed_cents == 0:
+        notes["disbursed_cents"] = f"Nothing delivered by {s.as_of}"
+    return notes
 
 
 class Dashboard(QWidget):
@@ -190,6 +252,11 @@ class Dashboard(QWidget):
         self.ledger: Ledger | None = None
         self.summary: Summary | None = None
         lay = QVBoxLayout(self)
+        # Where the keyboard is, visibly: the focused card or table gets the highlight colour's border.
+        self.setStyleSheet(
+            "QFrame#card:focus { border: 2px solid palette(highlight); }"
+            "QTableView:focus { border: 2px solid palette(highlight); }"
+        )
 
         bar = QHBoxLayout()
         self.heading = QLabel("")
@@ -198,9 +265,8 @@ class Dashboard(QWidget):
         self.heading.setFont(font)
         bar.addWidget(self.heading, 1)
         bar.addWidget(QLabel("As of:"))
-        self.as_of = QDateEdit(QDate.currentDate())
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of = DateField(QDate.currentDate())
+        self.as_of.setToolTip("Figures as they stood on this date: type a date (2024-06-30) or pick one")
         self.as_of.setAccessibleName("As of date")
         self.as_of.dateChanged.connect(self._as_of_edited)
         bar.addWidget(self.as_of)
@@ -235,9 +301,14 @@ class Dashboard(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Balances, deadline and pace per group")
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        # Column 0 (Group) lives in the row headers, so the names stay in view when scrolled sideways.
+        self.table.setColumnHidden(0, True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)  # a figure on one line; the column is sized to it
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
         lay.addWidget(self.table, 1)
         self.execution = ExecutionPanel(display)  # reported figures beside the derived ones
         lay.addWidget(self.execution, 1)
@@ -266,12 +337,13 @@ class Dashboard(QWidget):
         self.display.currency = s.currency
         name = self.ledger.meta("name") or ""
         self.heading.setText(name)
+        kinds = ("authority", "package", "disbursement", "disbursement_by_authority")
+        counts = {kind: self.ledger.count(kind) for kind in kinds}
+        notes = stage_notes(s, counts, self.display)
         for _title, attr, _tip in CARDS:
             cents = getattr(s.totals, attr)
-            detail = ""
-            if attr == "remaining_authority_cents":
-                detail = f"incl. adjustments {self.display.money(s.totals.adjustments_cents)}"
-            self.cards[attr].set(self.display.money(cents), self.display.full(cents), detail)
+            short = format_cents(cents, s.currency, short=True)
+            self.cards[attr].set(self.display.money(cents), self.display.full(cents), notes.get(attr, ""), short)
         p = s.pace
         parts = [
             f"Committed per day: {self.display.per_day(p.committed_per_day_cents.get(30))} (last 30 days), "

@@ -38,6 +38,7 @@ from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
 from .errors import show_problem, show_unexpected
 from .item_mapping import ItemMappingDialog
+from .settings import DATE_ORDER_CHOICES
 from .tables import ask_accept_warnings
 from .worker import WorkOutcome, start_work
 
@@ -103,11 +104,7 @@ class ImportWizard(QDialog):
         self._list_profiles()
         form.addRow("Mapping profile:", self.profile)
         self.day_first = QComboBox()
-        for text, key in (
-            ("Refuse to guess (1/2/2024 is rejected)", None),
-            ("Day first", True),
-            ("Month first", False),
-        ):
+        for text, _setting, key in DATE_ORDER_CHOICES:
             self.day_first.addItem(text, key)
         self.day_first.setCurrentIndex(self.day_first.findData(settings.day_first) if settings else 0)
         self.day_first.setAccessibleName("Date order in the file")

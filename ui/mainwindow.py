@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -31,6 +32,7 @@ from .errors import log_path, show_problem
 from .fmt import Display
 from .history_view import HistoryPanel
 from .settings import Settings
+from .undo_keys import UndoKeys
 from .welcome import Welcome
 
 log = logging.getLogger("aid_ledger.ui")
@@ -102,6 +104,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.note_label, 1)
 
         self._make_actions()
+        self._undo_keys = UndoKeys(self)
+        QApplication.instance().installEventFilter(self._undo_keys)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._palette_changed)
         self._restore_window()
         self._update_title()
@@ -189,8 +193,7 @@ class MainWindow(QMainWindow):
             act.setToolTip(why)
             act.setStatusTip(why)
         for view in self.records.values():
-            for button in (view.add_button, view.delete_button):
-                button.setToolTip(why)
+            view.set_readonly_reason(why)
 
     def _update_title(self) -> None:
         if self.ledger is None:
@@ -260,6 +263,7 @@ class MainWindow(QMainWindow):
             self.daily_backup.watch(ledger)
         if ledger is None:
             self.stack.setCurrentWidget(self.welcome)
+            self.history_dock.hide()  # no ledger, no history to show
         else:
             self.display.currency = ledger.currency
             ledger.subscribe(self._ledger_changed)
@@ -425,6 +429,8 @@ class MainWindow(QMainWindow):
         if isinstance(change, str):
             change = Changed.of_everything(change)
         self.statusBar().showMessage(change.label, 5000)
+        for view in self.records.values():
+            view.message.clear()  # a change went through: a problem shown under a table is past
         self._dirty |= {"history", *(kind for kind in TABLE_KINDS if change.touches(kind))}
         if change.balances:
             self._dirty |= {"dashboard", "chart", "bars"}
@@ -484,6 +490,7 @@ class MainWindow(QMainWindow):
             from .chart import ChartView
 
             self.chart = ChartView(self.display)
+            self.chart.exported.connect(lambda path: self.statusBar().showMessage(f"Chart saved as {path}", 5000))
             self._swap_tab(self.tabs, 1, self.chart, "&Chart")
             self._restore_splitter("chart", self.chart.split)
         return self.chart
@@ -609,14 +616,7 @@ class MainWindow(QMainWindow):
         if self.ledger is None:
             return
         self.show_view(1)
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export chart", str(Path.home() / "chart.png"), "PNG image (*.png);;SVG drawing (*.svg)"
-        )
-        if path:
-            if not path.lower().endswith((".png", ".svg")):
-                path += ".png"
-            self._ensure_chart().export(path)
-            self.statusBar().showMessage(f"Chart saved as {path}", 5000)
+        self._ensure_chart().export_dialog("png")
 
     def _brief(self, how: str) -> None:
         if self.ledger is None:

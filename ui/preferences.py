@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 from ledger.dates import DateError, parse_date
 from ledger.service import Ledger
 
-from .settings import Settings
+from .settings import DATE_ORDER_CHOICES, Settings
 
 
 class PreferencesDialog(QDialog):
@@ -19,11 +19,7 @@ class PreferencesDialog(QDialog):
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.date_order = QComboBox()
-        for text, key in (
-            ("Ask when ambiguous (1/2/2024)", "ask"),
-            ("Day first (31/12/2024)", "day_first"),
-            ("Month first (12/31/2024)", "month_first"),
-        ):
+        for text, key, _day_first in DATE_ORDER_CHOICES:
             self.date_order.addItem(text, key)
         self.date_order.setCurrentIndex(self.date_order.findData(settings.date_order))
         self.date_order.setAccessibleName("Date order")

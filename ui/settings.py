@@ -12,6 +12,12 @@ from ledger.paths import data_dir
 
 MAX_RECENT = 8
 DATE_ORDERS = ("ask", "day_first", "month_first")
+# The date-order choices as both Preferences and the import wizard word them: (text, setting, day_first).
+DATE_ORDER_CHOICES = (
+    ("Refuse to guess (1/2/2024 is rejected, 2024-01-02 is read)", "ask", None),
+    ("Day first (31/12/2024)", "day_first", True),
+    ("Month first (12/31/2024)", "month_first", False),
+)
 CURRENCY_DISPLAYS = ("short", "full")
 
 

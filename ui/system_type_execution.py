@@ -11,21 +11,7 @@ from ledger.service import Ledger
 
 from .rows_model import Column, RowsModel
 
-NO_UNIT = "unit not given"
 SEVERAL = "(several or none named)"
-
-
-def quantity_text(units: list[tuple[str | None, int, int, int]], delivered: bool) -> str:
-    """'1,000 rounds; 12 launchers' from (unit, committed, delivered, lines) rows. Quantities without a
-    unit are not added up (800 Stinger and 18 howitzers are not 818 of anything): their lines are counted."""
-    parts = []
-    for unit, committed, done, lines in units:
-        n = done if delivered else committed
-        if unit is None and not delivered:
-            parts.append(f"{lines:,} line{'s' if lines != 1 else ''} with a quantity, {NO_UNIT}")
-        elif n:
-            parts.append(f"{n:,} {unit or f'({NO_UNIT})'}")
-    return "; ".join(parts)
 
 
 def share_text(fig: ReportedFigure | None) -> str:

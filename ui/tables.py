@@ -34,6 +34,7 @@ from ledger.words import article
 
 from .convert import InputProblem, to_text, to_value
 from .fmt import Display
+from .record_detail import DETAILS_LINK, detail_html
 
 NO_PARENT = QModelIndex()  # the invisible root: these models are flat tables
 
@@ -245,7 +246,7 @@ class RecordModel(QAbstractTableModel):
                     return self._reject(index, key, "Not written: " + "; ".join(p.message for p in exc.problems))
                 self.ledger.update(changed, accept_warnings=True)
         except ValidationError as exc:
-            return self._reject(index, key, "; ".join(f"{p.field}: {p.message}" for p in exc.problems))
+            return self._reject(index, key, "; ".join(f"{p.label}: {p.message}" for p in exc.problems))
         except LedgerError as exc:
             return self._reject(index, key, str(exc))
         self._clear(index, key)
@@ -269,52 +270,16 @@ class RecordModel(QAbstractTableModel):
         self.problem.emit("")
 
 
-def detail_html(ledger: Ledger, kind: str, rec: Any, display: Display, labels: dict[str, dict[int, str]]) -> str:
-    """The detail pane: every field, the record's source, and its history."""
-    k = KINDS[kind]
-    esc = html.escape
-    out = [
-        f"<h3>{esc(k.name.replace('_', ' ').capitalize())} {esc(str(getattr(rec, k.label_field)))} "
-        f"<small>(id {rec.id})</small></h3><table>"
-    ]
-    for f in k.fields:
-        value = getattr(rec, f.name)
-        if f.type in ("cents", "signed_cents"):
-            text = display.full(value)
-        elif f.type == "ref":
-            text = (labels.get(f.ref, {}).get(value) or ledger.labels(f.ref, [value]).get(value, "")) if value else ""
-        else:
-            text = to_text(f, value)
-        out.append(f"<tr><td><b>{esc(f.label)}</b></td><td>{esc(text).replace(chr(10), '<br>')}</td></tr>")
-    out.append("</table>")
-    source_id = getattr(rec, "source_id", None)
-    if source_id and ledger.exists("source", source_id):
-        s = ledger.get("source", source_id)
-        link = ""
-        if s.url:
-            link = (
-                f' <a href="{esc(s.url)}">{esc(s.url)}</a>'
-                if s.url.startswith(("http://", "https://"))
-                else f" {esc(s.url)}"
-            )
-        when = f" ({s.published_on.isoformat()})" if s.published_on else ""
-        out.append(f"<h4>Source</h4><p>{esc(s.title)}{when}{link}</p>")
-    elif kind != "source":
-        out.append("<h4>Source</h4><p><i>none recorded</i></p>")
-    out.append("<h4>History</h4><ul>")
-    for action, change in ledger.record_history(kind, rec.id):
-        state = "" if action.state == "done" else f" <i>({esc(action.state)})</i>"
-        what = change.op
-        if change.op == "update" and change.old and change.new:
-            diffs = [
-                f"{esc(c)}: {esc(str(change.old.get(c)))} → {esc(str(change.new.get(c)))}"
-                for c in change.new
-                if change.old.get(c) != change.new.get(c)
-            ]
-            what = "; ".join(diffs) or "no change"
-        out.append(f"<li>{esc(action.at)} — {esc(action.label)}{state}: {what}</li>")
-    out.append("</ul>")
-    return "".join(out)
+def line_choices(ledger: Ledger, pkg: Any) -> dict[str, int]:
+    """A package's lines by the text a person picks them by: 'PDA 5: Javelin (2,000)' -> line id."""
+    out: dict[str, int] = {}
+    for line in ledger.records("line", where="package_id = ?", params=[pkg.id]):
+        qty = f"{line.quantity:,}" + (f" {line.unit}" if line.unit else "") if line.quantity is not None else ""
+        text = f"{pkg.number}: {line.description}" + (f" ({qty})" if qty else "")
+        if text in out:
+            text = f"{text} [line {line.id}]"
+        out[text] = line.id
+    return out
 
 
 class RecordDialog(QDialog):
@@ -343,15 +308,24 @@ class RecordDialog(QDialog):
             if f.type == "choice":
                 hint = " / ".join(f.choices)
                 edit.setCompleter(QCompleter(list(f.choices), edit))
-            if f.type == "ref":
+            if f.type == "ref" and f.ref == "line" and "package_id" in {g.name for g in self.kind.fields}:
+                edit.setCompleter(QCompleter([], edit))
+                edit.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                edit.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+                hint = "a line of the package above, e.g. PDA 5: Javelin (2,000)"
+            elif f.type == "ref":
                 names = [str(getattr(r, KINDS[f.ref].label_field)) for r in ledger.search(f.ref, limit=2000)]
                 edit.setCompleter(QCompleter(names, edit))
                 edit.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
                 hint = f"name of the {f.ref.replace('_', ' ')}"
             edit.setPlaceholderText(hint)
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(hint or "x" * 30) + 40)
             form.addRow(f.label + (" *" if f.required else ""), edit)
             self.edits[f.name] = edit
         lay.addLayout(form)
+        self.line_choices: dict[str, int] = {}  # the line picker's texts -> line ids
+        if "line_id" in self.edits and "package_id" in self.edits:
+            self.edits["package_id"].textChanged.connect(self._package_changed)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c0392b")
@@ -361,8 +335,23 @@ class RecordDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
 
+    def _package_changed(self, text: str) -> None:
+        """The line picker offers the lines of the package typed above, as 'PDA 5: Javelin (2,000)'."""
+        pkg = self.ledger.find("package", text.strip()) if text.strip() else None
+        self.line_choices = line_choices(self.ledger, pkg) if pkg else {}
+        from PySide6.QtCore import QStringListModel
+
+        self.edits["line_id"].completer().setModel(QStringListModel(list(self.line_choices), self))
+
     def values(self) -> dict[str, Any]:
-        return {f.name: to_value(self.ledger, f, self.edits[f.name].text(), self.day_first) for f in self.kind.fields}
+        out = {}
+        for f in self.kind.fields:
+            text = self.edits[f.name].text()
+            if f.name == "line_id" and text.strip() in self.line_choices:
+                out[f.name] = self.line_choices[text.strip()]
+            else:
+                out[f.name] = to_value(self.ledger, f, text, self.day_first)
+        return out
 
     def try_accept(self, confirm: Confirm = ask_accept_warnings) -> None:
         try:
@@ -377,12 +366,24 @@ class RecordDialog(QDialog):
             self.message.setText(str(exc))
             return
         except ValidationError as exc:
-            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
+            self.message.setText("\n".join(f"{p.label}: {p.message}" for p in exc.problems))
             return
         except LedgerError as exc:
             self.message.setText(str(exc))
             return
         self.accept()
+
+
+def empty_note(kind: str, search: str) -> str:
+    """What the pane says while the table has no rows: why, and how to add some."""
+    plural = KINDS[kind].plural
+    if search:
+        return f"<p>No {plural} match “{html.escape(search)}”.</p>"
+    what = {
+        "disbursement": "No deliveries or payments recorded yet: Disbursed stays at zero on the dashboard "
+        "until some are.",
+    }.get(kind, f"No {plural} yet.")
+    return f"<p>{html.escape(what)}</p><p>Add one with Add…, or import a workbook with File &gt; Import workbook.</p>"
 
 
 class RecordsView(QWidget):
@@ -438,11 +439,16 @@ class RecordsView(QWidget):
         )
         self.split.addWidget(self.table)
         self.detail = QTextBrowser()
-        self.detail.setOpenExternalLinks(True)
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(self._link_clicked)
+        self._details_open = False
         self.detail.setAccessibleName(f"Details of the selected {kind.replace('_', ' ')}")
         self.split.addWidget(self.detail)
-        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 1)
+        # The pane needs room for a whole figure ("USD 725,000,000.00"): it never wraps, so at least that.
+        self.detail.setMinimumWidth(self.detail.fontMetrics().horizontalAdvance("Announced  USD 725,000,000,000.00") + 40)
+        self.split.setSizes([600, 340])
         lay.addWidget(self.split, 1)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -457,31 +463,72 @@ class RecordsView(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
-        self.add_button.clicked.connect(self.add_record)
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.add_button.clicked.connect(lambda: self.add_record())
+        # Not connected directly: clicked(bool) would arrive as confirm=False and delete without asking.
+        self.delete_button.clicked.connect(lambda: self.delete_selected())
+        self.readonly_reason = ""
         self.add_button.setEnabled(not ledger.readonly)
-        self.delete_button.setEnabled(not ledger.readonly)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_delete())
+        self.model.modelReset.connect(self._update_delete)
+        self._update_delete()
         self._update_count()
         self._restore_columns()
 
+    def set_readonly_reason(self, why: str) -> None:
+        self.readonly_reason = why
+        self.add_button.setToolTip(why)
+        self._update_delete()
+
+    def _update_delete(self) -> None:
+        """Delete works on the selected rows: disabled, saying so, while none is selected."""
+        has = bool(self.table.selectionModel().selectedRows()) or self.table.currentIndex().isValid()
+        self.delete_button.setEnabled(not self.ledger.readonly and has)
+        self.delete_button.setToolTip(self.readonly_reason or ("" if has else "Select the rows to delete first"))
+
     def _update_count(self, *args) -> None:
+        if self.model.total == 0:
+            self.detail.setHtml(empty_note(self.kind, self.model.search_text))
         self.count.setText(
             f"{self.model.total:,} {KINDS[self.kind].plural if self.model.total != 1 else self.kind.replace('_', ' ')}"
         )
 
     def _restore_columns(self) -> None:
+        """Widths the user set are kept; otherwise columns follow their content, also once rows arrive
+        (a table first shown empty would keep header-wide columns: "USD 350…", "2022-0…")."""
         header = self.table.horizontalHeader()
         widths = self.settings.column_widths(self.kind) if self.settings else []
-        if len(widths) == self.model.columnCount():
+        self._user_sized = len(widths) == self.model.columnCount()
+        self._sizing = False
+        if self._user_sized:
             for i, w in enumerate(widths):
                 header.resizeSection(i, max(30, w))
         else:
+            self.fit_columns()
+        header.sectionResized.connect(self._section_resized)
+        self.model.modelReset.connect(self._rows_loaded)
+        self.model.rowsInserted.connect(self._rows_loaded)
+
+    def _section_resized(self, *_args) -> None:
+        if not self._sizing:
+            self._user_sized = True
+
+    def _rows_loaded(self, *_args) -> None:
+        if not self._user_sized:
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and loaded cells, up to 320 px (long notes have tooltips)."""
+        header = self.table.horizontalHeader()
+        self._sizing = True
+        try:
             self.table.resizeColumnsToContents()
             for i in range(self.model.columnCount()):
                 header.resizeSection(i, min(header.sectionSize(i), 320))
+        finally:
+            self._sizing = False
 
     def save_columns(self) -> None:
-        if self.settings:
+        if self.settings and self._user_sized:
             header = self.table.horizontalHeader()
             self.settings.set_column_widths(self.kind, [header.sectionSize(i) for i in range(self.model.columnCount())])
 
@@ -510,9 +557,20 @@ class RecordsView(QWidget):
     def show_detail(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
             rec = self.model.record(row)
-            self.detail.setHtml(detail_html(self.ledger, self.kind, rec, self.model.display, self.model.labels))
+            self.detail.setHtml(
+                detail_html(self.ledger, self.kind, rec, self.model.display, self.model.labels, self._details_open)
+            )
         else:
             self.detail.clear()
+
+    def _link_clicked(self, url) -> None:
+        if url.toString() == DETAILS_LINK:
+            self._details_open = not self._details_open
+            self.show_detail(self.table.currentIndex().row())
+        else:
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(url)
 
     def add_record(self) -> None:
         dialog = RecordDialog(self.ledger, self.kind, self.settings.day_first if self.settings else None, self)
@@ -545,5 +603,5 @@ class RecordsView(QWidget):
         except LedgerError as exc:
             self.message.setText(str(exc))
             return 0
-        self.message.setText(f"Deleted {what}" + (f" ({removed} records in all)" if removed > len(ids) else ""))
+        self.message.clear()  # the status bar says what was deleted
         return removed

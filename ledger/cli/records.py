@@ -173,7 +173,7 @@ def _convert(ledger, f, text: str, day_first: bool | None) -> Any:
             return convert.reference(ledger, f, text)
         return convert.to_value(f, text.strip(), day_first)
     except convert.ConvertError as exc:
-        raise InputError(f"{f.name}: {exc}") from None
+        raise InputError(f"{f.label}: {exc}") from None
 
 
 def cmd_add(args) -> int:
@@ -181,9 +181,12 @@ def cmd_add(args) -> int:
     cls = KINDS[kind].cls
     with open_ledger(args) as ledger:
         values = parse_values(ledger, kind, args.values, day_order(args))
-        missing = [f.name for f in KINDS[kind].fields if f.required and f.name not in values]
+        missing = [f for f in KINDS[kind].fields if f.required and f.name not in values]
         if missing:
-            raise InputError(f"a new {kind.replace('_', ' ')} needs {', '.join(missing)}")
+            given = ", ".join(f"{_short(f.name)}=…" for f in missing)
+            raise InputError(
+                f"a new {kind.replace('_', ' ')} needs {', '.join(f.label for f in missing)} (give {given})"
+            )
         defaults = {f.name: (() if f.type == "aliases" else None) for f in KINDS[kind].fields}
         with ledger.action(f"Add {kind.replace('_', ' ')}", args.accept_warnings) as act:
             record = act.add(cls(**{**defaults, **values}))

@@ -157,9 +157,9 @@ def _print_preview(preview) -> None:
 
 
 def _label(kind: str, field: str) -> str:
-    from ..model import KINDS
+    from ..errors import field_label
 
-    return KINDS[kind].field(field).label
+    return field_label(kind, field)
 
 
 def _shown(field: str, value) -> str:

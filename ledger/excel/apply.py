@@ -148,8 +148,7 @@ def _rejections(problems: list[Problem], where: dict) -> list[Rejection]:
     out = []
     for p in problems:
         sheet, row = where.get((p.kind, p.record_id), ("", 0))
-        field_label = KINDS[p.kind].field(p.field).label if p.field in {f.name for f in KINDS[p.kind].fields} else p.field
-        out.append(Rejection(sheet, row, field_label, None, f"{p.record}: {p.message}"))
+        out.append(Rejection(sheet, row, p.label, None, f"{p.record}: {p.message}"))
     return out
 
 
