@@ -330,7 +330,7 @@ class MainWindow(LedgerFiles, QMainWindow):
 
     def _ensure_bars(self):
         if self.bars is None:
-            from .chart import BarsView
+            from .bars import BarsView
 
             self.bars = BarsView(self.display)
             self._swap_tab(self.tabs, 2, self.bars, "By &system type")
