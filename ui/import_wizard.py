@@ -36,10 +36,10 @@ from ledger.service import Ledger
 
 from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
+from .confirm import ask_accept_warnings
 from .errors import show_problem, show_unexpected
 from .item_mapping import ItemMappingDialog
 from .settings import DATE_ORDER_CHOICES
-from .tables import ask_accept_warnings
 from .worker import WorkOutcome, start_work
 
 WORKBOOK_FILTER = "Workbooks and CSV (*.xlsx *.xlsm *.csv);;All files (*)"
