@@ -75,7 +75,7 @@ class BarsView(QWidget):
         split.addWidget(self.table)
         self.shares = ReportedShares()  # reported delivered shares beside the derived ones
         split.addWidget(self.shares)
-        split.setSizes([400, 300])  # the table's rows matter as much as the bars
+        split.setSizes([330, 250, 140])  # the table's rows matter as much as the bars; the shares below them
         lay.addWidget(split)
         note = QLabel(
             "Values that packages do not split by system type stay in Unallocated, as do authorities and "
