@@ -98,6 +98,8 @@ def main() -> None:
         w.show()
         shoot(w, f"welcome{suffix}", size)
         w.open_sample()
+        while w.ledger is None:  # the sample is made on a worker; the window opens it when it is done
+            app.processEvents()
         w.resize(*size)
         w.dashboard.set_as_of(AS_OF)
         shoot(w, f"dashboard{suffix}", size)
@@ -131,6 +133,8 @@ def main() -> None:
         wizard.resize(min(1000, size[0]), min(700, size[1]))
         wizard.show()
         wizard.run_preview()
+        while wizard.busy:  # previewed on a worker; shown when it is done
+            app.processEvents()
         shoot(wizard, f"import-preview{suffix}", size)
         wizard.close()
         empty.close()

@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
+from ui_helpers import finished  # noqa: E402
 
 from ledger.balances import total_series  # noqa: E402
 from ledger.excel import export_workbook  # noqa: E402
@@ -269,7 +270,9 @@ def test_first_run_shows_welcome_and_makes_the_sample(qtbot):
     qtbot.addWidget(w)
     assert w.stack.currentWidget() is w.welcome and w.ledger is None
     qtbot.mouseClick(w.welcome.buttons["sample"], Qt.MouseButton.LeftButton)
-    assert w.ledger is not None and w.ledger.count("package") == 97
+    assert not w.welcome.buttons["empty"].isEnabled() and not w.act_open.isEnabled()  # made on a worker meanwhile
+    qtbot.waitUntil(lambda: w.ledger is not None, timeout=60_000)
+    assert w.ledger.count("package") == 97 and w.welcome.buttons["empty"].isEnabled()
     assert "sample.aidledger" in w.windowTitle()
     assert Settings().last_ledger.endswith("sample.aidledger")
     w.close()
@@ -345,17 +348,23 @@ def empty_window(qtbot, tmp_path):
     return w
 
 
-def test_export_through_the_window(window, tmp_path, monkeypatch):
+def test_export_through_the_window(qtbot, window, tmp_path, monkeypatch):
     from ui import export
 
     target = tmp_path / "out.xlsx"
-    outcome = export.export_file(window, window.ledger, str(target))
+    blocked = [window.act_export, window.act_open]
+    job = export.export_file(window, window.ledger, str(target), blocks=blocked)
+    assert job.running and not any(a.isEnabled() for a in blocked)  # no second export meanwhile
+    with qtbot.waitSignal(job.finished, timeout=60_000) as signal:
+        pass
+    outcome = signal.args[0]
+    assert outcome is job.outcome and all(a.isEnabled() for a in blocked)
     assert outcome.ok and target.exists()
     assert outcome.result.counts["package"] == window.ledger.count("package")
 
 
-def test_cancel_stops_long_work_between_steps(window):
-    from ui.worker import run_with_progress
+def test_cancel_stops_long_work_between_steps(qtbot, window):
+    from ui.worker import start_work
 
     steps = []
 
@@ -369,9 +378,15 @@ def test_cancel_stops_long_work_between_steps(window):
             progress(i, 1000)
         return "finished"
 
-    outcome = run_with_progress(window, "Working", work, on_start=lambda worker: worker.cancel())
+    def run(**kw):
+        outcomes = []
+        job = start_work(window, "Working", work, outcomes.append, **kw)
+        qtbot.waitUntil(lambda: not job.running, timeout=30_000)
+        return outcomes[0]
+
+    outcome = run(on_start=lambda worker: worker.cancel())
     assert not outcome.ok and outcome.message.startswith("Cancelled") and steps == []
-    outcome = run_with_progress(window, "Working", work)
+    outcome = run()
     assert (outcome.ok, outcome.result) == (True, "finished") and len(steps) == 1000
 
 
@@ -381,7 +396,7 @@ def test_import_wizard_preview_then_apply_then_undo(qtbot, tmp_path, exported, s
     w = empty_window(qtbot, tmp_path)
     wizard = ImportWizard(w.ledger, w.settings, str(exported), w)
     wizard.imported.connect(w._ledger_changed)
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     with Ledger.open(sample_file, readonly=True) as src:
         n_packages = src.count("package")
     assert sum(1 for a in wizard.preview.added if a.kind == "package") == n_packages
@@ -390,7 +405,7 @@ def test_import_wizard_preview_then_apply_then_undo(qtbot, tmp_path, exported, s
     assert "Added (" in wizard.tabs.tabText(0)
     asked = []
     wizard.confirm = lambda parent, problems: asked.append(problems) or True
-    assert wizard.apply(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.apply()), wizard.summary.text()
     assert not asked  # the warnings the sample accepted travel with its export: not asked again
     assert w.ledger.count("package") == n_packages
     qtbot.waitUntil(lambda: w.dashboard.summary is not None and w.dashboard.summary.totals.committed_cents > 0)
@@ -405,8 +420,9 @@ def test_import_cancelled_changes_nothing(qtbot, tmp_path, exported):
 
     w = empty_window(qtbot, tmp_path)
     wizard = ImportWizard(w.ledger, w.settings, str(exported), w)
-    assert wizard.run_preview()
-    assert not wizard.apply(on_start=lambda worker: worker.cancel())
+    assert finished(qtbot, wizard, wizard.run_preview())
+    started = wizard.apply(on_start=lambda worker: worker.cancel())
+    assert started and not finished(qtbot, wizard, started)
     assert wizard.summary.text().startswith("Cancelled")
     assert w.ledger.count("package") == 0 and w.ledger.undo_label() is None
     w.close()
@@ -419,7 +435,7 @@ def test_import_shows_rejected_rows_with_reasons(qtbot, tmp_path):
     csv.write_text("Package,Date,Value ($M),Authority\nPDA 99,2024-12-30,125,Nowhere FY1999\nPDA 98,soon,10,Nowhere\n")
     w = empty_window(qtbot, tmp_path)
     wizard = ImportWizard(w.ledger, w.settings, str(csv), w)
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     assert wizard.preview.rejected
     assert wizard.lists["rejected"].count() == len(wizard.preview.rejected)
     assert not wizard.apply_button.isEnabled()

@@ -261,6 +261,8 @@ def test_every_button_of_the_welcome_view_does_something(qtbot, observer):
 
 
 def dialog_makers(window, exported: Path):
+    from PySide6.QtTest import QTest
+
     from ui.backups_dialog import BackupsDialog
     from ui.import_wizard import ImportWizard
     from ui.preferences import PreferencesDialog
@@ -274,7 +276,9 @@ def dialog_makers(window, exported: Path):
 
     def wizard():
         d = ImportWizard(window.ledger, window.settings, str(exported), window)
-        d.run_preview()  # Import is enabled by a preview
+        d.run_preview()  # Import is enabled by a preview, on a worker: wait for it
+        while d.busy:
+            QTest.qWait(20)
         return d
 
     return {

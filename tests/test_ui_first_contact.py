@@ -13,6 +13,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
+from ui_helpers import finished  # noqa: E402
 
 from ledger.model import NO_AUTHORITY  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
@@ -59,7 +60,7 @@ def open_wizard(qtbot, led, path=None, settings=None) -> ImportWizard:
 
 def test_on_an_empty_ledger_the_authority_is_created_from_the_preview(qtbot, empty, tmp_path, monkeypatch):
     wizard = open_wizard(qtbot, empty, usai_sheet(tmp_path / "usai.xlsx"))
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     p = wizard.preview
     assert not p.rejected, [str(r) for r in p.rejected]
     packages = [a.record for a in p.added if a.kind == "package"]
@@ -84,6 +85,7 @@ def test_on_an_empty_ledger_the_authority_is_created_from_the_preview(qtbot, emp
 
     monkeypatch.setattr(wizard, "open_authority_dialog", answer)
     qtbot.mouseClick(wizard.create_authority_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, wizard.busy), wizard.summary.text()  # previewing again
     assert seen == {"program": "USAI", "name": "USAI FY2024", "from": "2024-05-10", "amount": "775,000,000.00"}
     auth = empty.find("authority", "USAI FY2024")
     assert auth is not None and auth.amount_cents == 13_770_000_000_00
@@ -92,6 +94,7 @@ def test_on_an_empty_ledger_the_authority_is_created_from_the_preview(qtbot, emp
     assert {r.authority_id for r in packages} == {auth.id}
     assert not wizard.create_authority_button.isVisible()
     qtbot.mouseClick(wizard.apply_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, wizard.busy), wizard.summary.text()
     assert wizard.result is not None, wizard.summary.text()
     s = empty.summary("2024-12-31")
     assert s.totals.committed_cents == 775_000_000_00
@@ -104,8 +107,8 @@ def test_on_an_empty_ledger_the_authority_is_created_from_the_preview(qtbot, emp
 
 def test_imported_without_an_authority_the_packages_wait_in_their_group(qtbot, empty, tmp_path):
     wizard = open_wizard(qtbot, empty, usai_sheet(tmp_path / "usai.xlsx"))
-    assert wizard.run_preview(), wizard.summary.text()
-    assert wizard.apply(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.apply()), wizard.summary.text()
     groups = {g.name: g.figures.committed_cents for g in empty.summary("2024-12-31").groups}
     assert groups == {NO_AUTHORITY: 775_000_000_00}
 
@@ -114,7 +117,7 @@ def test_the_file_and_the_column_choices_come_back_when_the_wizard_is_opened_aga
     settings = Settings(str(tmp_path / "settings.ini"))
     path = usai_sheet(tmp_path / "usai.xlsx")
     wizard = open_wizard(qtbot, empty, path, settings)
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     box = wizard.columns.sheets["Tranches"].boxes["Equipment provided"]
     box.setCurrentIndex(box.findData("notes"))  # the items kept as notes instead of lines
     edit = wizard.columns.sheets["Tranches"].missing["authority_id"][1]
@@ -124,7 +127,7 @@ def test_the_file_and_the_column_choices_come_back_when_the_wizard_is_opened_aga
 
     again = open_wizard(qtbot, empty, None, settings)
     assert again.path.text() == str(path)
-    assert again.run_preview(), again.summary.text()
+    assert finished(qtbot, again, again.run_preview()), again.summary.text()
     assert again.columns.sheets["Tranches"].boxes["Equipment provided"].currentData() == "notes"
     assert again.columns.sheets["Tranches"].missing["authority_id"][1].text() == "USAI FY2024"
     assert not [a for a in again.preview.added if a.kind == "line"]
@@ -144,7 +147,7 @@ def test_rows_rejected_are_counted_once(qtbot, empty, tmp_path):
     wb.save(path)
     wizard = open_wizard(qtbot, empty, path)
     wizard.kind.setCurrentIndex(wizard.kind.findData("packages"))
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     assert len(wizard.preview.rejected) == 3
     assert "2 rows rejected" in wizard.summary.text()
     assert wizard.tabs.currentWidget() is wizard.lists["rejected"]
@@ -152,7 +155,7 @@ def test_rows_rejected_are_counted_once(qtbot, empty, tmp_path):
 
 def test_a_cancelled_authority_changes_nothing(qtbot, empty, tmp_path, monkeypatch):
     wizard = open_wizard(qtbot, empty, usai_sheet(tmp_path / "usai.xlsx"))
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     monkeypatch.setattr(wizard, "open_authority_dialog", lambda dialog: QDialog.DialogCode.Rejected)
     assert not wizard.create_authority()
     assert empty.count("authority") == 0
@@ -193,7 +196,7 @@ def test_the_authority_value_offers_the_ledgers_authorities(qtbot, empty, tmp_pa
     empty.add(Authority("USAI", "USAI FY2024", 13_770_000_000_00, dt.date(2024, 4, 24)))
     empty.add(Authority("USAI", "USAI FY2022-FY2023", 18_000_000_000_00, dt.date(2022, 3, 15)))
     wizard = open_wizard(qtbot, empty, usai_sheet(tmp_path / "usai.xlsx"))
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     edit = wizard.columns.sheets["Tranches"].missing["authority_id"][1]
     completer = edit.completer()
     assert completer is not None
@@ -208,7 +211,7 @@ def test_the_columns_tab_shows_confidence_and_asks_about_ties(qtbot, empty, tmp_
     path.write_text("As of,Metric,Balance,Reported by\n2024-12-02,Remaining PDA,3.9B,DoD\n", encoding="utf-8")
     wizard = open_wizard(qtbot, empty, path)
     wizard.kind.setCurrentIndex(wizard.kind.findData("observations"))
-    wizard.run_preview()
+    finished(qtbot, wizard, wizard.run_preview())
     wizard.tabs.setCurrentWidget(wizard.columns)
     status = wizard.columns.sheets["o"].status
     assert status["Balance"].text() == "could be Value or Compares with: choose"
@@ -221,7 +224,7 @@ def test_items_no_type_matched_are_mapped_in_the_wizard_and_remembered(qtbot, em
     path.write_text("Package,Date,Value ($M),Equipment provided\nNO-1,2024-03-14,10,20 field kitchens; 4 Stinger missiles\n",
                     encoding="utf-8")
     wizard = open_wizard(qtbot, empty, path)
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     assert "1 item matched no system type" in wizard.summary.text()
     assert wizard.map_items_button.isVisible()
 
@@ -232,15 +235,16 @@ def test_items_no_type_matched_are_mapped_in_the_wizard_and_remembered(qtbot, em
 
     monkeypatch.setattr(wizard, "open_authority_dialog", answer)
     qtbot.mouseClick(wizard.map_items_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, wizard.busy), wizard.summary.text()  # previewing again
     assert "matched no system type" not in wizard.summary.text()
-    assert wizard.apply(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.apply()), wizard.summary.text()
     kitchens = empty.records("line", "description = 'field kitchens'")[0]
     assert (kitchens.quantity, empty.get("system_type", kitchens.system_type_id).name) == (20, "Sustainment and services")
     # Remembered: the next list with the same item needs no mapping.
     again = tmp_path / "again.csv"
     again.write_text("Package,Date,Value ($M),Items\nNO-2,2024-05-14,5,Field kitchens\n", encoding="utf-8")
     later = open_wizard(qtbot, empty, again)
-    assert later.run_preview(), later.summary.text()
+    assert finished(qtbot, later, later.run_preview()), later.summary.text()
     assert not later.map_items_button.isVisible()
     line = next(a.record for a in later.preview.added if a.kind == "line")
     assert empty.get("system_type", line.system_type_id).name == "Sustainment and services"

@@ -11,6 +11,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QInputDialog, QLineEdit, QMessageBox  # noqa: E402
+from ui_helpers import finished  # noqa: E402
 
 from ledger.excel import list_profiles, load_profile  # noqa: E402
 from ledger.paths import data_dir  # noqa: E402
@@ -92,7 +93,7 @@ def test_columns_can_be_remapped_then_previewed_and_imported(qtbot, led, tmp_pat
     wizard = open_wizard(qtbot, led, deliveries(tmp_path / "deliveries.xlsx", FIRST), kind="disbursements")
     before = led.count("disbursement")
     assert not wizard.columns.save_button.isEnabled()  # nothing to save before a preview
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
 
     # What the headers gave: no date, the description taken for the system type.
     assert choices(wizard, "Deliveries") == {
@@ -117,7 +118,7 @@ def test_columns_can_be_remapped_then_previewed_and_imported(qtbot, led, tmp_pat
     assert status["When"].text().startswith("changed") and status["Count"].text() == "match 100%"
     assert not wizard.apply_button.isEnabled()
 
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     assert not wizard.preview.rejected, [str(r) for r in wizard.preview.rejected]
     added = [a.record for a in wizard.preview.added]
     assert [a.kind for a in wizard.preview.added] == ["disbursement", "disbursement"]
@@ -135,7 +136,7 @@ def test_columns_can_be_remapped_then_previewed_and_imported(qtbot, led, tmp_pat
     assert wizard.columns.sheets["Deliveries"].status["When"].text() == "match 100%"  # chosen by the person: sure
 
     wizard.confirm = lambda parent, problems: True
-    assert wizard.apply(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.apply()), wizard.summary.text()
     assert led.count("disbursement") == before + 2
     stored = [d for d in led.records("disbursement") if d.notes in ("NASAMS launchers", "155mm rounds")]
     assert sorted((d.disbursed_on, d.quantity, d.value_cents) for d in stored) == [
@@ -147,7 +148,7 @@ def test_columns_can_be_remapped_then_previewed_and_imported(qtbot, led, tmp_pat
 def test_saved_profile_reads_the_next_file_of_that_shape(qtbot, led, tmp_path, monkeypatch):
     wizard = open_wizard(qtbot, led, deliveries(tmp_path / "march.xlsx", FIRST), kind="disbursements")
     wizard.day_first.setCurrentIndex(wizard.day_first.findData(True))
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     remap(wizard)
     asked = []
 
@@ -170,13 +171,13 @@ def test_saved_profile_reads_the_next_file_of_that_shape(qtbot, led, tmp_path, m
         "Cost ($M)": "value_cents",
     }
     assert wizard.profile.currentData() == "my shape"  # listed and chosen
-    assert wizard.run_preview() and len(wizard.preview.added) == 2 and not wizard.preview.rejected
+    assert finished(qtbot, wizard, wizard.run_preview()) and len(wizard.preview.added) == 2 and not wizard.preview.rejected
     wizard.close()
 
     # Another file, same headers: nothing chosen, neither kind nor profile nor columns.
     second = open_wizard(qtbot, led, deliveries(tmp_path / "april.xlsx", SECOND))
     assert second.profile.findData("my shape") > 0 and second.profile.currentData() is None
-    assert second.run_preview(), second.summary.text()
+    assert finished(qtbot, second, second.run_preview()), second.summary.text()
     assert any("mapped by the saved profile 'my shape'" in n for n in second.plan.notes), second.plan.notes
     assert not second.preview.rejected, [str(r) for r in second.preview.rejected]
     (added,) = list(second.preview.added)
@@ -214,7 +215,7 @@ def test_a_required_field_missing_is_given_for_every_row(qtbot, led, tmp_path):
     path = tmp_path / "packages.xlsx"
     wb.save(path)
     wizard = open_wizard(qtbot, led, path, kind="packages")
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     label, edit = wizard.columns.sheets["New packages"].missing["authority_id"]
     wizard.tabs.setCurrentWidget(wizard.columns)
     assert label.isVisible() and edit.isVisible()
@@ -227,7 +228,7 @@ def test_a_required_field_missing_is_given_for_every_row(qtbot, led, tmp_path):
     edit.setFocus()
     qtbot.keyClicks(edit, "PDA FY2024")
     assert wizard.columns.defaults() == {"authority_id": "PDA FY2024"}
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     assert not wizard.preview.rejected, [str(r) for r in wizard.preview.rejected]
     authority = led.find("authority", "PDA FY2024").id
     assert [(a.record.number, a.record.authority_id, a.record.value_cents) for a in wizard.preview.added] == [
@@ -235,17 +236,18 @@ def test_a_required_field_missing_is_given_for_every_row(qtbot, led, tmp_path):
         ("PDA 902", authority, 1_250_000_000),
     ]
     assert wizard.columns.missing_required() == []  # a value is given: nothing lacks
-    assert edit.text() == "PDA FY2024"  # kept across the preview
+    shown = wizard.columns.sheets["New packages"].missing["authority_id"][1]  # the new preview's page
+    assert shown.text() == "PDA FY2024"  # kept across the preview
 
     wizard.confirm = lambda parent, problems: True
-    assert wizard.apply(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.apply()), wizard.summary.text()
     assert led.find("package", "PDA 901").authority_id == authority
     assert led.find("package", "PDA 902").value_cents == 1_250_000_000
 
 
 def test_bad_profile_name_or_save_error_shows_a_message(qtbot, led, tmp_path, monkeypatch, boxes):
     wizard = open_wizard(qtbot, led, deliveries(tmp_path / "deliveries.xlsx", FIRST), kind="disbursements")
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     answers = iter([("   ", True), ("kept", False), ("ok", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
     profiles_before = wizard.profile.count()
@@ -268,7 +270,7 @@ def test_replacing_a_profile_asks_first(qtbot, led, tmp_path, monkeypatch, boxes
 
     save_profile("deliveries", "line", {"Kit": "system_type_id"}, ["Kit"], None)
     wizard = open_wizard(qtbot, led, deliveries(tmp_path / "deliveries.xlsx", FIRST), kind="disbursements")
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("deliveries", True))
     assert not wizard.save_profile()  # the question is answered No
     assert boxes[-1][0] == "question" and "Replace" in boxes[-1][2]
@@ -292,7 +294,7 @@ def test_several_sheets_save_the_one_shown_and_read_again(qtbot, led, tmp_path, 
     path = tmp_path / "two.xlsx"
     wb.save(path)
     wizard = open_wizard(qtbot, led, path)
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     cols = wizard.columns
     assert not cols.sheet.isHidden() and [cols.sheet.itemData(i) for i in range(cols.sheet.count())] == [
         "Packages",
@@ -307,7 +309,7 @@ def test_several_sheets_save_the_one_shown_and_read_again(qtbot, led, tmp_path, 
     choose(wizard, "Deliveries", "Remarks", "")
     assert not cols.warning.isHidden() and "'Remarks'" in cols.warning.text() and "'Package'" not in cols.warning.text()
     assert "Package" not in cols.mapping() and "Remarks" not in cols.mapping()
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     by_kind = {a.kind: a.record for a in wizard.preview.added}
     assert by_kind["package"].number == "PDA 901" and by_kind["package"].notes == "first"
     assert (
@@ -321,7 +323,7 @@ def test_several_sheets_save_the_one_shown_and_read_again(qtbot, led, tmp_path, 
     wizard.sheet.setCurrentIndex(wizard.sheet.findData("Deliveries"))
     choose(wizard, "Deliveries", "Remarks", "")
     assert cols.warning.isHidden()
-    assert wizard.run_preview(), wizard.summary.text()
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
     (added,) = list(wizard.preview.added)
     assert added.kind == "disbursement" and added.record.notes is None and added.record.quantity == 4
 
@@ -340,7 +342,7 @@ def test_several_sheets_save_the_one_shown_and_read_again(qtbot, led, tmp_path, 
 
 def test_columns_are_named_and_reached_with_tab(qtbot, led, tmp_path):
     wizard = open_wizard(qtbot, led, deliveries(tmp_path / "deliveries.xlsx", FIRST), kind="disbursements")
-    assert wizard.run_preview()
+    assert finished(qtbot, wizard, wizard.run_preview())
     wizard.tabs.setCurrentWidget(wizard.columns)
     unnamed = [
         type(w).__name__

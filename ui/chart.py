@@ -17,9 +17,8 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import Qt, Signal  # noqa: E402
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap  # noqa: E402
+from PySide6.QtGui import QColor, QPainter  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -33,176 +32,27 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from ledger.balances import Figures, total_series, value_at  # noqa: E402
-from ledger.money import format_cents  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
 
 from . import (
     chart_marks,  # noqa: E402
-    quantities,  # noqa: E402
-)
+    )
 from .chart_marks import Marks, Reported  # noqa: E402
 from .fmt import Display  # noqa: E402
-from .quantities import quantity_text  # noqa: E402
-from .reported_markers import ReportedMarkers  # noqa: E402
-from .row_names import RowNames, freeze_first_column  # noqa: E402
-from .system_type_execution import ReportedShares, latest_share_by_type, share_text, share_tip  # noqa: E402
-
-EPOCH = dt.date(1970, 1, 1)
-DAY = 86400
-TOTAL = "Total"
-BALANCES = (
-    ("Remaining authority", "remaining_authority_cents", "remaining_authority"),
-    ("Undelivered", "undelivered_cents", "undelivered"),
-    ("Authorized minus disbursed", "authorized_minus_disbursed_cents", "authorized_minus_disbursed"),
-    # Running totals, not balances: no reported balance to draw and nothing to project to zero.
-    ("Committed (cumulative)", "committed_cents", None),
-    ("Disbursed (cumulative)", "disbursed_cents", None),
+from .plotting import (  # noqa: E402
+    BALANCES,
+    COLOURS,
+    DAY,
+    PROJECTION_MARGIN_DAYS,
+    TOTAL,
+    ChartCanvas,
+    day_x,
+    step_arrays,
+    style_plot,
+    swatch,
+    x_day,
 )
-# Colour-blind-safe categorical colours (Okabe-Ito), repeated when there are more groups.
-PROJECTION_MARGIN_DAYS = 180  # how far past the deadline a projection is drawn
-COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
-
-
-def day_x(day: str | dt.date) -> float:
-    d = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    return float((d - EPOCH).days * DAY)
-
-
-def x_day(x: float) -> dt.date:
-    return EPOCH + dt.timedelta(days=int(x // DAY))
-
-
-def step_arrays(days: list[str], cents: list[int], end: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """Points of a step line: each value holds from its day to the next change (then to `end`)."""
-    if not days:
-        return np.zeros(0), np.zeros(0)
-    xs = [day_x(d) for d in days]
-    last = max(xs[-1], day_x(end)) if end else xs[-1]
-    x = np.empty(2 * len(xs))
-    x[0::2] = xs
-    x[1:-1:2] = xs[1:]
-    x[-1] = last
-    y = np.repeat(np.asarray(cents, dtype=float) / 100.0, 2)
-    return x, y
-
-
-class MoneyAxis(pg.AxisItem):
-    """Ticks as '7.1 B' rather than 7100000000.0 (the currency is in the axis label)."""
-
-    def __init__(self, orientation: str):
-        super().__init__(orientation)
-        self.enableAutoSIPrefix(False)
-
-    def tickStrings(self, values, scale, spacing):
-        out = []
-        for v in values:
-            text = format_cents(int(round(v * scale * 100)), "", short=True).strip()
-            out.append(text)
-        return out
-
-
-def swatch(colour: str) -> QIcon:
-    """A short thick line in a group's colour: the group list doubles as the chart's legend."""
-    pix = QPixmap(18, 12)
-    pix.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pix)
-    painter.fillRect(1, 4, 16, 4, QColor(colour))
-    painter.end()
-    return QIcon(pix)
-
-
-def style_plot(plot, legend) -> tuple[QColor, QColor]:
-    """Colour a plot's background, axes and legend text from the system palette; returns (text, base)."""
-    pal = QApplication.palette() if QApplication.instance() else QPalette()
-    base = pal.color(QPalette.ColorRole.Base)
-    plot.setBackground(base)
-    fg = pal.color(QPalette.ColorRole.Text)
-    for side in ("left", "bottom"):
-        axis = plot.getPlotItem().getAxis(side)
-        axis.setPen(fg)
-        axis.setTextPen(fg)
-    legend.setLabelTextColor(fg)
-    return fg, base
-
-
-class DeadlineAxis(pg.AxisItem):
-    """The top axis naming deadlines: a name that would run into the one before it goes on a second
-    row, so two deadlines close together (an authority's and the default) stay readable; a name near
-    an end of the axis is moved inwards rather than cut at the edge of the image."""
-
-    def __init__(self):
-        super().__init__("top")
-        self.rows = 1
-
-    def generateDrawSpecs(self, p):
-        specs = super().generateDrawSpecs(p)
-        if specs is None:
-            return None
-        axis, ticks, texts = specs
-        ends = [float("-inf"), float("-inf")]
-        placed = []
-        rows = 1
-        room = self.mapRectFromParent(self.geometry())
-        for rect, flags, text in sorted(texts, key=lambda t: t[0].left()):
-            if rect.right() > room.right():
-                rect = rect.translated(room.right() - rect.right(), 0)
-            if rect.left() < room.left():
-                rect = rect.translated(room.left() - rect.left(), 0)
-            row = 0 if rect.left() >= ends[0] + 6 else 1
-            if row == 1:
-                rect = rect.translated(0, -rect.height())
-                rows = 2
-            ends[row] = rect.right()
-            placed.append((rect, flags, text))
-        if rows != self.rows:
-            self.rows = rows
-            self._updateHeight()
-        return axis, ticks, placed
-
-    def _updateHeight(self):
-        super()._updateHeight()
-        if getattr(self, "rows", 1) > 1 and self.style["showValues"]:
-            h = self.maximumHeight() + self.textHeight
-            self.setMaximumHeight(h)
-            self.setMinimumHeight(h)
-
-
-class ChartCanvas(pg.GraphicsLayoutWidget):
-    """Title, plot and legend in one scene: the legend sits below the plot (never over the data) and an
-    exported image carries all three."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.title = self.ci.addLabel("", row=0, col=0)
-        self.item = self.ci.addPlot(
-            row=1,
-            col=0,
-            axisItems={
-                "bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0),
-                "left": MoneyAxis("left"),
-                "top": DeadlineAxis(),
-            },
-        )
-        self.legend = pg.LegendItem(colCount=4)
-        self.ci.addItem(self.legend, row=2, col=0)
-
-    def getPlotItem(self):
-        return self.item
-
-    def fit_legend(self) -> None:
-        """As many legend columns as fit the width (a wide legend would push the plot out of view)."""
-        legend = getattr(self, "legend", None)  # resizeEvent also comes while the base class is built
-        items = legend.items if legend is not None else []
-        if not items:
-            return
-        widest = max(label.boundingRect().width() for _sample, label in items) + 40
-        columns = max(1, min(4, int((self.width() - 40) // max(widest, 1))))
-        if columns != legend.columnCount:
-            legend.setColumnCount(columns)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.fit_legend()
+from .reported_markers import ReportedMarkers  # noqa: E402
 
 
 class ChartView(QWidget):
@@ -687,114 +537,3 @@ class ChartView(QWidget):
             exp = exporters.ImageExporter(self.plot.scene())
             exp.parameters()["width"] = max(1200, int(self.plot.width()))
             exp.export(path)
-
-
-class BarsView(QWidget):
-    """Authorized, committed and disbursed per system type, with the quantities in a table."""
-
-    def __init__(self, display: Display, parent=None):
-        super().__init__(parent)
-        from PySide6.QtWidgets import QHeaderView, QTableView
-
-        from .rows_model import Column, RowsModel
-
-        self.display = display
-        self.ledger: Ledger | None = None
-        self.as_of = dt.date.today().isoformat()
-        self.values: dict[str, tuple[int, int, int]] = {}
-        lay = QVBoxLayout(self)
-        split = QSplitter(Qt.Orientation.Vertical)
-        self.split = split
-        self.plot = pg.PlotWidget(axisItems={"bottom": MoneyAxis("bottom")})
-        self.plot.setAccessibleName("Authorized versus disbursed by system type")
-        self.legend = self.plot.getPlotItem().addLegend(offset=(-10, -10))
-        split.addWidget(self.plot)
-        money = display.money
-        self.model = RowsModel(
-            [
-                Column("System type", lambda r: r[0]),
-                Column("Authorized", lambda r: r[1], money, True, display.full),
-                Column("Committed", lambda r: r[2], money, True, display.full),
-                Column("Disbursed", lambda r: r[3], money, True, display.full),
-                Column("Undelivered", lambda r: r[2] - r[3], money, True, display.full),
-                Column("Quantity in packages", lambda r: r[4], quantity_text, True),
-                Column("Quantity delivered", lambda r: r[5], quantity_text, True),
-                Column("Reported share delivered", lambda r: r[6], share_text, tip=share_tip),
-            ],
-            self,
-        )
-        self.table = QTableView()
-        self.table.setModel(RowNames(self))
-        self.table.model().setSourceModel(self.model)
-        self.table.setAccessibleName("Figures and quantities by system type")
-        freeze_first_column(self.table)
-        self.table.setTabKeyNavigation(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        split.addWidget(self.table)
-        self.shares = ReportedShares()  # reported delivered shares beside the derived ones
-        split.addWidget(self.shares)
-        split.setSizes([330, 250, 140])  # the table's rows matter as much as the bars; the shares below them
-        lay.addWidget(split)
-        note = QLabel(
-            "Values that packages do not split by system type stay in Unallocated, as do authorities and "
-            "disbursements not attributed to a package. Quantities are added per unit: rounds apart from systems and items (a line "
-            "without a unit is read from its description, e.g. '155mm rounds'). A reported share is the source's, never computed into the bars."
-        )
-        note.setWordWrap(True)
-        lay.addWidget(note)
-        self.apply_palette()
-
-    def apply_palette(self) -> None:
-        style_plot(self.plot, self.legend)
-
-    def set_ledger(self, ledger: Ledger | None) -> None:
-        self.ledger = ledger
-        self.refresh()
-
-    def set_as_of(self, as_of: str) -> None:
-        self.as_of = as_of
-        self.refresh()
-
-    def refresh(self) -> None:
-        item = self.plot.getPlotItem()
-        item.clear()
-        self.legend.clear()
-        if not self.ledger:
-            self.model.set_rows([])
-            return
-        s = self.ledger.summary(self.as_of, "system_type")
-        qty = quantities.by_system_type(self.ledger)
-        shares = [(f, d) for f, d in self.ledger.reported_shares() if f.reported_on.isoformat() <= self.as_of]
-        self.shares.refresh(self.ledger, shares)
-        share = latest_share_by_type(shares, self.shares.names)
-        rows = []
-        for g in s.groups:
-            f = g.figures
-            q = qty.get(g.name, ({}, {}))
-            rows.append((g.name, f.authorized_cents, f.committed_cents, f.disbursed_cents, q[0], q[1], share.get(g.name)))
-        for name, q in qty.items():
-            if name not in {r[0] for r in rows}:
-                rows.append((name, 0, 0, 0, q[0], q[1], share.get(name)))
-        self.model.set_rows(rows)
-        self.values = {r[0]: (r[1], r[2], r[3]) for r in rows}
-        n = len(rows)
-        ys = np.arange(n, dtype=float)[::-1]
-        h = 0.27
-        for i, (label, colour) in enumerate(
-            (("Authorized", "#999999"), ("Committed", "#0072B2"), ("Disbursed", "#E69F00"))
-        ):
-            widths = np.array([r[1 + i] / 100.0 for r in rows])
-            bars = pg.BarGraphItem(
-                x0=np.zeros(n),
-                y=ys + (1 - i) * h,
-                width=widths,
-                height=h * 0.9,
-                brush=colour,
-                pen=pg.mkPen(None),
-                name=label,
-            )
-            item.addItem(bars)
-        item.getAxis("left").setTicks([[(float(y), r[0]) for y, r in zip(ys, rows)], []])
-        item.setLabel("bottom", s.currency)
-        item.enableAutoRange()

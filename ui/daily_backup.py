@@ -15,10 +15,9 @@ from PySide6.QtCore import QObject, QTimer
 
 from ledger.service import Ledger
 
-from .worker import Worker
+from .worker import Job, WorkOutcome, start_work
 
 CHECK_EVERY_MS = 60 * 60 * 1000
-POLL_MS = 200
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,9 @@ class DailyBackup(QObject):
         super().__init__(parent)
         self._done = done
         self.ledger: Ledger | None = None
-        self.worker: Worker | None = None
+        self.job: Job | None = None
         self.timer = QTimer(self, interval=CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
-        self._poll = QTimer(self, interval=POLL_MS)
-        self._poll.timeout.connect(self._collect)
 
     def watch(self, ledger: Ledger | None) -> None:
         """Check `ledger` every hour from now on (nothing for a read-only ledger or one in memory)."""
@@ -53,20 +50,19 @@ class DailyBackup(QObject):
     def stop(self, wait_s: float = 30.0) -> None:
         """Stop checking; a backup under way is let finish (a cut one would only leave a .part file)."""
         self.timer.stop()
-        if self.worker is not None:
-            self.worker.wait(wait_s)
-            self.worker = None
-        self._poll.stop()
+        if self.job is not None and self.job.running:
+            self.job.drop(wait_s)
+        self.job = None
         self.ledger = None
 
     @property
     def running(self) -> bool:
-        return self.worker is not None
+        return self.job is not None and self.job.running
 
     def check(self) -> bool:
         """Start the daily backup if it is due; True when a worker was started."""
         led = self.ledger
-        if led is None or self.worker is not None or not led.backup_due:
+        if led is None or self.running or not led.backup_due:
             return False
         where = led.where
 
@@ -78,19 +74,11 @@ class DailyBackup(QObject):
                     return Outcome()  # nothing written yet: nothing to back up
                 return Outcome(backup=own.backups()[0].name)
 
-        self.worker = Worker(work)
-        self.worker.start()
-        self._poll.start()
+        self.job = start_work(self, None, work, self._collect)  # quiet: no dialog
         return True
 
-    def _collect(self) -> None:
-        worker = self.worker
-        if worker is None or not worker.done.is_set():
-            return
-        self._poll.stop()
-        self.worker = None
-        out = worker.outcome
-        if out is not None and out.ok:
+    def _collect(self, out: WorkOutcome) -> None:
+        if out.ok:
             self._done(out.result)
         else:
-            self._done(Outcome(problem=f"the daily backup failed: {out.message if out else 'it stopped'}"))
+            self._done(Outcome(problem=f"the daily backup failed: {out.message}"))

@@ -1,4 +1,5 @@
-"""Export the ledger to a workbook on a worker thread, with progress and Cancel."""
+"""Export the ledger to a workbook on a worker thread, with progress and Cancel; the window stays
+responsive, and the actions given as `blocks` wait until the export has ended."""
 
 from __future__ import annotations
 
@@ -10,31 +11,35 @@ from ledger import desktop
 from ledger.service import Ledger
 
 from .errors import show_problem, show_unexpected
-from .worker import WorkOutcome, run_with_progress
+from .worker import Job, WorkOutcome, start_work
 
 
-def export_file(parent: QWidget | None, ledger: Ledger, target: str, on_start=None) -> WorkOutcome:
-    """Write `ledger` to `target`. The worker opens its own read-only Ledger on the same file."""
+def export_file(parent: QWidget | None, ledger: Ledger, target: str, done=None, blocks=(), on_start=None) -> Job:
+    """Start writing `ledger` to `target`; `done(outcome)` runs on the GUI thread when it ends. The
+    worker opens its own read-only Ledger on the same file."""
     source = ledger.where
 
     def work(progress, cancelled):
         with Ledger.open(source, readonly=True) as own:
             return desktop.export_workbook(own, target, progress=progress, cancelled=cancelled)
 
-    return run_with_progress(parent, f"Exporting to {Path(target).name}…", work, on_start)
+    return start_work(parent, f"Exporting to {Path(target).name}…", work, done, blocks, on_start)
 
 
-def export_with_dialog(parent: QWidget, ledger: Ledger) -> None:
+def export_with_dialog(parent: QWidget, ledger: Ledger, blocks=()) -> Job | None:
     default = str(Path.home() / (Path(ledger.where).stem + ".xlsx"))
     target, _ = QFileDialog.getSaveFileName(parent, "Export workbook", default, "Excel workbook (*.xlsx)")
     if not target:
         return
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
-    outcome = export_file(parent, ledger, target)
-    if outcome.ok:
-        QMessageBox.information(parent, "Export", f"Exported {outcome.result.total:,} records to {target}")
-    elif outcome.details:
-        show_unexpected(parent, RuntimeError(outcome.message), outcome.details)
-    else:
-        show_problem(parent, "Export", outcome.message)
+
+    def done(outcome: WorkOutcome) -> None:
+        if outcome.ok:
+            QMessageBox.information(parent, "Export", f"Exported {outcome.result.total:,} records to {target}")
+        elif outcome.details:
+            show_unexpected(parent, RuntimeError(outcome.message), outcome.details)
+        else:
+            show_problem(parent, "Export", outcome.message)
+
+    return export_file(parent, ledger, target, done, blocks)

@@ -1,6 +1,7 @@
 """Import a workbook or CSV file: pick the file, sheet, kind and profile; preview what would be added,
 changed, left unchanged, missed or rejected (with reasons); then apply, on a worker thread with
-progress and Cancel. The whole import is one undoable action. For a foreign sheet the Columns tab
+progress and Cancel (the wizard stays responsive; its buttons that start work wait for the outcome).
+The whole import is one undoable action. For a foreign sheet the Columns tab
 says what each column holds (changed choices apply at the next preview) and saves them as a profile."""
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ from ledger.service import Ledger
 
 from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
+from .confirm import ask_accept_warnings
 from .errors import show_problem, show_unexpected
 from .item_mapping import ItemMappingDialog
 from .settings import DATE_ORDER_CHOICES
-from .tables import ask_accept_warnings
-from .worker import WorkOutcome, run_with_progress
+from .worker import WorkOutcome, start_work
 
 WORKBOOK_FILTER = "Workbooks and CSV (*.xlsx *.xlsm *.csv);;All files (*)"
 KINDS_OFFERED = (
@@ -70,6 +71,8 @@ class ImportWizard(QDialog):
         self.plan = None
         self.preview = None
         self.result = None
+        self.job = None  # the preview or import under way
+        self.last_outcome: WorkOutcome | None = None  # of the last preview or import (tests wait for it)
         self.confirm = ask_accept_warnings
         self.setWindowTitle("Import a workbook")
         self.resize(900, 640)
@@ -81,10 +84,10 @@ class ImportWizard(QDialog):
         self.path = QLineEdit(path or "")
         self.path.setPlaceholderText("an .xlsx or .csv file (or drop one here)")
         self.path.setAccessibleName("File to import")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self.browse)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self.browse)
         row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        row.addWidget(self.browse_button)
         form.addRow("File:", row)
         self.sheet = QComboBox()
         self.sheet.addItem("All sheets", None)
@@ -132,8 +135,8 @@ class ImportWizard(QDialog):
         buttons.addStretch(1)
         for b in (self.preview_button, self.apply_button, close):
             buttons.addWidget(b)
-        self.preview_button.clicked.connect(self.run_preview)
-        self.apply_button.clicked.connect(self.apply)
+        self.preview_button.clicked.connect(lambda _checked=False: self.run_preview())
+        self.apply_button.clicked.connect(lambda _checked=False: self.apply())
         close.clicked.connect(self.reject)
 
         self.summary = QLabel("Choose a file, then Preview: nothing is written until you press Import.")
@@ -185,6 +188,13 @@ class ImportWizard(QDialog):
             self.kind.setCurrentIndex(at)
         self.columns.restore(last.get("mapping"), last.get("values"))
 
+    def reject(self) -> None:
+        """Close, Escape or the title bar's X while work runs: cancel it and stay open for its outcome."""
+        if self.busy:
+            self.job.cancel()
+            return
+        super().reject()
+
     def done(self, result: int) -> None:
         if self.settings is not None and self.path.text().strip():
             mapping, values = self.columns.remembered()
@@ -222,11 +232,33 @@ class ImportWizard(QDialog):
             "defaults": self.columns.defaults(),
         }
 
+    # -- work in the background ---------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def _start(self, title: str, work, done, on_start) -> None:
+        """Run `work` on a worker; `done(outcome)` continues on the GUI thread when it ends. The
+        buttons that would start other work are disabled meanwhile."""
+        self.last_outcome = None
+
+        def finish(outcome: WorkOutcome) -> None:
+            self.last_outcome = outcome
+            done(outcome)
+
+        blocks = (self.preview_button, self.apply_button, self.browse_button, self.create_authority_button,
+                  self.map_items_button, self.columns.save_button)
+        self.job = start_work(self, title, work, finish, blocks, on_start)
+
     # -- preview ----------------------------------------------------------------------------------
 
     def run_preview(self, on_start=None) -> bool:
-        """Read the file and compare it with the ledger, off the GUI thread (nothing is written)."""
+        """Read the file and compare it with the ledger, off the GUI thread (nothing is written).
+        True when the preview started; it is shown when it ends (`last_outcome` says how)."""
         path = self.path.text().strip()
+        if self.busy:
+            return False
         if not path:
             self.summary.setText("Choose a file first.")
             return False
@@ -238,16 +270,18 @@ class ImportWizard(QDialog):
                 plan = desktop.read_import(path, progress=progress, cancelled=cancelled, **options)
                 return plan, desktop.preview_import(own, plan, type_map=item_map, create_types=create, progress=progress)
 
-        outcome = run_with_progress(self, f"Reading {Path(path).name}…", work, on_start)
+        self._start(f"Reading {Path(path).name}…", work, self._previewed, on_start)
+        return True
+
+    def _previewed(self, outcome: WorkOutcome) -> None:
         self.apply_button.setEnabled(False)
         if not outcome.ok:
             self._failed(outcome)
-            return False
+            return
         self.plan, self.preview = outcome.result
         self.columns.suggestions = {"authority_id": [a.name for a in self.ledger.records("authority", order_by="available_from, id")]}
         self.columns.show_plan(self.plan)
         self._show_preview()
-        return True
 
     def _show_preview(self) -> None:
         plan, p = self.plan, self.preview
@@ -440,7 +474,9 @@ class ImportWizard(QDialog):
     # -- apply ------------------------------------------------------------------------------------
 
     def apply(self, on_start=None, accept_warnings: bool = False) -> bool:
-        if self.preview is None:
+        """Write the previewed import on a worker. True when it started; the outcome is shown when it
+        ends (warnings the person accepts start it again with them accepted)."""
+        if self.preview is None or self.busy:
             return False
         where, preview, skip = self.ledger.where, self.preview, self.skip_invalid.isChecked()
 
@@ -450,13 +486,19 @@ class ImportWizard(QDialog):
                     own, preview, skip_invalid=skip, accept_warnings=accept_warnings, progress=progress, cancelled=cancelled
                 )
 
-        outcome = run_with_progress(self, "Importing…", work, on_start)
-        if not outcome.ok:
-            if outcome.warnings_only and self.confirm(self, list(outcome.problems)):
-                return self.apply(on_start, accept_warnings=True)
-            self._failed(outcome)
-            return False
-        self.result = r = outcome.result
+        def applied(outcome: WorkOutcome) -> None:
+            if outcome.ok:
+                self._applied(outcome.result)
+            elif outcome.warnings_only and self.confirm(self, list(outcome.problems)):
+                self.apply(on_start, accept_warnings=True)
+            else:
+                self._failed(outcome)
+
+        self._start("Importing…", work, applied, on_start)
+        return True
+
+    def _applied(self, r) -> None:
+        self.result = r
         added = sum(r.added.values())
         changed = sum(r.changed.values())
         self.summary.setText(
@@ -466,7 +508,6 @@ class ImportWizard(QDialog):
         )
         self.apply_button.setEnabled(False)
         self.imported.emit(f"Import {Path(self.plan.path).name}")
-        return True
 
     def _failed(self, outcome: WorkOutcome) -> None:
         if outcome.details:

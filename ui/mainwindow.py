@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -21,30 +20,30 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import APP_NAME, __version__
-from ledger.errors import LedgerError, LedgerInUseError
+from ledger.errors import LedgerError
 from ledger.model import KINDS
 from ledger.paths import data_dir, default_ledger
 from ledger.service import Changed, Ledger
 
-from .daily_backup import DailyBackup, Outcome
+from .daily_backup import DailyBackup
 from .dashboard import Dashboard
 from .errors import log_path, show_problem
 from .fmt import Display
 from .history_view import HistoryPanel
+from .ledger_files import LedgerFiles
 from .settings import Settings
 from .undo_keys import UndoKeys
 from .welcome import Welcome
 
 log = logging.getLogger("aid_ledger.ui")
 
-LEDGER_FILTER = "Aid Ledger files (*.aidledger);;All files (*)"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 # Tables in the order people look for them.
 TABLE_KINDS = ("package", "line", "disbursement", "authority", "adjustment", "observation", "reported_figure",
                "disbursement_by_authority", "system_type", "source")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LedgerFiles, QMainWindow):
     def __init__(self, settings: Settings | None = None):
         super().__init__()
         self.settings = settings or Settings()
@@ -203,53 +202,7 @@ class MainWindow(QMainWindow):
         ro = " (read-only)" if self.ledger.readonly else ""
         self.setWindowTitle(f"{path.name}{ro} — {path.parent} — {APP_NAME}")
 
-    # -- opening ledgers ------------------------------------------------------------------------
-
-    def open_ledger(self, path: str | Path, create: bool = False, readonly: bool = False) -> bool:
-        path = str(path)
-        try:
-            ledger, why = self._open(path, create, readonly)
-        except LedgerError as exc:
-            show_problem(self, "Cannot open the ledger", str(exc))
-            if not Path(path).exists():
-                self.settings.remove_recent(path)
-            return False
-        if ledger is None:
-            return False
-        self.set_ledger(ledger, why)
-        self.settings.add_recent(str(Path(path).resolve()))
-        if ledger.damaged:
-            self._offer_backups(ledger.note)
-        return True
-
-    def _open(self, path: str, create: bool = False, readonly: bool = False) -> tuple[Ledger | None, str | None]:
-        """Open `path`; if another program writes it, say who and offer to open it read-only.
-
-        Returns the ledger (None when the user declined) and why it is read-only when it is.
-        Raises LedgerError for anything else.
-        """
-        try:
-            ledger = Ledger.open(path, create=create, readonly=readonly)
-            return ledger, ledger.note or ("opened read-only" if ledger.readonly else None)
-        except LedgerInUseError as exc:
-            who = exc.holder.describe() if exc.holder else "another program (the lock file does not say which)"
-            answer = QMessageBox.question(
-                self,
-                "Ledger in use",
-                f"{Path(path).name} is open for writing in {who}.\n\n"
-                "Open it read-only? You can read and export it, but not change it until it is closed there.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return None, None
-            ledger = Ledger.open(path, readonly=True)
-            why = f"open for writing in {who}"
-            return ledger, f"{why}; {ledger.note}" if ledger.note else why
-
-    def _offer_backups(self, note: str | None) -> None:
-        """A damaged ledger opened read-only: offer its backups (restoring one puts it right)."""
-        answer = QMessageBox.question(self, "Damaged ledger", f"{note}\n\nShow its backups to restore one?")
-        if answer == QMessageBox.StandardButton.Yes:
-            self.show_backups()
+    # -- the views of a ledger (opening, making, restoring files: ledger_files.py) --------------------
 
     def set_ledger(self, ledger: Ledger | None, why: str | None = None) -> None:
         self.close_ledger()
@@ -300,113 +253,6 @@ class MainWindow(QMainWindow):
         self.history.set_ledger(None)
         self.ledger.close()
         self.ledger = None
-
-    def open_sample(self) -> None:
-        from ledger.desktop import build_sample as build
-
-        path = data_dir() / "sample.aidledger"
-        fresh = not path.exists()
-        try:
-            ledger, why = self._open(str(path), create=True)
-        except LedgerError as exc:
-            show_problem(self, "Cannot open the sample ledger", str(exc))
-            return
-        if ledger is None:
-            return
-        if not ledger.readonly and (fresh or ledger.count("authority") == 0):
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                build(ledger)
-            except LedgerError as exc:
-                ledger.close()
-                show_problem(self, "Cannot make the sample ledger", str(exc))
-                return
-            finally:
-                QApplication.restoreOverrideCursor()
-        self.set_ledger(ledger, why)
-        self.settings.add_recent(str(path.resolve()))
-
-    def new_default_ledger(self) -> None:
-        self.create_ledger(default_ledger())
-
-    def create_ledger(self, path: str | Path) -> bool:
-        from ledger.desktop import load_system_types
-
-        path = Path(path)
-        existed = path.exists()
-        if not self.open_ledger(path, create=True):
-            return False
-        if not existed and not self.ledger.readonly and self.ledger.count("system_type") == 0:
-            with self.ledger.action("Add the default system types") as act:
-                load_system_types(act)
-        return True
-
-    def new_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New ledger", str(data_dir() / "new.aidledger"), LEDGER_FILTER)
-        if path:
-            if not path.endswith(".aidledger"):
-                path += ".aidledger"
-            if Path(path).exists():
-                show_problem(self, "New ledger", f"{path} already exists: open it with File > Open")
-                return
-            self.create_ledger(path)
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open ledger", str(data_dir()), LEDGER_FILTER)
-        if path:
-            self.open_ledger(path)
-
-    # -- backups and notes -------------------------------------------------------------------------
-
-    def _show_note(self, text: str | None) -> None:
-        self.note_label.setText(text or "")
-        self.note_label.setToolTip(text or "")
-
-    def show_backups(self):
-        """File > Backups: list, take and restore backups (non-modal: the window stays usable)."""
-        if self.ledger is None or self.ledger.backups_folder is None:
-            return None
-        from .backups_dialog import BackupsDialog
-
-        if self.backups_dialog is not None:
-            self.backups_dialog.close()
-        dialog = BackupsDialog(self.ledger, self, restore_file=lambda backup: self._restore_file(dialog, backup))
-        self.backups_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _restore_file(self, dialog, backup: Path) -> None:
-        """Restore into a ledger open read-only (damaged, or left by another program): close it, put the
-        backup in its place, open it again. Raises LedgerError (shown by the dialog) if it cannot."""
-        where = self.ledger.where
-        readonly_by_choice = self.ledger.readonly and not self.ledger.damaged
-        self.backups_dialog = None  # closing the ledger must not close the dialog showing the outcome
-        self.close_ledger()
-        try:
-            kept = Ledger.restore_file(where, backup)
-        except LedgerError:
-            # Nothing was restored: open the ledger again as it was, so the window keeps working.
-            if self.open_ledger(where, readonly=readonly_by_choice):
-                dialog.ledger = self.ledger
-                self.backups_dialog = dialog
-            raise
-        self.open_ledger(where)
-        done = f"Restored {Path(backup).name}"
-        self.statusBar().showMessage(f"{done}; the damaged file was kept as {kept.name}" if kept else done, 15000)
-
-    def backup_if_due(self) -> bool:
-        """The daily backup, on a worker thread; also run by the hourly timer. True if one was started."""
-        return self.daily_backup.check()
-
-    def _daily_backup_done(self, outcome: Outcome) -> None:
-        if self.ledger is None:
-            return
-        if outcome.damaged:
-            self.open_ledger(self.ledger.where)  # opens it read-only, says so and offers the backups
-        elif outcome.problem:
-            self._show_note(outcome.problem)
-        elif outcome.backup:
-            self.statusBar().showMessage(f"Daily backup taken: {outcome.backup}", 5000)
 
     # -- refreshing after changes ------------------------------------------------------------------
 
@@ -484,7 +330,7 @@ class MainWindow(QMainWindow):
 
     def _ensure_bars(self):
         if self.bars is None:
-            from .chart import BarsView
+            from .bars import BarsView
 
             self.bars = BarsView(self.display)
             self._swap_tab(self.tabs, 2, self.bars, "By &system type")
@@ -595,7 +441,9 @@ class MainWindow(QMainWindow):
             return
         from .export import export_with_dialog
 
-        export_with_dialog(self, self.ledger)
+        # Until the file is written: no second export, and the file it reads stays (no restore, no other ledger).
+        export_with_dialog(self, self.ledger, blocks=(self.act_export, self.act_open, self.act_new,
+                                                      self.recent_menu.menuAction(), self.act_backups))
 
     def export_chart_dialog(self) -> None:
         if self.ledger is None:

@@ -3,14 +3,14 @@
 Our own exports are recognised by their About sheet and read by their exact layout. Any other sheet
 is read as analysts make them: the header row found among the first rows, columns matched by name
 and synonym (units in headers honoured), blank rows, merged cells, hidden columns and a totals row
-handled, each such decision written into the plan's notes.
+handled, each such decision written into the plan's notes (telling those rows apart:
+`sheet_rows.py`).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from .errors import Cancelled, ExcelError, UnreadableFile
 from .plan import Batch, ImportPlan, Rejection
 from .problems import article
 from .profiles import list_profiles, load_profile, profile_for_shape
+from .sheet_rows import fill_merged, header_texts, is_note_row, merged_lookup, says_total, short_text, sums_above
 from .sources import Book, Sheet, open_book
 
 # Kinds a foreign sheet may hold (the command line's --kind names them in the plural).
@@ -40,7 +41,6 @@ FORMULA_WITHOUT_VALUE = "a formula without a stored value: open the file in Exce
 NEEDED = {"package": ("announced_on", "value_cents"), "line": ("package_id", "system_type_id", "description"),
           "disbursement": ("disbursed_on", "package_id"), "authority": ("program", "name", "amount_cents", "available_from"),
           "observation": ("observed_on", "metric", "value_cents")}
-_TOTAL_WORDS = ("total", "totals", "grand total", "sum", "subtotal")
 
 
 def read_import(
@@ -279,7 +279,7 @@ class _Reader:
             head.append(item)
             if len(head) >= hdr.HEADER_SEARCH_ROWS:
                 break
-        merged = _merged_lookup(sheet)
+        merged = merged_lookup(sheet)
         if not any(any(not is_blank(v) for v in r) for _, r in head):
             self.plan.notes.append(f"sheet {sheet.name!r} is empty")
             return False
@@ -304,7 +304,7 @@ class _Reader:
         number, header_values = head[header_at]
         self.plan.titles[sheet.name] = [str(v).strip() for _, r in head[:header_at] for v in r if isinstance(v, str) and v.strip()]
         hidden = {i for i in range(len(header_values)) if i + sheet.col0 in sheet.hidden_columns}
-        headers = _header_texts(kind, head, header_at, merged, sheet.col0, hidden)
+        headers = header_texts(kind, head, header_at, merged, sheet.col0, hidden)
         if len(headers) != len(header_values):  # two header rows, read as one: the data starts a row later
             header_at += 1
             number = head[header_at][0]
@@ -419,22 +419,22 @@ class _Reader:
                 tick(unticked)
                 unticked = 0
             if merged:
-                values = _fill_merged(values, number, col0, merged, tops)
+                values = fill_merged(values, number, col0, merged, tops)
             if not any(values) and all(is_blank(v) for v in values):
                 continue
             first = values[0] if values else None
-            if (first.__class__ is str or first is None) and _says_total(values):
+            if (first.__class__ is str or first is None) and says_total(values):
                 self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                 continue
-            if _is_note_row(values):
-                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({_short_text(values)}), skipped")
+            if is_note_row(values):
+                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
                 continue
             label = None if no_label or label_col >= len(values) else values[label_col]
             if amount_cols and (label is None or (label.__class__ is str and not label.strip())) and not any(
                 i < len(values) and not is_blank(values[i]) for i in date_cols
             ):
                 flush()  # whether its amounts are the sums above needs every row above converted
-                if _sums_above(values, label_col, date_cols, amount_cols, amount_at, convs, sums):
+                if sums_above(values, label_col, date_cols, amount_cols, amount_at, convs, sums):
                     self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                     continue
             numbers.append(number)
@@ -475,36 +475,6 @@ class _Reader:
         batch.extend(rows, out_cols + [[v] * len(rows) for v in fixed_values])
 
 
-def _header_texts(kind: str, head, at: int, merged, col0: int, hidden: set[int]) -> list:
-    """The header row's cells, or, when the row under it is a second header row (text only, and
-    reading the two together recognises more columns), one text per column made of both: the upper
-    cell (spread over its merged range) and the lower one ("Package" over "No." and "Date")."""
-    top = head[at][1]
-    if at + 1 >= len(head):
-        return top
-    low_number, low = head[at + 1]
-    if not low or any(not is_blank(v) and not isinstance(v, str) for v in low) or sum(1 for v in low if isinstance(v, str) and v.strip()) < 2:
-        return top
-    width = max(len(top), len(low))
-    upper = list(top) + [None] * (width - len(top))
-    for i in range(width):  # a merged upper cell names every column under it
-        origin = merged.get((head[at][0], i + col0))
-        if origin is not None and origin[0] == head[at][0]:
-            upper[i] = upper[origin[1] - col0]
-    texts = []
-    for i in range(width):
-        a = str(upper[i]).strip() if not is_blank(upper[i]) else ""
-        b = str(low[i]).strip() if i < len(low) and not is_blank(low[i]) else ""
-        options = [t for t in dict.fromkeys((b, f"{a} {b}".strip(), a)) if t]
-        best = max(options, key=lambda t: hm.match(kind, hdr.normalise(t)).score, default="")
-        texts.append(best)
-    single = len(hm.map_columns(kind, [hdr.normalise(v) if not is_blank(v) else hdr.Header("", "", 1) for v in top], hidden))
-    double = len(hm.map_columns(kind, [hdr.normalise(t) if t else hdr.Header("", "", 1) for t in texts], hidden))
-    if double <= single:
-        return top
-    return texts + [None]  # one longer than the row: the caller knows two rows were read
-
-
 def _saved_profile_for(head, kind) -> tuple[str, dict] | None:
     """A saved profile made from a sheet whose header row is one of these rows."""
     if not list_profiles():
@@ -539,76 +509,3 @@ def _field_by_label(kind: str, text: str) -> str:
             return f.name
     names = ", ".join(f.name.removesuffix("_cents").removesuffix("_id") for f in KINDS[kind].fields)
     raise ExcelError(f"{article(kind.replace('_', ' '))} has no field {text!r} (fields: {names})")
-
-
-def _merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
-    """(row number, absolute column) of every cell covered by a merge -> its top-left cell."""
-    out = {}
-    for (r0, c0), (r1, c1) in sheet.merged:
-        if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
-            continue  # a whole-column merge carries no data worth spreading
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    out[(r + 1, c)] = (r0 + 1, c0)
-    return out
-
-
-def _fill_merged(values: list, number: int, col0: int, merged: dict, tops: dict) -> list:
-    """Give every cell of a merged range its top-left value (a package number merged over its lines)."""
-    out = list(values)
-    for i in range(len(out)):
-        top = merged.get((number, i + col0))
-        if top is not None and top in tops:
-            out[i] = tops[top]
-    for i, v in enumerate(out):
-        if not is_blank(v) and (number, i + col0) not in merged:
-            tops[(number, i + col0)] = v
-    return out
-
-
-_NOTE = re.compile(r"^(?:sources?|notes?|note that|\*|\(?[a-z0-9]\)|[0-9]+\.|figures|data as of|as of|compiled|prepared by)\b", re.IGNORECASE)
-
-
-def _is_note_row(values) -> bool:
-    """A source line or footnote under a table: one text cell, the rest empty, worded as a note."""
-    filled = [v for v in values if not is_blank(v)]
-    return len(filled) == 1 and isinstance(filled[0], str) and (_NOTE.match(filled[0].strip()) is not None or len(filled[0]) > 60)
-
-
-def _short_text(values) -> str:
-    text = next(str(v).strip() for v in values if not is_blank(v))
-    return repr(text if len(text) <= 40 else text[:37] + "...")
-
-
-def _says_total(values) -> bool:
-    """The row's first filled cell says Total (or Sum, Grand total...)."""
-    for v in values:
-        if isinstance(v, str) and v.strip():
-            word = v.strip().rstrip(":").casefold()
-            return word in _TOTAL_WORDS or word.startswith(("total ", "grand total"))
-        if not is_blank(v):
-            return False
-    return False
-
-
-def _sums_above(values, label_col, date_cols, amount_cols, amount_at, convs, sums) -> bool:
-    """A row with amounts but no label and no date, each amount the sum of the rows above: a totals row."""
-    if not amount_cols or not any(sums):
-        return False
-    if label_col is not None and label_col < len(values) and not is_blank(values[label_col]):
-        return False
-    if any(i < len(values) and not is_blank(values[i]) for i in date_cols):
-        return False
-    seen = False
-    for n, (i, at) in enumerate(zip(amount_cols, amount_at)):
-        cell = values[i] if i < len(values) else None
-        if is_blank(cell):
-            continue
-        try:
-            if convs[at](cell) != sums[n]:
-                return False
-        except CellError:
-            return False
-        seen = True
-    return seen

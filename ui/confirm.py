@@ -1,0 +1,24 @@
+"""Asking before a change that raises warnings is written (real data does this sometimes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ledger.errors import Problem
+
+# Confirmation asked before writing a change that raises warnings: (parent, problems) -> accept?
+Confirm = Callable[[QWidget | None, list[Problem]], bool]
+
+
+def ask_accept_warnings(parent: QWidget | None, problems: list[Problem]) -> bool:
+    text = "\n".join(f"• {p}" for p in problems)
+    answer = QMessageBox.question(
+        parent,
+        "Write despite warnings?",
+        f"This change raises warnings:\n\n{text}\n\nReal data does this sometimes. Write it anyway?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
