@@ -27,14 +27,8 @@ def no_modal_boxes(message_boxes):
 
 
 @pytest.fixture
-def window(qtbot, sample_copy):
-    ui_app.make_app()
-    w = ui_app.build_window(str(sample_copy))
-    qtbot.addWidget(w)
-    w.show()
-    w.dashboard.set_as_of(dt.date.fromisoformat(AS_OF))
-    yield w
-    w.close()
+def window(sample_window):
+    return sample_window  # conftest: the main window on a copy of the sample, as of AS_OF
 
 
 def test_empty_stages_and_overcommitment_are_explained(window):
