@@ -12,7 +12,6 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from ledger.service import Ledger  # noqa: E402
-from ui import app as ui_app  # noqa: E402
 from ui.chart import BALANCES, day_x  # noqa: E402
 
 AS_OF = "2024-12-02"
@@ -25,15 +24,9 @@ def no_modal_boxes(message_boxes):
 
 
 @pytest.fixture
-def chart(qtbot, sample_copy):
-    ui_app.make_app()
-    w = ui_app.build_window(str(sample_copy))
-    qtbot.addWidget(w)
-    w.show()
-    w.dashboard.set_as_of(dt.date.fromisoformat(AS_OF))
-    w.show_view(1)
-    yield w.chart
-    w.close()
+def chart(sample_window):
+    sample_window.show_view(1)  # conftest: the main window on a copy of the sample, as of AS_OF
+    return sample_window.chart
 
 
 def expected_reading(led: Ledger, chart, day: str) -> dict[str, str]:

@@ -13,8 +13,6 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ui import app as ui_app  # noqa: E402
-
 
 @pytest.fixture(autouse=True)
 def no_modal_boxes(message_boxes):
@@ -22,15 +20,10 @@ def no_modal_boxes(message_boxes):
 
 
 @pytest.fixture
-def window(qtbot, sample_copy):
-    ui_app.make_app()
-    w = ui_app.build_window(str(sample_copy))
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    yield w
-    w.close()
+def window(qtbot, sample_window):
+    sample_window.activateWindow()  # keys go to the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is sample_window)
+    return sample_window
 
 
 def change_a_package(window) -> tuple[int, int]:
