@@ -13,7 +13,7 @@ from ..model import Field
 from ..money import FAST_FLOAT_LIMIT
 from .plan import Ref
 
-__all__ = ["CellError", "column_converter", "converter", "id_cell", "is_blank"]
+__all__ = ["CellError", "column_converter", "converter", "id_cell", "id_column", "is_blank", "text_column"]
 
 Converter = convert.Converter
 
@@ -71,6 +71,8 @@ def column_converter(f: Field, unit: int = 1, day_first: bool | None = None, dat
             return _float_cents(cells, signed)
     elif f.type == "int":
         fast = _whole_numbers
+    elif f.type == "ref" and not by_name:
+        fast = _record_ids
 
     def convert(cells: list) -> tuple[list, list[tuple[int, str]]]:
         if fast is not None and cells:
@@ -138,6 +140,41 @@ def _float_cents(cells: list, signed: bool) -> list[int] | None:
     if not signed and min(cents) < 0:
         return None
     return cents
+
+
+def _record_ids(cells: list) -> list[int] | None:
+    """Ids (our exports' reference columns) when every cell is a whole float or int record_id takes."""
+    if all(v.__class__ is float for v in cells):
+        if all(v.is_integer() for v in cells) and 0 <= min(cells) and max(cells) < 1e15:
+            return [int(v) for v in cells]
+        return None
+    if all(v.__class__ is int for v in cells) and 0 <= min(cells) and max(cells) <= convert.MAX_ID:
+        return list(cells)
+    return None
+
+
+def id_column(cells: list) -> tuple[list, list[tuple[int, str]]]:
+    """Our exports' ID column: each cell's id (`id_cell`), None when blank, and the cells that are not ids."""
+    if cells and all(v.__class__ is float for v in cells) and all(v.is_integer() for v in cells) and 1 <= min(cells) and max(cells) < 1e15:
+        return [int(v) for v in cells], []
+    out: list = []
+    bad: list[tuple[int, str]] = []
+    for i, v in enumerate(cells):
+        if is_blank(v):
+            out.append(None)
+            continue
+        try:
+            out.append(id_cell(v))
+        except CellError as exc:
+            bad.append((i, str(exc)))
+            out.append(None)
+    return out, bad
+
+
+def text_column(cells: list) -> tuple[list, list[tuple[int, str]]]:
+    """Our exports' text: kept as written, whitespace and all; only an empty cell is blank."""
+    text_of = convert.text_of
+    return [v if v.__class__ is str and v else None if v is None or v == "" else text_of(v) for v in cells], []
 
 
 def _whole_numbers(cells: list) -> list[int] | None:

@@ -44,6 +44,14 @@ def header_texts(kind: str, head, at: int, merged, col0: int, hidden: set[int]) 
     return texts + [None]  # one longer than the row: the caller knows two rows were read
 
 
+def has_value(values) -> bool:
+    """Whether any cell of the row is filled (not blank); most rows say so at their first cell."""
+    for v in values:
+        if v is not None and (v.__class__ is not str or v.strip()):
+            return True
+    return False
+
+
 def merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
     """(row number, absolute column) of every cell covered by a merge -> its top-left cell."""
     out = {}
