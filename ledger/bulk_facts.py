@@ -101,6 +101,12 @@ class BulkFacts:
             self._left[authority_id] = self.ledger.authority_left(authority_id)
         return self._left[authority_id]
 
+    def packages_with_lines(self, package_ids: set[int]) -> set[int]:
+        """As `Lookups.packages_with_lines`: only a stored package, or one whose lines joined this
+        batch, can have any (a new package's lines are checked after it)."""
+        stored = package_ids & self._id_set("package")
+        return (self.ledger.packages_with_lines(stored) if stored else set()) | (package_ids & self._line_sums.keys())
+
     def line_value_sum(self, package_id: int, exclude_line: int | None = None) -> int:
         return self._sum(self._line_sums, "package", package_id, self.ledger.line_value_sum)
 

@@ -24,7 +24,7 @@ from typing import Any
 from . import execution_rules
 from .dates import MAX_DATE, MIN_DATE
 from .engine import Batch, Rule
-from .lookups import nocase
+from .lookups import nocase_all
 from .model import Field, Kind
 from .money import MAX_CENTS, format_cents
 
@@ -71,8 +71,12 @@ def _labels_taken(facts: Any, kind: Kind, f: Field, col: list, ids) -> list[tupl
     """Labels (names, numbers) another record holds, compared as SQLite's NOCASE does: a stored one
     (the owners of the column's labels, asked once: for an import from the labels read once), or an
     earlier row of the same batch."""
-    keys = [nocase(v) if v.__class__ is str else "" for v in col]
-    owners = facts.label_owners(kind, f.name, set(keys) - {""})
+    keys = nocase_all(col)
+    present = set(keys)
+    present.discard("")
+    owners = facts.label_owners(kind, f.name, present)
+    if not owners and len(present) == len(keys) - keys.count(""):
+        return []  # no label stored, none twice in the batch
     out = []
     earlier: set[str] = set()  # folded labels of the batch's rows so far
     for i, key in enumerate(keys):
@@ -89,7 +93,7 @@ def _blank_rows(col: list, aliases: bool, types: set) -> list[int]:
     if aliases:
         return [i for i, v in enumerate(col) if v is None]
     if types <= {str, int, type(None)}:  # judged once per distinct value: a column repeats its days
-        blanks = {v for v in set(col) if _is_blank(v)}
+        blanks = {v for v in set(col) if v is None or (v.__class__ is str and not v.strip())}
         return [i for i, v in enumerate(col) if v in blanks] if blanks else []
     return [i for i, v in enumerate(col) if _is_blank(v)]
 
@@ -174,6 +178,12 @@ def _text(facts, f, v):
     return None if isinstance(v, str) else f"{v!r} is not text"
 
 
+def _texts(facts, f: Field, col: list, types: set) -> Iterator[tuple[int, str]]:
+    if types <= {str, type(None)}:
+        return  # nothing but text (and blanks): a column of names or notes, each distinct
+    yield from _by_distinct_value(_text)(facts, f, col, types)
+
+
 # The rule of each type for one value: the columns above run the same functions.
 _VALUE_PROBLEMS = {"cents": _number, "signed_cents": _number, "int": _number, "date": _date, "choice": _choice,
                    "ref": _ref, "text": _text}
@@ -185,7 +195,7 @@ _TYPE_CHECKS = {
     "date": _by_distinct_value(_date),
     "choice": _by_distinct_value(_choice),
     "ref": _by_distinct_value(_ref),
-    "text": _by_distinct_value(_text),
+    "text": _texts,
 }
 
 
@@ -204,7 +214,22 @@ def _with_authority(b: Batch, name: str) -> list[tuple]:
     return [(i, aids[i], values[i]) for i in b.rows if aids[i] is not None]
 
 
+def _authorities(b: Batch) -> set[int]:
+    """The authorities the rows still checked name."""
+    aids = b.cols["authority_id"]
+    present = set(aids) if b.whole() else {aids[i] for i in b.rows}
+    present.discard(None)
+    return present
+
+
 def _package_before_its_authority(b: Batch):
+    present = _authorities(b)
+    if not present:
+        return
+    days = b.cols["announced_on"]
+    first = min(days) if b.whole() else min(days[i] for i in b.rows)
+    if first >= max(b.facts.get_row("authority", aid)["available_from"] for aid in present):
+        return  # every package is on or after the latest start among their authorities
     for i, aid, day in _with_authority(b, "announced_on"):
         auth = b.facts.get_row("authority", aid)
         if day < auth["available_from"]:
@@ -212,10 +237,19 @@ def _package_before_its_authority(b: Batch):
 
 
 def _package_after_the_deadline(b: Batch):
+    aids, days = b.cols["authority_id"], b.cols["announced_on"]
+    pairs = set(zip(aids, days)) if b.whole() else {(aids[i], days[i]) for i in b.rows}
+    late = set()
+    for aid, day in pairs:  # a sheet repeats a few authorities and days: each pair judged once
+        if aid is not None:
+            deadline = b.facts.effective_deadline(aid, day)
+            if deadline and day > deadline:
+                late.add((aid, day))
+    if not late:
+        return
     for i, aid, day in _with_authority(b, "announced_on"):
-        deadline = b.facts.effective_deadline(aid, day)
-        if deadline and day > deadline:
-            yield i, f"is after {b.facts.get_row('authority', aid)['name']}'s deadline ({deadline})"
+        if (aid, day) in late:
+            yield i, f"is after {b.facts.get_row('authority', aid)['name']}'s deadline ({b.facts.effective_deadline(aid, day)})"
 
 
 def _package_beyond_what_is_left(b: Batch):
@@ -223,10 +257,11 @@ def _package_beyond_what_is_left(b: Batch):
     packages before them in the batch that are written."""
     cur = b.facts.currency
     exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
-    left: dict[int, int] = {}
+    present = _authorities(b)
+    left = {aid: b.facts.authority_left(aid, exclude_package=exclude) for aid in present}
+    if len(present) == 1 and b.whole() and sum(filter(None, b.cols["value_cents"])) <= min(left.values()):
+        return  # the whole batch fits in what its one authority has left (values are never negative)
     for i, aid, value in _with_authority(b, "value_cents"):
-        if aid not in left:
-            left[aid] = b.facts.authority_left(aid, exclude_package=exclude)
         if value > left[aid]:
             name = b.facts.get_row("authority", aid)["name"]
             yield i, f"{format_cents(value, cur)} is more than {name} has left ({format_cents(left[aid], cur)})"
@@ -235,9 +270,13 @@ def _package_beyond_what_is_left(b: Batch):
 
 
 def _package_below_its_lines(b: Batch):
+    ids = b.ids
+    having = b.facts.packages_with_lines({ids[i] for i in b.rows} - {None})
+    if not having:
+        return  # a new package has no lines yet
     for i, _aid, value in _with_authority(b, "value_cents"):
-        if b.ids[i] is not None:
-            lines = b.facts.line_value_sum(b.ids[i])
+        if ids[i] in having:
+            lines = b.facts.line_value_sum(ids[i])
             if lines > value:
                 yield i, f"is less than the sum of its lines' values ({format_cents(lines, b.facts.currency)})"
 

@@ -446,15 +446,18 @@ class _Reader:
                 unticked = 0
             if merged:
                 values = fill_merged(values, number, col0, merged, tops)
-            if not any(values) and all(is_blank(v) for v in values):
-                continue
             first = values[0] if values else None
-            if (first.__class__ is str or first is None) and says_total(values):
-                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
-                continue
-            if is_note_row(values):
-                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
-                continue
+            # A row starting with a number or a date is not blank, says no total and is no note: only
+            # a row starting with text or nothing is looked at whole.
+            if first is None or first.__class__ is str:
+                if not has_value(values):
+                    continue
+                if says_total(values):
+                    self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
+                    continue
+                if is_note_row(values):
+                    self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
+                    continue
             label = None if no_label or label_col >= len(values) else values[label_col]
             if amount_cols and (label is None or (label.__class__ is str and not label.strip())) and not any(
                 i < len(values) and not is_blank(values[i]) for i in date_cols
