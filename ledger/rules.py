@@ -392,7 +392,15 @@ def _deliveries_beyond_the_package(b: Batch):
                            f"({format_cents(pkg['value_cents'] - done, cur)} of {format_cents(pkg['value_cents'], cur)})"))
 
 
+def _checked(b: Batch, name: str) -> list:
+    """The values of a column in the rows still checked (the whole column when it may be judged whole)."""
+    col = b.cols[name]
+    return col if b.whole() else [col[i] for i in b.rows]
+
+
 def _negative_adjustment(b: Batch):
+    if min(_checked(b, "amount_cents")) >= 0:
+        return
     for i, kind, amount in _rows(b, "kind", "amount_cents"):
         if kind != "revaluation" and amount < 0:
             yield i, f"is negative; a {kind} is entered as a positive amount"
@@ -400,6 +408,11 @@ def _negative_adjustment(b: Batch):
 
 def _program_of_another_authority(b: Batch):
     """The program given differs from the program of the authority given (compared ignoring case)."""
+    aids, given = b.cols["authority_id"], b.cols["program"]
+    pairs = set(zip(aids, given)) if b.whole() else {(aids[i], given[i]) for i in b.rows}
+    if all(aid is None or not program or b.facts.get_row("authority", aid)["program"].casefold() == program.casefold()
+           for aid, program in pairs):
+        return  # each distinct (authority, program) judged once: a sheet repeats a few
     programs: dict[int, tuple[str, str]] = {}
     for i, aid, program in _rows(b, "authority_id", "program"):
         if aid is None or not program:
@@ -413,6 +426,8 @@ def _program_of_another_authority(b: Batch):
 
 
 def _deadline_without_preservation(b: Batch):
+    if not any(_checked(b, "new_deadline")):
+        return
     for i, deadline, kind in _rows(b, "new_deadline", "kind"):
         if deadline and kind != "preservation":
             yield i, "only a preservation sets a new deadline"
@@ -442,6 +457,9 @@ def _name_is_an_alias(b: Batch):
 
 
 def _expires_before_available(b: Batch):
+    expires = [e for e in _checked(b, "expires_on") if e]
+    if not expires or min(expires) >= max(_checked(b, "available_from")):
+        return  # every deadline is on or after the latest start
     for i, expires, available in _rows(b, "expires_on", "available_from"):
         if expires and expires < available:
             yield i, f"{expires} is before the authority is available ({available})"

@@ -73,6 +73,8 @@ def column_converter(f: Field, unit: int = 1, day_first: bool | None = None, dat
         fast = _whole_numbers
     elif f.type == "ref" and not by_name:
         fast = _record_ids
+    elif f.type == "text":
+        fast = _texts
 
     def convert(cells: list) -> tuple[list, list[tuple[int, str]]]:
         if fast is not None and cells:
@@ -90,7 +92,7 @@ def _cell_by_cell(conv: Converter, cells: list) -> tuple[list, list[tuple[int, s
         # Text or dates only (package numbers, days): convert each distinct value once, then look them up.
         found = {v: _one(conv, v) for v in dict.fromkeys(cells)}
         if not any(r.__class__ is _Bad for r in found.values()):
-            return [found[v] for v in cells], []
+            return list(map(found.__getitem__, cells)), []
     out: list = []
     bad: list[tuple[int, str]] = []
     cache: dict[Any, Any] = {}  # text and dates only: 1 == 1.0 == True would share a number's entry
@@ -127,36 +129,49 @@ _MISSING = object()
 def _float_cents(cells: list, signed: bool) -> list[int] | None:
     """Cents of a column holding only floats, as parse_amount's own fast path gives them; None when
     any cell needs the careful path (another type, beyond its range, more than cents, negative)."""
-    if not all(v.__class__ is float for v in cells):
+    if not _only(cells, float):
         return None
+    # Each step a map of a C function: v * 100 rounded, and back (c / 100) equal to the cell.
     try:
-        cents = [round(v * 100) for v in cells]
+        cents = list(map(round, map((100.0).__mul__, cells)))
     except (ValueError, OverflowError):  # NaN, infinity
         return None
     if not (-FAST_FLOAT_LIMIT < min(cells) and max(cells) < FAST_FLOAT_LIMIT):
         return None
-    if not all(c / 100 == v for c, v in zip(cents, cells)):
+    if not all(map(float.__eq__, map((100).__rtruediv__, cents), cells)):
         return None
     if not signed and min(cents) < 0:
         return None
     return cents
 
 
+def _only(cells, cls: type) -> bool:
+    """Every cell is of exactly this type (a bool is no int here): one pass in C."""
+    return set(map(type, cells)) == {cls}
+
+
+def _texts(cells: list) -> list | None:
+    """A text column as `converter` gives it (blank: None; text as written) when every cell is text."""
+    if not _only(cells, str):
+        return None
+    return [v if v.strip() else None for v in cells]
+
+
 def _record_ids(cells: list) -> list[int] | None:
     """Ids (our exports' reference columns) when every cell is a whole float or int record_id takes."""
-    if all(v.__class__ is float for v in cells):
-        if all(v.is_integer() for v in cells) and 0 <= min(cells) and max(cells) < 1e15:
-            return [int(v) for v in cells]
+    if _only(cells, float):
+        if all(map(float.is_integer, cells)) and 0 <= min(cells) and max(cells) < 1e15:
+            return list(map(int, cells))
         return None
-    if all(v.__class__ is int for v in cells) and 0 <= min(cells) and max(cells) <= convert.MAX_ID:
+    if _only(cells, int) and 0 <= min(cells) and max(cells) <= convert.MAX_ID:
         return list(cells)
     return None
 
 
 def id_column(cells: list) -> tuple[list, list[tuple[int, str]]]:
     """Our exports' ID column: each cell's id (`id_cell`), None when blank, and the cells that are not ids."""
-    if cells and all(v.__class__ is float for v in cells) and all(v.is_integer() for v in cells) and 1 <= min(cells) and max(cells) < 1e15:
-        return [int(v) for v in cells], []
+    if cells and _only(cells, float) and all(map(float.is_integer, cells)) and 1 <= min(cells) and max(cells) < 1e15:
+        return list(map(int, cells)), []
     out: list = []
     bad: list[tuple[int, str]] = []
     for i, v in enumerate(cells):
@@ -178,10 +193,10 @@ def text_column(cells: list) -> tuple[list, list[tuple[int, str]]]:
 
 
 def _whole_numbers(cells: list) -> list[int] | None:
-    if all(v.__class__ is float for v in cells):
-        if all(v.is_integer() for v in cells) and 0 <= min(cells) and max(cells) < 1e15:
-            return [int(v) for v in cells]
+    if _only(cells, float):
+        if all(map(float.is_integer, cells)) and 0 <= min(cells) and max(cells) < 1e15:
+            return list(map(int, cells))
         return None
-    if all(v.__class__ is int for v in cells) and min(cells) >= 0:
+    if _only(cells, int) and min(cells) >= 0:
         return list(cells)
     return None

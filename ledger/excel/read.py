@@ -259,7 +259,8 @@ class _Reader:
             if unticked == CHECK_EVERY:  # progress and cancel every few thousand rows, not a call per row
                 self.tick(unticked)
                 unticked = 0
-            if not has_value(values):
+            first = values[0] if values else None
+            if (first is None or first.__class__ is str) and not has_value(values):  # a filled ID says it at once
                 continue
             numbers.append(number)
             block.append(values)
@@ -490,8 +491,9 @@ class _Reader:
         blanks, col0 = sheet.formula_blanks, sheet.col0
         out_cols = []
         problems = []
+        columns = list(zip(*block)) if wide else None  # the block turned into columns, in C
         for pos, (i, convert, header) in enumerate(cells):
-            raw = [r[i] for r in block] if wide else [r[i] if i < len(r) else None for r in block]
+            raw = columns[i] if wide else [r[i] if i < len(r) else None for r in block]
             out, bad = convert(raw)
             problems.extend((j, pos, header, raw[j], why) for j, why in bad)
             if blanks:
