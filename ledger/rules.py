@@ -92,6 +92,10 @@ def _labels_taken(facts: Any, kind: Kind, f: Field, col: list, ids) -> list[tupl
 def _blank_rows(col: list, aliases: bool, types: set) -> list[int]:
     if aliases:
         return [i for i, v in enumerate(col) if v is None]
+    if types <= {str, type(None)}:  # judged once per distinct value; a text is blank when empty or all spaces
+        distinct = set(col)
+        blanks = set(filter(str.isspace, distinct - {None})) | (distinct & {None, ""})
+        return [i for i, v in enumerate(col) if v in blanks] if blanks else []
     if types <= {str, int, type(None)}:  # judged once per distinct value: a column repeats its days
         blanks = {v for v in set(col) if v is None or (v.__class__ is str and not v.strip())}
         return [i for i, v in enumerate(col) if v in blanks] if blanks else []
