@@ -438,6 +438,7 @@ class _Reader:
                 block.clear()
 
         tick = self.tick
+        said: dict[str, bool] = {}  # a row's first text -> whether it says a total
         no_label = label_col is None
         unticked = 0
         for number, values in itertools.chain(rest_head, rows):
@@ -448,15 +449,23 @@ class _Reader:
             if merged:
                 values = fill_merged(values, number, col0, merged, tops)
             first = values[0] if values else None
-            # A row starting with a number or a date is not blank, says no total and is no note: only
-            # a row starting with text or nothing is looked at whole.
+            # A row starting with a number or a date is not blank, says no total and is no note. One
+            # starting with text says a total by that text alone (judged once per text), and is a note
+            # only with nothing beside it; a row starting with nothing is looked at whole.
             if first is None or first.__class__ is str:
-                if not has_value(values):
+                filled = first and not first.isspace()
+                if not filled and not has_value(values):
                     continue
-                if says_total(values):
+                total = said.get(first) if filled else None
+                if total is None:
+                    total = says_total(values)
+                    if filled:
+                        said[first] = total
+                if total:
                     self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                     continue
-                if is_note_row(values):
+                second = values[1] if len(values) > 1 else None
+                if (not filled or not second or (second.__class__ is str and second.isspace())) and is_note_row(values):
                     self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
                     continue
             label = None if no_label or label_col >= len(values) else values[label_col]
@@ -491,9 +500,8 @@ class _Reader:
         blanks, col0 = sheet.formula_blanks, sheet.col0
         out_cols = []
         problems = []
-        columns = list(zip(*block)) if wide else None  # the block turned into columns, in C
         for pos, (i, convert, header) in enumerate(cells):
-            raw = columns[i] if wide else [r[i] if i < len(r) else None for r in block]
+            raw = [r[i] for r in block] if wide else [r[i] if i < len(r) else None for r in block]
             out, bad = convert(raw)
             problems.extend((j, pos, header, raw[j], why) for j, why in bad)
             if blanks:
