@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -125,10 +125,10 @@ class UnitOfWork:
             step(len(ids))
         return ids
 
-    def add_columns(self, kind: str, columns: dict[str, list], constants: dict[str, Any], ids: range,
+    def add_columns(self, kind: str, columns: dict[str, list], constants: dict[str, Any], ids: Sequence[int],
                     step: Callable[[int], None] | None = None) -> None:
         """Add rows of one kind given column by column, in record form (dates, tuples), with the ids
-        they will have (`ids`, consecutive and unused): a big import. The same checks, problems and
+        they will have (`ids`, unused; mostly a range): a big import. The same checks, problems and
         history as `add_many` of the same records; the columns are converted, normalised and checked a
         column at a time, and only rows that may have a problem are checked one by one."""
         k = KINDS[kind]
@@ -148,8 +148,9 @@ class UnitOfWork:
                 if step and start:
                     step(start)
                 self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
-            self.touched.add_many(k.name, range(ids[0], ids[-1] + 1))
-            history.record_inserted_runs(self.conn, self._history_id(), k.table, [(ids[0], ids[-1])],
+            self.touched.add_many(k.name, ids)
+            runs = [(ids[0], ids[-1])] if isinstance(ids, range) else history.id_runs(sorted(ids))
+            history.record_inserted_runs(self.conn, self._history_id(), k.table, runs,
                                          null_columns=[n for n, v in constants.items() if v is None])
         if step:
             step(n)
