@@ -300,6 +300,9 @@ def _beyond_the_package(b: Batch, value_field: str, stored_sum, message):
     stored = {pkg: stored_sum(pkg, exclude) for pkg in present}
     # Packages that all the batch's values together could take beyond their value: counted row by row.
     risky = {pkg for pkg in present if stored[pkg] + grand > facts.get_row("package", pkg)["value_cents"]}
+    if len(risky) > 1:  # several packages: what the batch gives each, for the ones it could overfill
+        given = _sums_by(b, packages, values)
+        risky = {pkg for pkg in risky if stored[pkg] + given.get(pkg, 0) > facts.get_row("package", pkg)["value_cents"]}
     if not risky:
         return
     running: dict[int, int] = {}
@@ -313,6 +316,17 @@ def _beyond_the_package(b: Batch, value_field: str, stored_sum, message):
             yield i, message(row, done)
         if b.joins(i):
             running[pkg] = running.get(pkg, 0) + value
+
+
+def _sums_by(b: Batch, keys: list, values: list) -> dict:
+    """The sum of the values (blank ones aside) of the rows still checked, by key."""
+    sums: dict = {}
+    get = sums.get
+    pairs = zip(keys, values) if b.whole() else ((keys[i], values[i]) for i in b.rows)
+    for key, value in pairs:
+        if value:
+            sums[key] = get(key, 0) + value
+    return sums
 
 
 def _lines_beyond_the_package(b: Batch):
@@ -346,9 +360,17 @@ def _no_lines(b: Batch) -> bool:
     return b.whole() and lines.count(None) == b.n
 
 
+def _distinct_pairs(b: Batch, a: str, c: str) -> set[tuple]:
+    """The distinct (a, c) values of the rows still checked: a sheet repeats a few lines and packages."""
+    first, second = b.cols[a], b.cols[c]
+    return set(zip(first, second)) if b.whole() else {(first[i], second[i]) for i in b.rows}
+
+
 def _line_of_another_package(b: Batch):
     lines, packages = b.cols["line_id"], b.cols["package_id"]
     if _no_lines(b):
+        return
+    if all(line is None or b.facts.get_row("line", line)["package_id"] == pkg for line, pkg in _distinct_pairs(b, "line_id", "package_id")):
         return
     for i in b.rows:
         if lines[i] is not None:
@@ -362,6 +384,9 @@ def _type_differs_from_its_line(b: Batch):
     lines, types = b.cols["line_id"], b.cols["system_type_id"]
     if _no_lines(b):
         return
+    if all(line is None or kind is None or b.facts.get_row("line", line)["system_type_id"] == kind
+           for line, kind in _distinct_pairs(b, "line_id", "system_type_id")):
+        return
     for i in b.rows:
         if lines[i] is not None and types[i] is not None and types[i] != b.facts.get_row("line", lines[i])["system_type_id"]:
             yield i, "differs from the system type of its line"
@@ -371,7 +396,18 @@ def _deliveries_beyond_the_line(b: Batch):
     lines, quantities = b.cols["line_id"], b.cols["quantity"]
     if _no_lines(b):
         return
-    rows = [i for i in b.rows if lines[i] is not None and quantities[i] is not None]
+    # Only the lines that all the batch's quantities for them could take beyond theirs are counted row by row.
+    given = _sums_by(b, lines, quantities)
+    given.pop(None, None)
+    exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
+    risky = set()
+    for lid, total in given.items():
+        line = b.facts.get_row("line", lid)
+        if line["quantity"] is not None and b.facts.disbursed_quantity(lid, exclude=exclude) + total > line["quantity"]:
+            risky.add(lid)
+    if not risky:
+        return
+    rows = [i for i in b.rows if lines[i] in risky and quantities[i] is not None]
     stored: dict[int, int] = {}
     running: dict[int, int] = {}
     for i in rows:

@@ -236,3 +236,21 @@ def test_packages_after_a_deadline_a_preservation_moved_are_found_by_authority_a
     found = _batch_problems(led, "package", [Package("C1", dt.date(2024, 8, 1), 1, 1), Package("C2", dt.date(2024, 11, 1), 1, 1),
                                              Package("C3", dt.date(2025, 1, 2), 1, 1), Package("C4", dt.date(2025, 1, 2), 2, 1)])
     assert found == [(2, "warning", "announced_on", "is after PDA FY2024's deadline (2024-12-31)")]
+
+
+def test_deliveries_of_several_packages_warn_only_where_their_own_sum_goes_beyond_the_package():
+    """All the batch's values together would overfill both packages; each package's own deliveries
+    overfill PDA 1 only (USD 6 M of its 10 M delivered before), and only from the row that does."""
+    led = _ledger()
+    found = _batch_problems(led, "disbursement", [Disbursement(D, 2, value_cents=46 * 10**8), Disbursement(D, 1, value_cents=3 * 10**8),
+                                                  Disbursement(D, 1, value_cents=2 * 10**8), Disbursement(D, 2, value_cents=10**8)])
+    assert [(i, field) for i, _level, field, _m in found] == [(2, "value_cents")]
+
+
+def test_deliveries_of_several_lines_warn_only_beyond_the_line_they_fill():
+    led = _ledger()
+    with led.action("more lines", accept_warnings=True) as act:
+        shells = act.add(PackageLine(2, 1, "shells", quantity=10)).id
+    found = _batch_problems(led, "disbursement", [Disbursement(D, 2, line_id=shells, quantity=9), Disbursement(D, 1, line_id=1, quantity=3),
+                                                  Disbursement(D, 2, line_id=shells, quantity=1), Disbursement(D, 1, line_id=1, quantity=3)])
+    assert [(i, field, m) for i, _level, field, m in found] == [(3, "quantity", "brings deliveries to 51, more than the line's 50")]
