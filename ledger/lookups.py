@@ -49,6 +49,9 @@ class Lookups:
     def get_row(self, kind: str, record_id: int) -> dict[str, Any] | None:
         return store.fetch_row(self.conn, KINDS[kind], record_id)
 
+    def prefetch(self, kind: str, record_ids: set) -> None:
+        """Nothing to do: a single change asks for a row or two (`BulkFacts` reads a batch's at once)."""
+
     def exists(self, kind: str, record_id: int) -> bool:
         return self.conn.execute(f"SELECT 1 FROM {KINDS[kind].table} WHERE id = ?", (record_id,)).fetchone() is not None
 

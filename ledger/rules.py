@@ -297,6 +297,7 @@ def _beyond_the_package(b: Batch, value_field: str, stored_sum, message):
         grand, present = sum(values[i] for i in b.rows if values[i]), {packages[i] for i in b.rows}
     if not grand:
         return
+    facts.prefetch("package", present)
     stored = {pkg: stored_sum(pkg, exclude) for pkg in present}
     # Packages that all the batch's values together could take beyond their value: counted row by row.
     risky = {pkg for pkg in present if stored[pkg] + grand > facts.get_row("package", pkg)["value_cents"]}
@@ -345,6 +346,7 @@ def _delivery_of_nothing(b: Batch):
 def _delivery_before_its_package(b: Batch):
     days, packages = b.cols["disbursed_on"], b.cols["package_id"]
     present = set(packages) if b.whole() else {packages[i] for i in b.rows}
+    b.facts.prefetch("package", present)
     announced = {p: b.facts.get_row("package", p)["announced_on"] for p in present}
     first = min(days) if b.whole() else min(days[i] for i in b.rows)
     if first >= max(announced.values()):
@@ -363,7 +365,9 @@ def _no_lines(b: Batch) -> bool:
 def _distinct_pairs(b: Batch, a: str, c: str) -> set[tuple]:
     """The distinct (a, c) values of the rows still checked: a sheet repeats a few lines and packages."""
     first, second = b.cols[a], b.cols[c]
-    return set(zip(first, second)) if b.whole() else {(first[i], second[i]) for i in b.rows}
+    pairs = set(zip(first, second)) if b.whole() else {(first[i], second[i]) for i in b.rows}
+    b.facts.prefetch(b.kind.field(a).ref, {p[0] for p in pairs})
+    return pairs
 
 
 def _line_of_another_package(b: Batch):
@@ -399,6 +403,7 @@ def _deliveries_beyond_the_line(b: Batch):
     # Only the lines that all the batch's quantities for them could take beyond theirs are counted row by row.
     given = _sums_by(b, lines, quantities)
     given.pop(None, None)
+    b.facts.prefetch("line", given.keys())
     exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
     risky = set()
     for lid, total in given.items():
