@@ -25,6 +25,8 @@ def nocase(text: str) -> str:
 
 def nocase_all(values: list) -> list[str]:
     """`nocase` of each text of a column ("" for anything else), in one pass: a column of labels."""
+    if set(map(type, values)) == {str} and "".join(values).isascii():  # the usual column: C functions mapped over it
+        return list(map(str.lower, map(str.strip, values)))
     table = _ASCII_LOWER
     return [(v.strip().lower() if v.isascii() else v.strip().translate(table)) if v.__class__ is str else "" for v in values]
 

@@ -31,7 +31,7 @@ def normalise_columns(kind: Kind, cols: dict[str, list], facts: Any) -> dict[str
     authorities and lines referred to (the ledger, or BulkFacts for an import)."""
     for name in trimmed_fields(kind):
         col = cols[name]
-        trimmed = [v.strip() if v.__class__ is str else v for v in col]
+        trimmed = list(map(str.strip, col)) if set(map(type, col)) == {str} else [v.strip() if v.__class__ is str else v for v in col]
         if trimmed != col:
             cols[name] = trimmed
     if kind.name in PROGRAM_FROM_AUTHORITY:
