@@ -77,17 +77,6 @@ def fetch_row(conn: sqlite3.Connection, kind: Kind, record_id: int) -> dict[str,
     return dict(zip(columns(kind), row))
 
 
-def fetch_rows(conn: sqlite3.Connection, kind: Kind, record_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The stored rows of these ids, by id (ids with no row left out), in a few queries."""
-    cols = columns(kind)
-    out = {}
-    for start in range(0, len(record_ids), 500):  # SQLite's limit on bound values
-        part = record_ids[start : start + 500]
-        for row in conn.execute(f"{select_sql(kind)} WHERE id IN ({', '.join('?' * len(part))})", part):
-            out[row[0]] = dict(zip(cols, row))
-    return out
-
-
 def insert_row(conn: sqlite3.Connection, kind: Kind, row: dict[str, Any]) -> int:
     cols = columns(kind)
     cur = conn.execute(
