@@ -15,6 +15,8 @@ wait4) is printed beside the wall-time ratio: it moves less when other work shar
 Cases (N rows each):
 - packages: a foreign sheet "Date, Package, Amount, Notes" into a ledger holding one authority, with
   --set authority=...;
+- changes: that packages sheet again, every other value changed, into a ledger holding its packages (a
+  colleague's updated sheet: half the rows changed, half unchanged; the floor updates by number);
 - lines: "Package, System type, Description, Quantity, Value" against 100 packages and 10 system types;
 - deliveries: "Date, Package, Quantity, Value" against 100 packages (--kind disbursements);
 - authorities: "Program, Name, Amount, Available from, Expires" into an empty ledger;
@@ -123,6 +125,23 @@ def make_packages(work: Path, n: int) -> Path:
     return path
 
 
+def make_changes(work: Path, n: int) -> Path:
+    """A colleague's updated sheet: the packages sheet again, every other value changed, into a ledger
+    that holds the first one (stored by raw SQL, not timed)."""
+    _base(work / "changes.base.aidledger")
+    conn = sqlite3.connect(work / "changes.base.aidledger")
+    conn.executemany("INSERT INTO packages (announced_on, number, authority_id, value_cents, notes) VALUES (?,?,1,?,?)",
+                     ((_day(i).isoformat(), f"PDA {i + 1}", round((1_000_000 + i * 1.25) * 100), f"Drawdown {i % 97}")
+                      for i in range(n)))
+    conn.commit()
+    conn.close()
+    path = work / "changes.xlsx"
+    _sheet(path, "Packages", ["Date", "Package", "Amount", "Notes"],
+           ((_day(i), f"PDA {i + 1}", 1_000_000 + i * 1.25 + i % 2, f"Drawdown {i % 97}") for i in range(n)),
+           {0: "yyyy-mm-dd", 2: "#,##0.00"})
+    return path
+
+
 def make_lines(work: Path, n: int) -> Path:
     _base(work / "lines.base.aidledger", packages=PACKAGES, types=TYPES)
     path = work / "lines.xlsx"
@@ -190,6 +209,7 @@ def make_export(work: Path, n: int) -> Path:
 
 CASES = {c.name: c for c in (
     Case("packages", ["--kind", "packages", "--set", "authority=PDA bench"], make_packages, "packages"),
+    Case("changes", ["--kind", "packages", "--set", "authority=PDA bench"], make_changes, "changes"),
     Case("lines", ["--kind", "lines"], make_lines, "lines"),
     Case("deliveries", ["--kind", "disbursements"], make_deliveries, "deliveries"),
     Case("authorities", ["--kind", "authorities"], make_authorities, "authorities"),
@@ -236,6 +256,9 @@ def floor_child(case: str, book: Path, db: Path) -> None:
             auth = conn.execute("SELECT id FROM authorities").fetchone()[0]
             fill("INSERT INTO packages (announced_on, number, authority_id, value_cents, notes) VALUES (?,?,?,?,?)",
                              ((_iso(d), p, auth, _cents(a), n) for d, p, a, n in rows))
+        elif case == "changes":
+            conn.executemany("UPDATE packages SET announced_on = ?, value_cents = ?, notes = ? WHERE number = ?",
+                             ((_iso(d), _cents(a), n, p) for d, p, a, n in rows))
         elif case == "lines":
             pk, ty = ids("SELECT id, number FROM packages"), ids("SELECT id, name FROM system_types")
             fill("INSERT INTO package_lines (package_id, system_type_id, description, quantity, value_cents) VALUES (?,?,?,?,?)",
@@ -355,6 +378,14 @@ def _check_added(db: Path, base: Path, rows: int, case: Case) -> None:
         c.close()
         return n
 
+    if case.name == "changes":  # every other package's value changed
+        c = sqlite3.connect(db)
+        c.execute("ATTACH ? AS base", (str(base),))
+        changed = c.execute("SELECT count(*) FROM packages p JOIN base.packages b ON b.id = p.id AND b.value_cents <> p.value_cents").fetchone()[0]
+        c.close()
+        if changed < rows // 2:
+            raise SystemExit(f"changes: only {changed} of {rows // 2} packages were changed")
+        return
     added = total(db) - total(base)
     if added < rows:
         raise SystemExit(f"{case.name}: only {added} of {rows} rows were added")

@@ -24,13 +24,13 @@ def bench(tmp_path, script: str, *args: str, timeout: int = 240) -> str:
 def test_bench_import_every_kind(tmp_path):
     pandas = [] if importlib.util.find_spec("pandas") else ["--skip-pandas"]
     out = bench(tmp_path, "bench_import.py", "--rows", "40", "--repeat", "1", *pandas)
-    for case in ("packages", "lines", "deliveries", "authorities", "observations", "adjustments", "export"):
+    for case in ("packages", "changes", "lines", "deliveries", "authorities", "observations", "adjustments", "export"):
         assert any(line.startswith(case) and "ours/floor" in line for line in out.splitlines()), out
 
 
 def test_bench_wizard_every_kind(tmp_path):
     out = bench(tmp_path, "bench_wizard.py", "--rows", "40", "--repeat", "1")
-    for case in ("packages", "lines", "deliveries", "authorities", "observations", "adjustments", "export"):
+    for case in ("packages", "changes", "lines", "deliveries", "authorities", "observations", "adjustments", "export"):
         assert any(line.startswith(case) and "app/floor" in line for line in out.splitlines()), out
 
 
