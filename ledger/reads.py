@@ -56,6 +56,27 @@ class Reads(Lookups):
         as JSON). For bulk reads (exports) where building a record per row costs more than the work."""
         return iter(self.conn.execute(f"{store.select_sql(KINDS[kind])} ORDER BY id"))
 
+    def field_values(self, kind: str, fields: Sequence[str], ids: Sequence[int] | None = None) -> list[tuple]:
+        """These fields of every record (or of those `ids` that exist), by id, in record form (dates,
+        alias tuples): the labels and figures an import compares, without building a record per row."""
+        k = KINDS[kind]
+        dates, aliases = store._stored_form(k)
+        sql = f"SELECT {', '.join(fields)} FROM {k.table}"
+        if ids is None:
+            rows = self.conn.execute(f"{sql} ORDER BY id").fetchall()
+        else:
+            wanted, rows = sorted(set(ids)), []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows += self.conn.execute(f"{sql} WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id", chunk).fetchall()
+        for j, name in enumerate(fields):
+            if name in dates:
+                day = {v: dt.date.fromisoformat(v) for v in {r[j] for r in rows} if v}
+                rows = [(*r[:j], day.get(r[j]), *r[j + 1:]) for r in rows]
+            elif name in aliases:
+                rows = [(*r[:j], tuple(json.loads(r[j] or "[]")), *r[j + 1:]) for r in rows]
+        return rows
+
     def equal_stored(self, kind: str, columns: dict[str, list], rows: Sequence[int]) -> dict[int, int]:
         """Row index (of `rows`) -> the id of a stored record equal to that row in these columns (record
         form; text compared without surrounding spaces, empty text as none), each stored record taken

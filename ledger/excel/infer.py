@@ -77,8 +77,8 @@ def complete(ledger: Ledger, plan: ImportPlan, type_map: dict[str, str] | None =
     taxonomy = _Taxonomy(ledger, type_map or {})
     stored: dict[tuple, list[str]] = {}  # (date, value) -> numbers of the stored packages
     if any(b.kind == "package" for b in plan.batches) and ledger.count("package"):
-        for p in ledger.iter_records("package"):
-            stored.setdefault((p.announced_on, p.value_cents), []).append(p.number)
+        for number, day, value in ledger.field_values("package", ("number", "announced_on", "value_cents")):
+            stored.setdefault((day, value), []).append(number)
     sources = {src.title.casefold() for src in ledger.iter_records("source")} if ledger.count("source") else set()
     for batch in list(plan.batches):
         if batch.kind == "package":

@@ -212,14 +212,12 @@ class _Matcher:
 
     def _names(self, kind: str) -> dict[str, int]:
         if kind not in self.names:
-            label = KINDS[kind].label_field
+            fields = ("id", KINDS[kind].label_field, *(("aliases",) if kind == "system_type" else ()))
             names: dict[str, int] = {}
-            for r in self.ledger.iter_records(kind):
-                key = str(getattr(r, label)).strip().casefold()
-                names.setdefault(key, r.id)
-                if kind == "system_type":
-                    for alias in r.aliases:
-                        names.setdefault(alias.strip().casefold(), r.id)
+            for rid, label, *aliases in self.ledger.field_values(kind, fields):
+                names.setdefault(str(label).strip().casefold(), rid)
+                for alias in aliases[0] if aliases else ():
+                    names.setdefault(alias.strip().casefold(), rid)
             self.names[kind] = names
         return self.names[kind]
 
@@ -298,8 +296,8 @@ class _Matcher:
                     key = keys[i] = v.strip().casefold()
                     if first_label.setdefault(key, i) != i:
                         reject(i, header, v, f"appears twice in the file (first in row {numbers[first_label[key]]})")
-        existing = self._existing(kind)
-        targets = self._targets(kind, keys, wids, existing, set(why))
+        stored = self._stored(kind)
+        targets = self._targets(kind, keys, wids, stored, set(why))
         new = [i for i in range(n) if i not in why and i not in targets]
         if self.mode == "by id" and unique:  # a new record may not take a label the ledger gives another
             names, header = self._names(kind), batch.columns.get(unique, k.field(unique).label)
@@ -311,7 +309,7 @@ class _Matcher:
         for i in sorted(why):
             self.preview.rejected += why[i]
         defaults = {f.name: (() if f.type == "aliases" else None) for f in k.fields if f.name not in columns}
-        self._matched(batch, columns, defaults, targets, existing)
+        self._matched(batch, columns, defaults, targets, stored)
         if self.mode == "by label" and not unique and self.ledger.count(kind):
             new = self._not_stored(kind, columns, new, wids)  # the same sheet imported twice adds nothing
         self._added(batch, columns, defaults, new)
@@ -338,40 +336,57 @@ class _Matcher:
             columns[name] = col
         return columns
 
-    def _targets(self, kind: str, keys: dict[int, str], wids, existing: dict, bad: set[int]) -> dict[int, int]:
+    def _stored(self, kind: str) -> dict[int, str]:
+        """Id -> label of the stored records rows may be (none for a copy, or a foreign sheet of a kind
+        without a unique label: its rows are all added)."""
+        if self.mode == "copy" or (self.mode == "by label" and kind not in UNIQUE_LABEL):
+            return {}
+        return {rid: str(label) for rid, label in self.ledger.field_values(kind, ("id", KINDS[kind].label_field))}
+
+    def _targets(self, kind: str, keys: dict[int, str], wids, stored: dict[int, str], bad: set[int]) -> dict[int, int]:
         """Row index -> the stored record it is: by workbook id (our own export, back into its ledger)
         or by label (authority name, package number, system type name or alias)."""
-        if not existing:
+        if not stored:
             return {}
         if self.mode == "by id":
-            return {i: w for i, w in enumerate(wids or ()) if w in existing and i not in bad}
+            return {i: w for i, w in enumerate(wids or ()) if w in stored and i not in bad}
         names = self._names(kind)
         found = {i: names.get(key) for i, key in keys.items() if i not in bad}
-        return {i: rid for i, rid in found.items() if rid in existing}
+        return {i: rid for i, rid in found.items() if rid in stored}
 
-    def _matched(self, batch, columns: dict[str, list], defaults: dict, targets: dict[int, int], existing: dict) -> None:
-        """Rows that are stored records: changed (with what differs) or unchanged. Stored records no
-        row named are listed as missing (never deleted)."""
+    def _matched(self, batch, columns: dict[str, list], defaults: dict, targets: dict[int, int], stored: dict[int, str]) -> None:
+        """Rows that are stored records, compared a field at a time: changed (with what differs) or
+        unchanged. Stored records no row named are listed as missing (never deleted)."""
         kind = batch.kind
         k = KINDS[kind]
+        rows = sorted(targets)
+        tids = [targets[i] for i in rows]
+        if batch.wids is not None:
+            self.ids[kind].update((batch.wids[i], rid) for i, rid in zip(rows, tids) if batch.wids[i] is not None)
+        names = [f.name for f in k.fields]
+        found = {r[0]: r[1:] for r in self.ledger.field_values(kind, ("id", *names), tids)} if rows else {}
         keep_stored = self.mode == "by label" and not self.plan.own
-        for i in sorted(targets):
-            target = targets[i]
-            if batch.wids is not None and batch.wids[i] is not None:
-                self.ids[kind][batch.wids[i]] = target
-            values = {**defaults, **{name: col[i] for name, col in columns.items()}}
-            old = existing[target]
+        old_cols, new_cols, differs = [], [], set()
+        for j, name in enumerate(names):
+            old = [found[t][j] for t in tids]
+            new = [col[i] for i in rows] if (col := columns.get(name)) is not None else [defaults[name]] * len(rows)
             if keep_stored:  # a foreign sheet says nothing of what it leaves empty: the stored value stays
-                values = {name: getattr(old, name) if value in (None, "", ()) else value for name, value in values.items()}
-            new = k.cls(**values, id=target)
-            diffs = _diffs(k, old, new)
-            if diffs:
-                self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[i], old, new, diffs))
-            else:
-                self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + 1
+                new = [o if v in (None, "", ()) else v for v, o in zip(new, old)]
+            differs.update(r for r, (a, b) in enumerate(zip(old, new)) if not _same(a, b))
+            old_cols.append(old)
+            new_cols.append(new)
+        build = _builder(k.cls)
+        for r in sorted(differs):
+            before = build(dict(zip(names, (c[r] for c in old_cols))), tids[r])
+            after = build(dict(zip(names, (c[r] for c in new_cols))), tids[r])
+            diffs = tuple((name, old_cols[j][r], new_cols[j][r]) for j, name in enumerate(names)
+                          if not _same(old_cols[j][r], new_cols[j][r]))
+            self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[rows[r]], before, after, diffs))
+        if len(rows) > len(differs):
+            self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + len(rows) - len(differs)
         if self.mode == "by id" or (self.mode == "by label" and kind in UNIQUE_LABEL):
-            label, matched = k.label_field, set(targets.values())
-            self.preview.missing += [Missing(kind, rid, str(getattr(rec, label))) for rid, rec in existing.items() if rid not in matched]
+            matched = set(tids)
+            self.preview.missing += [Missing(kind, rid, label) for rid, label in stored.items() if rid not in matched]
 
     def _added(self, batch, columns: dict[str, list], defaults: dict, rows: list[int]) -> None:
         """The rows that are added, as one block. Our own export (into an empty ledger, or back into
@@ -414,11 +429,6 @@ class _Matcher:
         self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + len(same)
         return [i for i in rows if i not in same]
 
-    def _existing(self, kind: str) -> dict[int, Any]:
-        if self.mode == "copy" or (self.mode == "by label" and kind not in UNIQUE_LABEL):
-            return {}
-        return {r.id: r for r in self.ledger.iter_records(kind)}
-
 
 def _repeats(wids: list | None) -> bool:
     """A workbook id used twice (the row-by-row match reports where)."""
@@ -457,15 +467,6 @@ def _same(a: Any, b: Any) -> bool:
     if a in (None, "", ()) and b in (None, "", ()):
         return True
     return a == b
-
-
-def _diffs(k, old, new) -> tuple[tuple[str, Any, Any], ...]:
-    out = []
-    for f in k.fields:
-        a, b = getattr(old, f.name), getattr(new, f.name)
-        if not _same(a, b):
-            out.append((f.name, a, b))
-    return tuple(out)
 
 
 def describe_value(value: Any) -> str:
