@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import accepted, backups, history, opening, store
+from . import accepted, backups, history, movement_cache, opening, store
 from .backup_policy import BackupPolicy
 from .changed import Changed, Touched
 from .changes import UnitOfWork
@@ -130,6 +130,7 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
             raise translate(exc, self.where) from None
         try:
             yield
+            movement_cache.bump(self.conn)  # the balances cached in the file no longer count
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
