@@ -162,6 +162,11 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
         if work.action_id is not None:
             self._notify(work.touched.changed(label))
 
+    def written_elsewhere(self, label: str) -> None:
+        """Another connection rewrote the file (a restore on a worker thread): listeners reload everything."""
+        self._writes += 1
+        self._notify(Changed.of_everything(label))
+
     def _notify(self, changed: Changed) -> None:
         for listener in list(self._listeners):
             listener(changed)

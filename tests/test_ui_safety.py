@@ -131,6 +131,9 @@ def test_file_backups_lists_takes_and_restores_into_the_open_ledger(qtbot, windo
     dialog.table.selectRow(0)
     answers.queue = [YES]
     dialog.restore_button.click()
+    assert not window.act_import.isEnabled()  # nothing else writes while the restore runs on its worker
+    with qtbot.waitSignal(dialog.restore_job.finished, timeout=20_000):
+        pass
     assert window.ledger is led and led.find("package", "PDA 71") is not None
     assert window.statusBar().currentMessage() == "Restore backup"  # every view was told to reload
     assert [b.reason for b in led.backups()][:2] == ["before-restore", "daily"]
