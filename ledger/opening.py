@@ -149,6 +149,24 @@ def check_sound(ledger: Any) -> None:
     ledger.release_lock()
 
 
+def needs_upgrade(path: Path) -> bool:
+    """Would opening this file for writing upgrade its schema first (a backup, then the migration)?
+    False for anything that is not a writable ledger of an older schema: opening it says why."""
+    if not path.is_file() or not os.access(path, os.W_OK):
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        return app_id == schema.APPLICATION_ID and 0 < schema.file_version(conn) < schema.SCHEMA_VERSION
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def upgrade_in_memory(ledger: Any) -> None:
     """A read-only ledger of an older schema: read a migrated copy in memory, leave the file as it is."""
     mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)

@@ -80,6 +80,12 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
             raise
         return ledger
 
+    @staticmethod
+    def needs_upgrade(path: str | os.PathLike) -> bool:
+        """Opening `path` for writing would first back it up and migrate it to this version's schema
+        (seconds for a large ledger: the app does it on a worker and says so)."""
+        return opening.needs_upgrade(Path(path))
+
     @classmethod
     def memory(cls, currency: str = "USD") -> Ledger:
         """A ledger that lives in memory (tests, replay checks)."""
