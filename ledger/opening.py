@@ -106,12 +106,15 @@ def prepare(ledger: Any, currency: str) -> None:
 def migrate(conn: sqlite3.Connection, version: int, currency: str) -> None:
     """Bring the schema from `version` to the current one in one transaction (0: a new ledger)."""
     # Off while tables are rebuilt (SQLite's own procedure for a change ALTER TABLE cannot make);
-    # the references are checked before the migration commits.
-    conn.execute("PRAGMA foreign_keys = OFF")
+    # the references are checked before the migration commits. Upgrades that only add (indexes,
+    # tables) keep them on, so no reference can break and none needs checking.
+    rebuilds = schema.rebuilds_tables(version)
+    if rebuilds:
+        conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         schema.migrate(conn, version)
-        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
             raise LedgerError("the upgrade to the current format found broken references; nothing was changed")
         if version == 0:
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
