@@ -50,7 +50,8 @@ class LedgerFiles:
 
         def work(progress, cancelled):
             try:
-                with Ledger.open(path, create=False):  # its own connection; this process's writer lock
+                with Ledger.open(path, create=False) as own:  # its own connection; this process's writer lock
+                    own.movements("authority")  # summed here and kept in the file: the dashboard reads them at once
                     return True
             except LedgerInUseError:
                 return False  # another program writes it: the open below says who and offers read-only
