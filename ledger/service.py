@@ -59,9 +59,14 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False, currency: str = "USD"
+        cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False, currency: str = "USD",
+        daily: bool = True,
     ) -> Ledger:
-        """Open (or create) a ledger file. Raises LedgerError subclasses with a readable message."""
+        """Open (or create) a ledger file. Raises LedgerError subclasses with a readable message.
+
+        daily=False leaves the daily routine (the soundness check, then the backup, when one is due) to
+        the caller: the app runs it on a worker once the window shows the ledger (a second or more for
+        a large file). After a crash the file is checked here all the same."""
         path = Path(path)
         where = str(path)
         readonly, note = opening.check_file(path, where, create, readonly)
@@ -71,9 +76,9 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
         ledger.path, ledger.note, ledger._lock = path, note, lock
         try:
             opening.prepare(ledger, currency)
-            if not readonly and (unclean or backups.due(path)):
+            if not readonly and (unclean or (daily and backups.due(path))):
                 opening.check_sound(ledger)
-            if not ledger.readonly:
+            if daily and not ledger.readonly:
                 ledger._daily_backup()
         except BaseException:
             ledger.close()

@@ -75,7 +75,8 @@ class LedgerFiles:
         Raises LedgerError for anything else.
         """
         try:
-            ledger = Ledger.open(path, create=create, readonly=readonly)
+            # The daily check and backup follow on a worker once the ledger shows (ui/daily_backup.py).
+            ledger = Ledger.open(path, create=create, readonly=readonly, daily=False)
             return ledger, ledger.note or ("opened read-only" if ledger.readonly else None)
         except LedgerInUseError as exc:
             who = exc.holder.describe() if exc.holder else "another program (the lock file does not say which)"
