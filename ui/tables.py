@@ -492,8 +492,10 @@ class RecordsView(QWidget):
             self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Each column as wide as its header and loaded cells, up to 320 px (long notes have tooltips)."""
+        """Each column as wide as its header and the cells in view, up to 320 px (long notes have tooltips).
+        The cells in view only: every loaded row cost a Python call per cell, 0.25 s at 400 rows."""
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(0)
         self._sizing = True
         try:
             self.table.resizeColumnsToContents()
