@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -70,65 +70,29 @@ class UnitOfWork:
         return replace(record, id=row["id"], **_record_values(k, row))
 
     def add_many(self, records: list[Any], keep_ids: bool = False, step: Callable[[int], None] | None = None) -> list[int]:
-        """Add records of one kind with one executemany per chunk (imports). Returns their ids.
+        """Add records of one kind (imports): `add_columns` of their fields. Returns their ids.
 
         `keep_ids` writes the ids the records carry (an import that keeps a workbook's ids); otherwise
         ids follow the highest in use. Every record is checked and all problems are raised together,
-        each with the id of its record. `step(rows written so far)` is called after every BULK_CHUNK
-        rows (0 once a problem means nothing more is written): an exception raised there (a cancel)
-        stops the add, and the action writes nothing.
+        each with the id of its record, before anything is written. `step(rows written so far)` is
+        called after every BULK_CHUNK rows: an exception raised there (a cancel) stops the add, and the
+        action writes nothing.
         """
         if not records:
             return []
         k = kind_of(records[0])
-        next_id = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
-        problems: list[Problem] = []
-        errors = False
-        facts = BulkFacts(self.ledger)  # the rules' lookups, read once, then kept current row by row
-        to_row = store.to_row
-        names = [f.name for f in k.fields]
-        ids: list[int] = []
-        # Chunk by chunk: checked, then written while nothing blocks (the rules read what earlier chunks
-        # added from the figures kept in `facts`, not from the table). Only a chunk's rows are held at a
-        # time. A problem is raised after every row was checked; the action's rollback takes back the
-        # chunks already written.
-        with store.indexes_deferred(self.conn, k.table, len(records)), \
-                store.indexes_deferred(self.conn, "history_changes", len(records)):
-            for start in range(0, len(records), BULK_CHUNK):
-                if step and start:
-                    step(len(ids) if not problems else 0)
-                rows = []
-                keep = rows.append
-                for i, record in enumerate(records[start : start + BULK_CHUNK], start):
-                    row = to_row(k, record)
-                    row["id"] = record.id if keep_ids else next_id + i
-                    keep(row)
-                cols = {name: [row[name] for row in rows] for name in names}
-                before = dict(cols)
-                normalise_columns(k, cols, facts)
-                for name, col in cols.items():
-                    if col is not before[name]:  # a column normalising changed: the rows take it
-                        for row, value in zip(rows, col):
-                            row[name] = value
-                found, bad = validate.check_columns(facts, k, cols, [row["id"] for row in rows], rows)
-                problems += found
-                if bad:
-                    errors = True
-                if errors or self._blocks(problems):
-                    continue  # this import will not be written: check the rest, write nothing more
-                store.insert_rows(self.conn, k, rows)
-                history.record_inserts(self.conn, self._history_id(), k.table, rows)
-                self.touched.add_many(k.name, (row["id"] for row in rows))
-                ids.extend(row["id"] for row in rows)
-        self._settle(problems)
-        if step:
-            step(len(ids))
-        return ids
+        if keep_ids:
+            ids: Sequence[int] = [r.id for r in records]
+        else:
+            first = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
+            ids = range(first, first + len(records))
+        self.add_columns(k.name, {f.name: [getattr(r, f.name) for r in records] for f in k.fields}, {}, ids, step)
+        return list(ids)
 
-    def add_columns(self, kind: str, columns: dict[str, list], constants: dict[str, Any], ids: range,
+    def add_columns(self, kind: str, columns: dict[str, list], constants: dict[str, Any], ids: Sequence[int],
                     step: Callable[[int], None] | None = None) -> None:
         """Add rows of one kind given column by column, in record form (dates, tuples), with the ids
-        they will have (`ids`, consecutive and unused): a big import. The same checks, problems and
+        they will have (`ids`, unused; mostly a range): a big import. The same checks, problems and
         history as `add_many` of the same records; the columns are converted, normalised and checked a
         column at a time, and only rows that may have a problem are checked one by one."""
         k = KINDS[kind]
@@ -148,8 +112,9 @@ class UnitOfWork:
                 if step and start:
                     step(start)
                 self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
-            self.touched.add_many(k.name, range(ids[0], ids[-1] + 1))
-            history.record_inserted_runs(self.conn, self._history_id(), k.table, [(ids[0], ids[-1])],
+            self.touched.add_many(k.name, ids)
+            runs = [(ids[0], ids[-1])] if isinstance(ids, range) else history.id_runs(ids)  # in the rows' order
+            history.record_inserted_runs(self.conn, self._history_id(), k.table, runs,
                                          null_columns=[n for n, v in constants.items() if v is None])
         if step:
             step(n)

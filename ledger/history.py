@@ -67,7 +67,7 @@ def record(conn: sqlite3.Connection, action_id: int, table: str, record_id: int,
 
 def record_inserts(conn: sqlite3.Connection, action_id: int, table: str, rows: list[dict]) -> None:
     """History entries for rows just inserted (they must be stored already)."""
-    runs = _id_runs([row["id"] for row in rows])
+    runs = id_runs([row["id"] for row in rows])
     if len(runs) * 8 <= len(rows) + 8:
         record_inserted_runs(conn, action_id, table, runs)
         return
@@ -109,7 +109,7 @@ def record_inserted_runs(conn: sqlite3.Connection, action_id: int, table: str, r
                 conn.execute(block, (action_id, table, header, start, end))
 
 
-def _id_runs(ids: list[int]) -> list[tuple[int, int]]:
+def id_runs(ids: list[int]) -> list[tuple[int, int]]:
     """Consecutive increasing ids as (first, last) runs, in order."""
     runs: list[tuple[int, int]] = []
     for i in ids:

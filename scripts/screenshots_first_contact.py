@@ -7,23 +7,20 @@ authority button (import-empty-before.png), the Create authority form (import-em
 then the preview again with the authority found by program and date, and the Added tab showing what
 will be stored (import-empty-after.png); the Columns tab with each match's confidence
 (import-empty-columns.png) and the wizard once imported (import-empty-imported.png). Runs in a
-temporary data folder.
+temporary data folder. Every shot is checked for cut text as `screenshots.py` checks its own; the
+script exits 1 if any was.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["AID_LEDGER_HOME"] = tempfile.mkdtemp(prefix="aidledger-shots-")
-if not os.environ.get("DISPLAY"):
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots import ROOT, clipped, settle  # noqa: E402  (its import sets the data folder and the platform)
 
 
 def sheet(path: Path) -> Path:
@@ -56,12 +53,15 @@ def main() -> None:
 
     app = make_app()
 
-    def settle() -> None:
-        for _ in range(8):
+    problems: list[str] = []
+
+    def done(wizard) -> None:  # a preview or an import runs on a worker: the shot waits for its outcome
+        while wizard.busy:
             app.processEvents()
 
     def shoot(widget, name: str) -> None:
-        settle()
+        settle(app, 8)
+        problems.extend(f"{name}: {p}" for p in clipped(widget))
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         print(path)
@@ -72,6 +72,7 @@ def main() -> None:
     wizard.resize(1100, 720)
     wizard.show()
     wizard.run_preview()
+    done(wizard)
     wizard.tabs.setCurrentWidget(wizard.columns)
     shoot(wizard, "import-empty-columns")
     wizard.tabs.setCurrentWidget(wizard.lists["added"])
@@ -89,14 +90,19 @@ def main() -> None:
 
     wizard.open_authority_dialog = answer
     wizard.create_authority()
+    done(wizard)
     wizard.tabs.setCurrentWidget(wizard.lists["added"])
     shoot(wizard, "import-empty-after")
     wizard.apply()
+    done(wizard)
     wizard.tabs.setCurrentWidget(wizard.lists["notes"])
     shoot(wizard, "import-empty-imported")
     s = led.summary("2024-12-31")
     print({g.name: g.figures.committed_cents for g in s.groups})
     led.close()
+    for p in problems:
+        print("cut:", p)
+    sys.exit(1 if problems else 0)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,12 @@ def test_bench_import_every_kind(tmp_path):
         assert any(line.startswith(case) and "ours/floor" in line for line in out.splitlines()), out
 
 
+def test_bench_wizard_every_kind(tmp_path):
+    out = bench(tmp_path, "bench_wizard.py", "--rows", "40", "--repeat", "1")
+    for case in ("packages", "lines", "deliveries", "authorities", "observations", "adjustments", "export"):
+        assert any(line.startswith(case) and "app/floor" in line for line in out.splitlines()), out
+
+
 def test_bench_export(tmp_path):
     out = bench(tmp_path, "bench_export.py", "--entries", "300", "--repeat", "1")
     assert "ours" in out and "rust floor" in out and "openpyxl" in out

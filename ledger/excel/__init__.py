@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .apply import ImportRejected, ImportResult, apply_import
 from .errors import Cancelled, ExcelError, UnreadableFile
-from .plan import Batch, ImportPlan, Incoming, Ref, Rejection
+from .plan import Batch, ImportPlan, Ref, Rejection
 from .preview import Added, Changed, Missing, Preview, preview_import
 from .profiles import delete_profile, list_profiles, load_profile, save_profile
 from .read import IMPORT_KINDS, read_import
@@ -34,7 +34,6 @@ __all__ = [
     "ImportPlan",
     "ImportRejected",
     "ImportResult",
-    "Incoming",
     "Missing",
     "Preview",
     "Ref",

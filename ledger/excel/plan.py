@@ -35,15 +35,6 @@ def _short(value: Any) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-@dataclass(slots=True)
-class Incoming:
-    """One row of a sheet as typed field values (aligned with its batch's `fields`)."""
-
-    row: int
-    wid: int | None  # the record's id in the workbook (our own exports); None for foreign rows
-    values: tuple
-
-
 @dataclass
 class Batch:
     """The rows of one kind read from one sheet, held column by column: an import of many rows
@@ -81,12 +72,6 @@ class Batch:
         self.numbers.extend(numbers)
         for column, values in zip(self.data, columns):
             column.extend(values)
-
-    @property
-    def rows(self) -> list[Incoming]:
-        """The rows one by one (matching by id or label goes row by row)."""
-        wids = self.wids or [None] * len(self.numbers)
-        return [Incoming(n, w, v) for n, w, v in zip(self.numbers, wids, zip(*self.data) if self.data else ((),) * len(self.numbers))]
 
 
 @dataclass

@@ -34,15 +34,15 @@ class Added(NamedTuple):
 
 
 class AddedBlock:
-    """Rows of one batch that are all added, held column by column (a foreign sheet of many rows):
-    record i gets id `first_id + i`. Indexing builds the Added of one row when it is asked for."""
+    """Added rows of one batch, held column by column: row i gets id `ids[i]` (a range when the ids
+    run on, as they mostly do). Indexing builds the Added of one row when it is asked for."""
 
-    def __init__(self, kind: str, sheet: str, numbers: list[int], first_id: int, columns: dict[str, list],
+    def __init__(self, kind: str, sheet: str, numbers: list[int], ids: Sequence[int], columns: dict[str, list],
                  constants: dict[str, Any]):
         self.kind = kind
         self.sheet = sheet
         self.numbers = numbers
-        self.first_id = first_id
+        self.ids = ids
         self.columns = columns  # field -> values, one per row
         self.constants = constants  # field -> the value every row has (fields the sheet lacks)
         self._build = _builder(KINDS[kind].cls)
@@ -50,15 +50,11 @@ class AddedBlock:
     def __len__(self) -> int:
         return len(self.numbers)
 
-    @property
-    def ids(self) -> range:
-        return range(self.first_id, self.first_id + len(self.numbers))
-
     def __getitem__(self, i: int) -> Added:
         values = dict(self.constants)
         for name, column in self.columns.items():
             values[name] = column[i]
-        return Added(self.kind, self.sheet, self.numbers[i], self._build(values, self.first_id + i))
+        return Added(self.kind, self.sheet, self.numbers[i], self._build(values, self.ids[i]))
 
 
 class AddedRows(Sequence):
@@ -264,197 +260,149 @@ class _Matcher:
             return self.created_types[key], None
         return None, f"unknown system type {name!r}: map it to an existing type or create it"
 
-    # -- one batch of rows ---------------------------------------------------------------------
+    # -- one batch of rows, a column at a time ---------------------------------------------------
 
     def _batch(self, batch) -> None:
-        kind = batch.kind
-        if self.mode == "by label" and not _repeats(batch.wids) and (kind not in UNIQUE_LABEL or self._all_new(batch)):
-            self._batch_columns(batch)  # every row is added (unless the ledger has it already)
-            return
-        if self.mode == "copy" and self._ids_follow(batch) and (kind not in UNIQUE_LABEL or self._all_new(batch)):
-            if self._batch_columns(batch, keep_ids=True):  # an exact copy keeping its ids: one block
-                return
+        """Match one batch: references resolved by distinct name, required fields, repeated ids and
+        repeated labels judged a column at a time; then each row is the stored record it names (by id
+        or label, as the mode says) or is added, and the added rows become one block of columns.
+        Rejections are kept per row and given in row order, as they read in the sheet."""
+        kind, sheet, numbers = batch.kind, batch.sheet, batch.numbers
         k = KINDS[kind]
-        specs = {f.name: f for f in k.fields}
-        defaults = {f.name: (() if f.type == "aliases" else None) for f in k.fields}
-        existing = self._existing(kind)
-        unique = UNIQUE_LABEL.get(kind)
-        seen_labels: dict[str, int] = {}
-        seen_wids: dict[int, int] = {}
-        matched: set[int] = set()
-        reject = self.preview.rejected.append
-        if self.mode != "by label":
-            # Rows keep their ids: new rows without one are numbered after every id the sheet uses.
-            top = max((inc.wid for inc in batch.rows if inc.wid is not None), default=0)
-            self.next_id[kind] = max(self.next_id[kind], top + 1)
-        # Per field of the batch: (name, kind referred to or None, column header, is aliases).
-        plan_fields = [(name, specs[name].ref if specs[name].type == "ref" else None, batch.columns.get(name, name),
-                        specs[name].type == "aliases") for name in batch.fields]
-        required = [(f.name, f.label) for f in k.fields if f.required]
-        resolved: dict[tuple[str, Any], tuple[int | None, str | None]] = {}  # a column repeats a few names
-        added_append = self.preview.added.append
-        build = _builder(k.cls)
-        by_label = self.mode == "by label"
-        keep_stored = by_label and not self.plan.own
-        for inc in batch.rows:
-            values = dict(defaults)
-            bad = False
-            for (name, ref, column, aliases), value in zip(plan_fields, inc.values):
-                if ref is not None and value is not None:
-                    key = (ref, value)
-                    found = resolved.get(key)
-                    if found is None:
-                        found = resolved[key] = self._resolve(ref, value, batch.sheet, inc.row, column)
-                    value, why = found
-                    if why:
-                        reject(Rejection(batch.sheet, inc.row, column, None, why))
-                        bad = True
-                        continue
-                values[name] = () if value is None and aliases else value
-            for name, label in required:
-                if values[name] is None or values[name] == "":
-                    if name not in batch.fields or not bad:
-                        reject(Rejection(batch.sheet, inc.row, batch.columns.get(name, label), None, f"{label.lower()} is required"))
-                    bad = True
-            if inc.wid is not None:
-                if inc.wid in seen_wids:
-                    reject(Rejection(batch.sheet, inc.row, "ID", inc.wid, f"id {inc.wid} is used again (first in row {seen_wids[inc.wid]})"))
-                    bad = True
-                seen_wids.setdefault(inc.wid, inc.row)
-            if unique and isinstance(values.get(unique), str):
-                key = values[unique].strip().casefold()
-                if key in seen_labels:
-                    reject(Rejection(batch.sheet, inc.row, batch.columns.get(unique, unique), values[unique],
-                                     f"appears twice in the file (first in row {seen_labels[key]})"))
-                    bad = True
-                seen_labels.setdefault(key, inc.row)
-            if bad:
-                continue
-            target = self._match(kind, inc.wid, values, existing, unique) if existing else None
-            if target is None:
-                if by_label:  # what _new_id gives in this mode, without a call per row
-                    new_id = self.next_id[kind]
-                    self.next_id[kind] = new_id + 1
-                else:
-                    new_id = self._new_id(kind, inc.wid, unique, values, batch.sheet, inc.row)
-                    if new_id is None:
-                        continue
-                added_append(Added(kind, batch.sheet, inc.row, build(values, new_id)))
-                if inc.wid is not None:
-                    self.ids[kind][inc.wid] = new_id
-                if unique:
-                    self._names(kind)[values[unique].strip().casefold()] = new_id
-                continue
-            old = existing[target]
-            matched.add(target)
-            if inc.wid is not None:
-                self.ids[kind][inc.wid] = target
-            if keep_stored:  # a foreign sheet says nothing of what it leaves empty: the stored value stays
-                values = {name: getattr(old, name) if value in (None, "", ()) else value for name, value in values.items()}
-            new = k.cls(**values, id=target)
-            diffs = _diffs(k, old, new)
-            if diffs:
-                self.preview.changed.append(Changed(kind, batch.sheet, inc.row, old, new, diffs))
-            else:
-                self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + 1
-        if self.mode == "by id" or (self.mode == "by label" and unique):
-            label = k.label_field
-            for rid, rec in existing.items():
-                if rid not in matched:
-                    self.preview.missing.append(Missing(kind, rid, str(getattr(rec, label))))
-
-    def _ids_follow(self, batch) -> bool:
-        """The rows' ids run on one by one from an unused id (an export of a ledger): they can be a block."""
-        wids = batch.wids
-        if not wids or wids[0] is None or wids[0] < self.next_id[batch.kind]:
-            return False
-        first = wids[0]
-        return all(w == first + i for i, w in enumerate(wids))
-
-    def _all_new(self, batch) -> bool:
-        """A batch of authorities or packages whose labels are all given, none twice and none the
-        ledger has (judged by set, a column at a time): every row is added, as the column form does.
-        Otherwise rows are matched one by one (a changed record, a label used twice, a blank)."""
-        if batch.kind not in ("authority", "package") or UNIQUE_LABEL[batch.kind] not in batch.fields:
-            return False
-        col = batch.data[batch.fields.index(UNIQUE_LABEL[batch.kind])]
-        if any(v.__class__ is not str for v in col):
-            return False
-        keys = {v.strip().casefold() for v in col}
-        return len(keys) == len(col) and "" not in keys and keys.isdisjoint(self._names(batch.kind))
-
-    def _batch_columns(self, batch, keep_ids: bool = False) -> bool:
-        """A batch whose rows are all added, resolved a column at a time: references by distinct name,
-        required fields by column. A row equal in every column of the sheet to a record the ledger
-        has (the same sheet imported twice) is that record, unchanged: one record per row.
-        `keep_ids`: the rows keep their ids (`_ids_follow`); if a row is rejected they would not, and
-        the batch is left to the row-by-row form (False is returned, nothing is kept)."""
-        rejected_before = len(self.preview.rejected)
-        kind, sheet = batch.kind, batch.sheet
-        k = KINDS[kind]
-        numbers = batch.numbers
         n = len(numbers)
+        unique = UNIQUE_LABEL.get(kind)
+        wids = batch.wids
+        why: dict[int, list[Rejection]] = {}  # row index -> its rejections, in the order they are found
+
+        def reject(i: int, column: str, value: Any, text: str) -> None:
+            why.setdefault(i, []).append(Rejection(sheet, numbers[i], column, value, text))
+
+        columns = self._columns(batch, reject)
+        for f in k.fields:  # a required field: said once per row, unless the row failed already
+            if f.required:
+                col = columns.get(f.name)
+                header, text = batch.columns.get(f.name, f.label), f"{f.label.lower()} is required"
+                for i in range(n) if col is None else (i for i, v in enumerate(col) if v is None or v == ""):
+                    if col is None or i not in why:
+                        reject(i, header, None, text)
+        if wids is not None and _repeats(wids):
+            first: dict[int, int] = {}
+            for i, w in enumerate(wids):
+                if w is not None and first.setdefault(w, i) != i:
+                    reject(i, "ID", w, f"id {w} is used again (first in row {numbers[first[w]]})")
+        keys: dict[int, str] = {}  # row index -> its casefolded label
+        if unique in columns:
+            header = batch.columns.get(unique, unique)
+            first_label: dict[str, int] = {}
+            for i, v in enumerate(columns[unique]):
+                if v.__class__ is str:
+                    key = keys[i] = v.strip().casefold()
+                    if first_label.setdefault(key, i) != i:
+                        reject(i, header, v, f"appears twice in the file (first in row {numbers[first_label[key]]})")
+        existing = self._existing(kind)
+        targets = self._targets(kind, keys, wids, existing, set(why))
+        new = [i for i in range(n) if i not in why and i not in targets]
+        if self.mode == "by id" and unique:  # a new record may not take a label the ledger gives another
+            names, header = self._names(kind), batch.columns.get(unique, k.field(unique).label)
+            for i in new:
+                taken = names.get(keys.get(i))
+                if taken is not None:
+                    reject(i, header, columns[unique][i], f"is already used by {kind.replace('_', ' ')} id {taken}")
+            new = [i for i in new if i not in why]
+        for i in sorted(why):
+            self.preview.rejected += why[i]
+        defaults = {f.name: (() if f.type == "aliases" else None) for f in k.fields if f.name not in columns}
+        self._matched(batch, columns, defaults, targets, existing)
+        if self.mode == "by label" and not unique and self.ledger.count(kind):
+            new = self._not_stored(kind, columns, new, wids)  # the same sheet imported twice adds nothing
+        self._added(batch, columns, defaults, new)
+
+    def _columns(self, batch, reject) -> dict[str, list]:
+        """The batch's fields as record values: references become ledger ids (each distinct name or id
+        resolved once; a failure rejects its rows), aliases become tuples."""
+        k = KINDS[batch.kind]
         columns: dict[str, list] = {}
-        failed_rows: dict[int, list[Rejection]] = {}  # row index -> its references that did not resolve, in field order
         for name, col in zip(batch.fields, batch.data):
             f = k.field(name)
             if f.type == "ref":
                 header = batch.columns.get(name, name)
-                found = {v: self._resolve(f.ref, v, sheet, 0, header) for v in dict.fromkeys(col) if v is not None}
+                found = {v: self._resolve(f.ref, v, batch.sheet, 0, header) for v in dict.fromkeys(col) if v is not None}
                 failed = {v: why for v, (_rid, why) in found.items() if why}
                 if failed:
                     for i, v in enumerate(col):
                         if v in failed:
-                            failed_rows.setdefault(i, []).append(Rejection(sheet, numbers[i], header, None, failed[v]))
+                            reject(i, header, None, failed[v])
                 ids = {v: rid for v, (rid, _why) in found.items()}
                 col = [ids.get(v) for v in col]
             elif f.type == "aliases":
                 col = [() if v is None else v for v in col]
             columns[name] = col
-        required = [(f.name, f.label) for f in k.fields if f.required]
-        missing = {name for name, _ in required if name not in columns}
-        suspects = set(failed_rows)
-        for name, _ in required:
-            if name in columns:
-                suspects.update(i for i, v in enumerate(columns[name]) if v is None or v == "")
-        if missing:
-            suspects = set(range(n))
-        reject = self.preview.rejected.append
-        for i in sorted(suspects):  # the same reports, in the same order, as row by row
-            bad = False
-            for r in failed_rows.get(i, ()):
-                reject(r)
-                bad = True
-            for name, label in required:
-                value = columns[name][i] if name in columns else None
-                if value is None or value == "":
-                    if name in missing or not bad:
-                        reject(Rejection(sheet, numbers[i], batch.columns.get(name, label), None, f"{label.lower()} is required"))
-                    bad = True
-        keep = [i for i in range(n) if i not in suspects] if suspects else None
-        if keep_ids and keep is not None:
-            del self.preview.rejected[rejected_before:]
-            return False
-        unique = UNIQUE_LABEL.get(kind)
-        if unique and not keep_ids:  # no label is the ledger's (_all_new): every stored record is missing from the sheet
-            label = k.label_field
-            self.preview.missing += [Missing(kind, r.id, str(getattr(r, label))) for r in self.ledger.iter_records(kind)]
-        elif self.ledger.count(kind):
-            keep = self._not_stored(kind, columns, range(n) if keep is None else keep, batch.wids)
+        return columns
+
+    def _targets(self, kind: str, keys: dict[int, str], wids, existing: dict, bad: set[int]) -> dict[int, int]:
+        """Row index -> the stored record it is: by workbook id (our own export, back into its ledger)
+        or by label (authority name, package number, system type name or alias)."""
+        if not existing:
+            return {}
+        if self.mode == "by id":
+            return {i: w for i, w in enumerate(wids or ()) if w in existing and i not in bad}
+        names = self._names(kind)
+        found = {i: names.get(key) for i, key in keys.items() if i not in bad}
+        return {i: rid for i, rid in found.items() if rid in existing}
+
+    def _matched(self, batch, columns: dict[str, list], defaults: dict, targets: dict[int, int], existing: dict) -> None:
+        """Rows that are stored records: changed (with what differs) or unchanged. Stored records no
+        row named are listed as missing (never deleted)."""
+        kind = batch.kind
+        k = KINDS[kind]
+        keep_stored = self.mode == "by label" and not self.plan.own
+        for i in sorted(targets):
+            target = targets[i]
+            if batch.wids is not None and batch.wids[i] is not None:
+                self.ids[kind][batch.wids[i]] = target
+            values = {**defaults, **{name: col[i] for name, col in columns.items()}}
+            old = existing[target]
+            if keep_stored:  # a foreign sheet says nothing of what it leaves empty: the stored value stays
+                values = {name: getattr(old, name) if value in (None, "", ()) else value for name, value in values.items()}
+            new = k.cls(**values, id=target)
+            diffs = _diffs(k, old, new)
+            if diffs:
+                self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[i], old, new, diffs))
+            else:
+                self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + 1
+        if self.mode == "by id" or (self.mode == "by label" and kind in UNIQUE_LABEL):
+            label, matched = k.label_field, set(targets.values())
+            self.preview.missing += [Missing(kind, rid, str(getattr(rec, label))) for rid, rec in existing.items() if rid not in matched]
+
+    def _added(self, batch, columns: dict[str, list], defaults: dict, rows: list[int]) -> None:
+        """The rows that are added, as one block. Our own export (into an empty ledger, or back into
+        its own) keeps the ids its rows carry; rows without one, and every row matched by label, are
+        numbered after the highest id in use."""
+        kind = batch.kind
         wids = batch.wids
-        if keep is not None:
-            numbers = [numbers[i] for i in keep]
-            columns = {name: [col[i] for i in keep] for name, col in columns.items()}
-            wids = [wids[i] for i in keep] if wids is not None else None
-        constants = {f.name: (() if f.type == "aliases" else None) for f in k.fields if f.name not in columns}
-        first = wids[0] if keep_ids else self.next_id[kind]
-        self.next_id[kind] = first + len(numbers)
-        if wids is not None:  # another ledger's export: its rows refer to these by its ids
-            self.ids[kind].update((wid, first + i) for i, wid in enumerate(wids) if wid is not None)
-        if unique:  # later sheets refer to these by name
-            self._names(kind).update((v.strip().casefold(), first + i) for i, v in enumerate(columns[unique]))
-        self.preview.added.add_block(AddedBlock(kind, sheet, numbers, first, columns, constants))
-        return True
+        if self.mode != "by label" and wids is not None:
+            self.next_id[kind] = max(self.next_id[kind], max((w for w in wids if w is not None), default=0) + 1)
+            ids: Sequence[int] = []
+            for i in rows:
+                wid = wids[i]
+                if wid is None:
+                    wid = self.next_id[kind]
+                    self.next_id[kind] += 1
+                ids.append(wid)
+            if ids and ids[-1] - ids[0] == len(ids) - 1 and all(b == a + 1 for a, b in zip(ids, ids[1:])):
+                ids = range(ids[0], ids[-1] + 1)
+        else:
+            ids = range(self.next_id[kind], self.next_id[kind] + len(rows))
+            self.next_id[kind] += len(rows)
+        if len(rows) != len(batch.numbers):
+            columns = {name: [col[i] for i in rows] for name, col in columns.items()}
+        numbers = [batch.numbers[i] for i in rows] if len(rows) != len(batch.numbers) else batch.numbers
+        if wids is not None:  # the file's rows refer to these by its ids
+            self.ids[kind].update((wids[i], rid) for i, rid in zip(rows, ids) if wids[i] is not None)
+        unique = UNIQUE_LABEL.get(kind)
+        if unique in columns:  # later sheets refer to these by name
+            self._names(kind).update((v.strip().casefold(), rid) for v, rid in zip(columns[unique], ids) if v.__class__ is str)
+        self.preview.added.add_block(AddedBlock(kind, batch.sheet, numbers, ids, columns, defaults))
 
     def _not_stored(self, kind: str, columns: dict[str, list], rows, wids: list | None) -> list[int]:
         """The rows (indexes) that are not already in the ledger: each record the ledger has, equal in
@@ -500,30 +448,6 @@ class _Matcher:
         if self.mode == "copy" or (self.mode == "by label" and kind not in UNIQUE_LABEL):
             return {}
         return {r.id: r for r in self.ledger.iter_records(kind)}
-
-    def _match(self, kind: str, wid: int | None, values: dict, existing: dict, unique: str | None) -> int | None:
-        if not existing:
-            return None
-        if self.mode == "by id":
-            return wid if wid in existing else None
-        if self.mode == "by label" and unique and isinstance(values.get(unique), str):
-            rid = self._names(kind).get(values[unique].strip().casefold())
-            return rid if rid in existing else None
-        return None
-
-    def _new_id(self, kind: str, wid, unique, values, sheet, row) -> int | None:
-        if unique and isinstance(values.get(unique), str) and self.mode == "by id":
-            taken = self._names(kind).get(values[unique].strip().casefold())
-            if taken is not None:
-                self.preview.rejected.append(Rejection(sheet, row, unique, values[unique], f"is already used by {kind.replace('_', ' ')} id {taken}"))
-                return None
-        if self.mode in ("by id", "copy") and wid is not None:
-            if wid >= self.next_id[kind]:
-                self.next_id[kind] = wid + 1
-            return wid
-        new_id = self.next_id[kind]
-        self.next_id[kind] += 1
-        return new_id
 
 
 def _repeats(wids: list | None) -> bool:

@@ -274,7 +274,7 @@ def dump(path: Path, read_options: dict, preview_options: dict) -> dict:
         "notes": plan.notes,
         "mappings": plan.mappings,
         "rows": {
-            f"{b.sheet}/{b.kind}": [[inc.row, dict(zip(b.fields, (_jsonable(v) for v in inc.values)))] for inc in b.rows]
+            f"{b.sheet}/{b.kind}": [[row, dict(zip(b.fields, (_jsonable(v) for v in values)))] for row, values in zip(b.numbers, zip(*b.data))]
             for b in plan.batches
         },
         "rejected": [str(r) for r in preview.rejected],
