@@ -76,5 +76,12 @@ def test_ctrl_end_and_ctrl_home_jump_and_a_change_keeps_the_end_in_view(qtbot, d
     view.search.setText("2024-12")
     qtbot.waitUntil(lambda: model.search_text == "2024-12")
     assert model.offset == 0  # a new search starts from the top again
+    assert 0 < model.total <= PAGE and not view.last_button.isEnabled()  # one page holds them: says so
+    assert view.last_button.toolTip().startswith(f"All {model.total} disbursements are in the table")
+    qtbot.keyClick(view.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)  # the keys still jump
+    assert view.current_record().id == led.page("disbursement", "2024-12", limit=1, from_end=True)[0].id
+    view.search.setText("")
+    qtbot.waitUntil(lambda: model.search_text == "")
+    assert view.first_button.isEnabled()
     qtbot.mouseClick(view.first_button, Qt.MouseButton.LeftButton)
-    assert view.current_record().id == led.page("disbursement", "2024-12", limit=1)[0].id
+    assert view.current_record().id == led.page("disbursement", limit=1)[0].id

@@ -41,6 +41,8 @@ PAGE = 200
 ROLE_RECORD = Qt.ItemDataRole.UserRole
 ROLE_SORT = Qt.ItemDataRole.UserRole + 1
 ERROR_BRUSH = QColor(220, 80, 80, 90)
+FIRST_TIP = "The first rows in this order (Ctrl+Home)"
+LAST_TIP = "The last rows in this order (Ctrl+End); scroll up for the ones before"
 
 class RecordModel(QAbstractTableModel):
     """Records of one kind, fetched a page at a time as the view scrolls (never all at once)."""
@@ -319,9 +321,7 @@ class RecordsView(QWidget):
         bar.addWidget(self.count)
         # A million rows are not scrolled through: these jump to either end of the order (and the keys).
         self.first_button = QPushButton("First page")
-        self.first_button.setToolTip("The first rows in this order (Ctrl+Home)")
         self.last_button = QPushButton("Last page")
-        self.last_button.setToolTip("The last rows in this order (Ctrl+End); scroll up for the ones before")
         bar.addWidget(self.first_button)
         bar.addWidget(self.last_button)
         self.add_button = QPushButton("Add…")
@@ -416,8 +416,16 @@ class RecordsView(QWidget):
         if m.offset:  # from the last page: say where these rows stand
             text += f" (showing {m.offset + 1:,}–{m.offset + len(m.rows):,})"
         self.count.setText(text)
-        for button in (self.first_button, self.last_button):
-            button.setEnabled(m.total > 0)
+        plural = KINDS[self.kind].plural
+        if m.total > PAGE:
+            why = ""
+        elif m.total:  # a page holds them all (the keys still jump)
+            why = f"All {m.total:,} {plural if m.total > 1 else self.kind.replace('_', ' ')} are in the table: scroll, or Ctrl+Home and Ctrl+End"
+        else:
+            why = "Nothing matches the search" if m.search_text else f"No {plural} yet"
+        for button, tip in ((self.first_button, FIRST_TIP), (self.last_button, LAST_TIP)):
+            button.setEnabled(not why)
+            button.setToolTip(why or tip)
 
     # -- either end of the order ---------------------------------------------------------------
 
