@@ -412,15 +412,16 @@ class RecordsView(QWidget):
         m = self.model
         if m.total == 0:
             self.detail.setHtml(empty_note(self.kind, m.search_text))
-        text = f"{m.total:,} {KINDS[self.kind].plural if m.total != 1 else self.kind.replace('_', ' ')}"
+        plural, one = KINDS[self.kind].plural, self.kind.replace("_", " ")
+        text = f"{m.total:,} {plural if m.total != 1 else one}"
         if m.offset:  # from the last page: say where these rows stand
             text += f" (showing {m.offset + 1:,}–{m.offset + len(m.rows):,})"
         self.count.setText(text)
-        plural = KINDS[self.kind].plural
         if m.total > PAGE:
             why = ""
         elif m.total:  # a page holds them all (the keys still jump)
-            why = f"All {m.total:,} {plural if m.total > 1 else self.kind.replace('_', ' ')} are in the table: scroll, or Ctrl+Home and Ctrl+End"
+            held = f"All {m.total:,} {plural} are" if m.total > 1 else f"The only {one} is"
+            why = f"{held} in the table: scroll, or Ctrl+Home and Ctrl+End"
         else:
             why = "Nothing matches the search" if m.search_text else f"No {plural} yet"
         for button, tip in ((self.first_button, FIRST_TIP), (self.last_button, LAST_TIP)):
