@@ -85,3 +85,21 @@ def test_ctrl_end_and_ctrl_home_jump_and_a_change_keeps_the_end_in_view(qtbot, d
     assert view.first_button.isEnabled()
     qtbot.mouseClick(view.first_button, Qt.MouseButton.LeftButton)
     assert view.current_record().id == led.page("disbursement", limit=1)[0].id
+
+
+def test_columns_fit_the_rows_in_view_once_the_table_is_shown(qtbot, deliveries):
+    """Sized from the cells in view, not every loaded row (a Python call per cell), and only once shown:
+    Qt measures every row of a table that is not."""
+    from dataclasses import replace
+
+    view, model = deliveries, deliveries.model
+    quantity = 1 + [f.name for f in model.fields].index("quantity")
+    qtbot.waitUntil(lambda: view.table.isVisible())
+    model.fetchMore()  # two pages loaded; the last row far out of view gets a very wide quantity
+    model.rows[-1] = replace(model.rows[-1], quantity=10**15)
+    wide = view.table.fontMetrics().horizontalAdvance(model.index(len(model.rows) - 1, quantity).data())
+    view.fit_columns()
+    assert view.table.columnWidth(quantity) < wide  # not measured: out of view
+    model.rows[0] = replace(model.rows[0], quantity=10**15)
+    view.fit_columns()
+    assert view.table.columnWidth(quantity) >= wide  # in view: measured

@@ -503,6 +503,10 @@ class RecordsView(QWidget):
     def fit_columns(self) -> None:
         """Each column as wide as its header and the cells in view, up to 320 px (long notes have tooltips).
         The cells in view only: every loaded row cost a Python call per cell, 0.25 s at 400 rows."""
+        if not self.table.isVisible():  # Qt would measure every row of a table not shown: wait for it
+            self._fit_when_shown = True
+            return
+        self._fit_when_shown = False
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(0)
         self._sizing = True
@@ -512,6 +516,11 @@ class RecordsView(QWidget):
                 header.resizeSection(i, min(header.sectionSize(i), 320))
         finally:
             self._sizing = False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_fit_when_shown", False) and not self._user_sized:
+            self.fit_columns()
 
     def save_columns(self) -> None:
         if self.settings and self._user_sized:
