@@ -132,6 +132,29 @@ class BulkFacts:
                     self._owners.setdefault(word.casefold(), tid)
         return self._owners.get(name_or_alias.strip().casefold())
 
+    # -- stored rows a batch rewrites -------------------------------------------------------------
+
+    def removed_many(self, kind: Kind, rows: list[dict[str, Any]]) -> None:
+        """Stored rows a batch of updates rewrites (an import's changed records): their labels are
+        free and their values leave the sums, so each new row is judged against the ledger as the
+        batch leaves it, as `update` judges one record by leaving it out."""
+        for name in _unique_fields(kind):
+            labels = self._label_map(kind, name)
+            for row in rows:
+                value = row.get(name)
+                if value.__class__ is str and labels.get(nocase(value)) == row["id"]:
+                    del labels[nocase(value)]
+        for row in rows:
+            if kind.name == "package" and row["authority_id"] is not None:
+                self._left[row["authority_id"]] = self.authority_left(row["authority_id"]) + (row["value_cents"] or 0)
+            elif kind.name == "line" and row["value_cents"]:
+                self._line_sums[row["package_id"]] = self.line_value_sum(row["package_id"]) - row["value_cents"]
+            elif kind.name == "disbursement":
+                if row["value_cents"]:
+                    self._disbursed_value[row["package_id"]] = self.disbursed_value(row["package_id"]) - row["value_cents"]
+                if row["line_id"] is not None and row["quantity"] is not None:
+                    self._disbursed_quantity[row["line_id"]] = self.disbursed_quantity(row["line_id"]) - row["quantity"]
+
     # -- a checked row joins the batch ----------------------------------------------------------
 
     def added(self, kind: Kind, row: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from . import accepted, history, store, validate
+from . import accepted, history, rules, store, validate
 from .bulk_facts import BulkFacts
 from .changed import Touched
 from .errors import LedgerError, NotFoundError, Problem, ValidationError, WarningsNotAccepted
@@ -136,6 +136,47 @@ class UnitOfWork:
                 self._raw_update("disbursement", replace(d, system_type_id=row["system_type_id"]))
         return replace(record, **_record_values(k, row))
 
+    def update_many(self, records: list[Any], step: Callable[[int], None] | None = None) -> None:
+        """Update stored records of one kind (an import's changed rows): checked as one batch against
+        the ledger as the batch leaves it (`BulkFacts.removed_many`), written with one executemany.
+        The same problems as `update` of each; kinds checked a row at a time (system types, the
+        execution kinds) are updated one by one."""
+        if not records:
+            return
+        k = kind_of(records[0])
+        if rules.row_by_row(k) or k.name not in BATCH_UPDATES:
+            for i, record in enumerate(records):
+                if step and i and i % BULK_CHUNK == 0:
+                    step(i)
+                self.update(record)
+            return
+        ids = [r.id for r in records]
+        old = store.fetch_rows(self.conn, k, ids)
+        gone = next((i for i in ids if i not in old), None)
+        if gone is not None:
+            raise NotFoundError(f"no {k.name.replace('_', ' ')} with id {gone}")
+        facts = BulkFacts(self.ledger)
+        facts.removed_many(k, [old[i] for i in ids])
+        cols = _stored_columns(k, {f.name: [getattr(r, f.name) for r in records] for f in k.fields}, {}, len(ids), facts)
+        self._settle(validate.check_columns(facts, k, cols, ids)[0])
+        names = list(cols)
+        rows = [dict(zip(names, values), id=rid) for rid, values in zip(ids, zip(*(cols[n] for n in names)))]
+        rows = [row for row in rows if row != old[row["id"]]]
+        for start in range(0, len(rows), BULK_CHUNK):
+            if step and start:
+                step(start)
+            chunk = rows[start : start + BULK_CHUNK]
+            store.update_rows(self.conn, k, chunk)
+            history.record_many(self.conn, self._history_id(), k.table, [(row["id"], old[row["id"]], row) for row in chunk])
+        self.touched.add_many(k.name, [row["id"] for row in rows])
+        if k.name == "line":  # deliveries against a line follow its system type
+            for row in rows:
+                if row["system_type_id"] != old[row["id"]]["system_type_id"]:
+                    for d in self.ledger.records("disbursement", "line_id = ?", (row["id"],)):
+                        self._raw_update("disbursement", replace(d, system_type_id=row["system_type_id"]))
+        if step:
+            step(len(records))
+
     def _raw_update(self, kind: str, record: Any) -> None:
         """Write a consequence of a validated change (no checks of its own), recorded in history."""
         k = KINDS[kind]
@@ -208,6 +249,9 @@ def _blocking_references(ledger: Any, kind: str, record_id: int) -> str:
 
 
 BULK_CHUNK = 20_000  # add_many reports progress (and can be cancelled) this often
+# Kinds whose changed records an import checks as one batch: the figures their rules sum are those
+# BulkFacts.removed_many takes their old values out of (or they sum none).
+BATCH_UPDATES = ("source", "authority", "package", "line", "disbursement", "adjustment", "observation")
 
 
 def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, Any], n: int, facts: BulkFacts) -> dict[str, list]:

@@ -65,6 +65,14 @@ def record(conn: sqlite3.Connection, action_id: int, table: str, record_id: int,
     )
 
 
+def record_many(conn: sqlite3.Connection, action_id: int, table: str, changes: list[tuple[int, Any, Any]]) -> None:
+    """`record` of many (record id, old row, new row) in one executemany."""
+    conn.executemany(
+        "INSERT INTO history_changes (action_id, table_name, record_id, old, new) VALUES (?, ?, ?, ?, ?)",
+        ((action_id, table, rid, _dump(old), _dump(new)) for rid, old, new in changes),
+    )
+
+
 def record_inserts(conn: sqlite3.Connection, action_id: int, table: str, rows: list[dict]) -> None:
     """History entries for rows just inserted (they must be stored already)."""
     runs = id_runs([row["id"] for row in rows])

@@ -6,8 +6,10 @@ SQL is written outside the core.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from . import browse, fingerprint, history, store
@@ -53,6 +55,36 @@ class Reads(Lookups):
         """Stored rows by id, as tuples: id, then the kind's fields in order (dates as ISO text, aliases
         as JSON). For bulk reads (exports) where building a record per row costs more than the work."""
         return iter(self.conn.execute(f"{store.select_sql(KINDS[kind])} ORDER BY id"))
+
+    def equal_stored(self, kind: str, columns: dict[str, list], rows: Sequence[int]) -> dict[int, int]:
+        """Row index (of `rows`) -> the id of a stored record equal to that row in these columns (record
+        form; text compared without surrounding spaces, empty text as none), each stored record taken
+        by one row at most, in row and id order: how an import knows the rows the ledger already has.
+        SQLite compares, through the table's indexes, so a sheet of new deliveries against a million
+        stored ones reads the few that could be equal, not all."""
+        k = KINDS[kind]
+        names = list(columns)
+        if not rows or not names:
+            return {}
+        text = {f.name for f in k.fields if f.type in ("text", "choice")}
+        cols = [columns[name] for name in names]
+        staged = ", ".join(f"c{j}" for j in range(len(names)))
+        on = " AND ".join(f"NULLIF(trim(t.{name}), '') IS s.c{j}" if name in text else f"t.{name} IS s.c{j}"
+                          for j, name in enumerate(names))
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS equal_staged (i INTEGER PRIMARY KEY, {staged})")
+        try:
+            self.conn.executemany(f"INSERT INTO temp.equal_staged VALUES (?, {', '.join('?' * len(names))})",
+                                  ((i, *(_stored(col[i]) for col in cols)) for i in rows))
+            found: dict[int, int] = {}
+            taken: set[int] = set()
+            pairs = self.conn.execute(f"SELECT s.i, t.id FROM temp.equal_staged s CROSS JOIN {k.table} t ON {on} ORDER BY s.i, t.id")
+            for i, rid in pairs:
+                if i not in found and rid not in taken:
+                    found[i] = rid
+                    taken.add(rid)
+            return found
+        finally:
+            self.conn.execute("DROP TABLE temp.equal_staged")
 
     def count(self, kind: str, where: str | None = None, params: Iterable[Any] = ()) -> int:
         sql = f"SELECT count(*) FROM {KINDS[kind].table}" + (f" WHERE {where}" if where else "")
@@ -121,3 +153,14 @@ class Reads(Lookups):
 
     def record_history(self, kind: str, record_id: int) -> list[tuple[history.Action, history.Change]]:
         return history.record_history(self.conn, KINDS[kind].table, record_id)
+
+
+def _stored(value: Any) -> Any:
+    """A record-form value as the ledger stores and compares it (see `Reads.equal_stored`)."""
+    if value.__class__ is str:
+        return value.strip() or None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
+    return value

@@ -147,6 +147,26 @@ def update_row(conn: sqlite3.Connection, kind: Kind, row: dict[str, Any]) -> Non
     )
 
 
+def update_rows(conn: sqlite3.Connection, kind: Kind, rows: list[dict[str, Any]]) -> None:
+    """`update_row` of many rows in one executemany."""
+    cols = [c for c in columns(kind) if c != "id"]
+    conn.executemany(
+        f"UPDATE {kind.table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+        ([row[c] for c in cols] + [row["id"]] for row in rows),
+    )
+
+
+def fetch_rows(conn: sqlite3.Connection, kind: Kind, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`fetch_row` of many ids, in chunks SQLite can bind: id -> row (ids not stored are absent)."""
+    names = columns(kind)
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in conn.execute(f"{select_sql(kind)} WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+            out[row[names.index("id")]] = dict(zip(names, row))
+    return out
+
+
 def delete_row(conn: sqlite3.Connection, kind: Kind, record_id: int) -> None:
     conn.execute(f"DELETE FROM {kind.table} WHERE id = ?", (record_id,))
 

@@ -145,3 +145,30 @@ def test_an_export_back_into_its_ledger_matches_by_id_and_adds_new_rows_with_the
     apply_import(led, preview, skip_invalid=True, accept_warnings=True)
     assert [p.id for p in led.records("package", order_by="id")] == [1, 2, 3, 4, 9]
     led.close()
+
+
+def test_a_foreign_sheet_imported_again_adds_only_the_rows_the_ledger_lacks_even_when_opened_read_only(tmp_path):
+    from ledger.model import Disbursement
+
+    led = Ledger.open(tmp_path / "l.aidledger")
+    a = led.add(Authority("PDA", "PDA FY2024", 10**12, dt.date(2023, 10, 1)))
+    p = led.add(Package("PDA 1", dt.date(2024, 1, 10), a.id, 10**9))
+    with led.action("stored", accept_warnings=True) as act:
+        act.add_many([Disbursement(dt.date(2024, 2, 1), p.id, value_cents=5_00, notes="first  "),
+                      Disbursement(dt.date(2024, 2, 2), p.id, value_cents=7_00)])
+    led.close()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Deliveries"
+    ws.append(["Date", "Package", "Value", "Notes"])
+    ws.append([dt.date(2024, 2, 1), "PDA 1", 5, " first"])  # stored (its note with other spaces)
+    ws.append([dt.date(2024, 2, 1), "PDA 1", 5, "first"])  # the same row twice: one is stored, one is new
+    ws.append([dt.date(2024, 2, 2), "PDA 1", 7, ""])  # stored, its empty note as none
+    ws.append([dt.date(2024, 2, 3), "PDA 1", 7, None])  # new
+    path = tmp_path / "d.xlsx"
+    wb.save(path)
+    with Ledger.open(tmp_path / "l.aidledger", readonly=True) as ro:
+        preview = preview_import(ro, read_import(path, kind="disbursements"))
+    assert preview.unchanged == {"disbursement": 2}
+    (block,) = _blocks(preview, "disbursement")
+    assert block.numbers == [3, 5]

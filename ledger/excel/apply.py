@@ -91,6 +91,16 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
     total = len(added) + len(changed)
     done = 0
     label = f"Import {preview.plan.path.name}"
+
+    def stepper(before: int) -> Callable[[int], None]:
+        """`step(rows written)` of a call: progress over the whole import, and a cancel stops it."""
+        def step(written: int) -> None:
+            if cancelled and cancelled():
+                raise Cancelled("import cancelled: nothing was imported")
+            if progress and written:
+                progress(before + written, total)
+        return step
+
     with ledger.action(label, accept_warnings) as act:
         act.known = set(preview.plan.accepted_warnings)
         by_kind: dict[str, list] = {}
@@ -106,13 +116,7 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
             for rows in ([records] if records else []) + blocks.pop(kind, []):
                 if cancelled and cancelled():
                     raise Cancelled("import cancelled: nothing was imported")
-
-                def step(written: int, before: int = done) -> None:
-                    if cancelled and cancelled():
-                        raise Cancelled("import cancelled: nothing was imported")
-                    if progress and written:
-                        progress(before + written, total)
-
+                step = stepper(done)
                 # One call per kind (or block of columns): its checks read the ledger's figures once, and a
                 # big import builds the table's indexes once instead of keeping them current row by row.
                 if isinstance(rows, AddedBlock):
@@ -122,10 +126,7 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
                 done += len(rows)
                 result.added[kind] = result.added.get(kind, 0) + len(rows)
             updates = [c.new for c in changed if c.kind == kind]
-            for i, record in enumerate(updates):
-                if cancelled and i % 1000 == 0 and cancelled():
-                    raise Cancelled("import cancelled: nothing was imported")
-                act.update(record)
+            act.update_many(updates, step=stepper(done))  # checked as one batch, as the added rows are
             done += len(updates)
             if updates:
                 result.changed[kind] = len(updates)

@@ -10,7 +10,6 @@ Nothing is written here. Rows are matched to records:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -407,42 +406,13 @@ class _Matcher:
     def _not_stored(self, kind: str, columns: dict[str, list], rows, wids: list | None) -> list[int]:
         """The rows (indexes) that are not already in the ledger: each record the ledger has, equal in
         the sheet's columns, accounts for one equal row. What is left is added."""
-        names = list(columns)
-        stored: dict[tuple, list[int]] = {}
-        for r in self._candidates(kind, columns, rows):
-            stored.setdefault(_content(tuple(getattr(r, name) for name in names)), []).append(r.id)
-        keep = []
-        same = 0
-        cols = [columns[name] for name in names]
-        for i in rows:
-            ids = stored.get(_content(tuple(col[i] for col in cols)))
-            if ids:
-                rid = ids.pop(0)
-                same += 1
-                if wids is not None and wids[i] is not None:
-                    self.ids[kind][wids[i]] = rid
-            else:
-                keep.append(i)
-        if same:
-            self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + same
-        return keep
-
-    def _candidates(self, kind: str, columns: dict[str, list], rows) -> Iterator[Any]:
-        """Stored records that could equal a row: those with one of the sheet's packages (or dates), so a
-        short sheet against a ledger of a million deliveries reads a few of them, not all."""
-        k = KINDS[kind]
-        key = next((f for f in ("package_id", *(f.name for f in k.fields if f.type == "date")) if f in columns), None)
-        if key is None:
-            yield from self.ledger.iter_records(kind)
-            return
-        col = columns[key]
-        found = {v.isoformat() if isinstance(v, dt.date) else v for v in (col[i] for i in rows)}
-        if None in found:
-            yield from self.ledger.iter_records(kind, f"{key} IS NULL")
-        values = sorted(found - {None})
-        for start in range(0, len(values), 500):
-            chunk = values[start : start + 500]
-            yield from self.ledger.iter_records(kind, f"{key} IN ({', '.join('?' * len(chunk))})", chunk)
+        same = self.ledger.equal_stored(kind, columns, rows)
+        if not same:
+            return list(rows)
+        if wids is not None:
+            self.ids[kind].update((wids[i], rid) for i, rid in same.items() if wids[i] is not None)
+        self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + len(same)
+        return [i for i in rows if i not in same]
 
     def _existing(self, kind: str) -> dict[int, Any]:
         if self.mode == "copy" or (self.mode == "by label" and kind not in UNIQUE_LABEL):
@@ -456,11 +426,6 @@ def _repeats(wids: list | None) -> bool:
         return False
     given = [w for w in wids if w is not None]
     return len(set(given)) != len(given)
-
-
-def _content(values: tuple) -> tuple:
-    """Values compared as the ledger stores them: text without surrounding spaces, empty text as none."""
-    return tuple((v.strip() or None) if v.__class__ is str else v for v in values)
 
 
 def _builder(cls) -> Callable[[dict, int], Any]:
