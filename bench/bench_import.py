@@ -9,7 +9,8 @@ of the case's base ledger, against, on the same file and another copy:
 - pandas: a fresh process running pandas.read_excel + DataFrame.to_sql for every sheet.
 Target (issue #13): our import at most 1.5x the floor and at least 6x faster than pandas; 1,000,000 rows
 under 1 GB (peak resident memory of the process, from wait4). Medians of --repeat runs, each run
-interleaving the three so a busy machine slows them alike.
+interleaving the three so a busy machine slows them alike; the ratio of CPU time (user + system, from
+wait4) is printed beside the wall-time ratio: it moves less when other work shares the machine.
 
 Cases (N rows each):
 - packages: a foreign sheet "Date, Package, Amount, Notes" into a ledger holding one authority, with
@@ -26,6 +27,7 @@ pandas is for this benchmark only: `pip install -r requirements-bench.txt`.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import json
 import os
@@ -292,26 +294,28 @@ def pandas_child(book: Path, db: Path) -> None:
 
 
 class _Popen(subprocess.Popen):
-    """A Popen that reaps its child with wait4, so the child's own peak memory is known."""
+    """A Popen that reaps its child with wait4, so the child's own peak memory and CPU time are known."""
 
     peak_mb = float("nan")
+    cpu = float("nan")
 
     def _try_wait(self, wait_flags):
         pid, status, usage = os.wait4(self.pid, wait_flags)
         if pid:
             self.peak_mb = usage.ru_maxrss / 1024
+            self.cpu = usage.ru_utime + usage.ru_stime
         return pid, status
 
 
 def timed(argv: list[str], env: dict | None = None) -> dict:
-    """Wall time and peak resident memory of one whole process."""
+    """Wall time, CPU time (user + system) and peak resident memory of one whole process."""
     start = time.perf_counter()
     proc = _Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, argv))} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
-    return {"seconds": seconds, "peak_mb": proc.peak_mb}
+    return {"seconds": seconds, "cpu": proc.cpu, "peak_mb": proc.peak_mb}
 
 
 def run_case(case: Case, work: Path, rows: int, repeat: int, pandas: bool, env: dict) -> dict[str, dict]:
@@ -336,7 +340,7 @@ def run_case(case: Case, work: Path, rows: int, repeat: int, pandas: bool, env: 
                 _check_added(db, base, rows, case)
             for p in work.glob(f"{db.name}*"):
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
-    med = {w: {k: statistics.median(x[k] for x in rs) for k in ("seconds", "peak_mb")} for w, rs in results.items() if rs}
+    med = {w: {k: statistics.median(x[k] for x in rs) for k in ("seconds", "cpu", "peak_mb")} for w, rs in results.items() if rs}
     med["_made"] = {"seconds": made, "peak_mb": book.stat().st_size / 1e6}
     return med
 
@@ -359,7 +363,7 @@ def _check_added(db: Path, base: Path, rows: int, case: Case) -> None:
 def report(name: str, rows: int, med: dict, pandas: bool) -> None:
     o, f = med["ours"], med["floor"]
     line = (f"{name:<13} {rows:>9,}  ours {o['seconds']:6.2f} s {o['peak_mb']:5.0f} MB   floor {f['seconds']:6.2f} s"
-            f"   ours/floor {o['seconds'] / f['seconds']:5.2f}x")
+            f"   ours/floor {o['seconds'] / f['seconds']:5.2f}x (CPU {o['cpu'] / f['cpu']:4.2f}x)")
     if pandas and "pandas" in med:
         p = med["pandas"]
         line += f"   pandas {p['seconds']:6.2f} s  pandas/ours {p['seconds'] / o['seconds']:4.1f}x"
@@ -382,6 +386,9 @@ def main() -> None:
     if a.pandas_child:
         pandas_child(Path(a.pandas_child[0]), Path(a.pandas_child[1]))
         return
+    # The app's modules compiled once, as an installed app's are (PYTHONDONTWRITEBYTECODE, set on some
+    # machines, would otherwise have every run of ours compile them again; the floor imports few).
+    compileall.compile_dir(ROOT / "ledger", quiet=1)
     env = {**os.environ, "AID_LEDGER_HOME": tempfile.mkdtemp(prefix="aidledger-bench-")}
     os.environ["AID_LEDGER_HOME"] = env["AID_LEDGER_HOME"]
     print(f"{a.rows:,} rows per case, medians of {a.repeat} (ours = main.py import, whole process)"

@@ -67,6 +67,13 @@ class BulkFacts:
             self._rows[key] = store.fetch_row(self.conn, KINDS[kind], record_id)
         return self._rows[key]
 
+    def prefetch(self, kind: str, record_ids: set) -> None:
+        """Read the rows of these records in a few queries: a rule is about to ask for each of them."""
+        missing = [i for i in record_ids if i is not None and (kind, i) not in self._rows]
+        if missing:
+            found = store.fetch_rows(self.conn, KINDS[kind], missing)
+            self._rows.update(((kind, i), found.get(i)) for i in missing)
+
     def label_owners(self, kind: Kind, field: str, keys: set[str]) -> dict[str, int]:
         """{folded label: id} for these labels, stored or added by this batch: from the labels read once."""
         labels = self._label_map(kind, field)
@@ -100,6 +107,12 @@ class BulkFacts:
         if authority_id not in self._left:
             self._left[authority_id] = self.ledger.authority_left(authority_id)
         return self._left[authority_id]
+
+    def packages_with_lines(self, package_ids: set[int]) -> set[int]:
+        """As `Lookups.packages_with_lines`: only a stored package, or one whose lines joined this
+        batch, can have any (a new package's lines are checked after it)."""
+        stored = package_ids & self._id_set("package")
+        return (self.ledger.packages_with_lines(stored) if stored else set()) | (package_ids & self._line_sums.keys())
 
     def line_value_sum(self, package_id: int, exclude_line: int | None = None) -> int:
         return self._sum(self._line_sums, "package", package_id, self.ledger.line_value_sum)

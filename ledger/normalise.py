@@ -31,19 +31,24 @@ def normalise_columns(kind: Kind, cols: dict[str, list], facts: Any) -> dict[str
     authorities and lines referred to (the ledger, or BulkFacts for an import)."""
     for name in trimmed_fields(kind):
         col = cols[name]
-        if any(v.__class__ is str and v != v.strip() for v in col):
-            cols[name] = [v.strip() if v.__class__ is str else v for v in col]
+        trimmed = list(map(str.strip, col)) if set(map(type, col)) == {str} else [v.strip() if v.__class__ is str else v for v in col]
+        if trimmed != col:
+            cols[name] = trimmed
     if kind.name in PROGRAM_FROM_AUTHORITY:
-        _taken_from(cols, "program", "authority_id", "authority", "program", facts, lambda v: not v)
+        _taken_from(cols, "program", "authority_id", "authority", "program", facts, lambda v: not v, all)
     if kind.name == "disbursement":
-        _taken_from(cols, "system_type_id", "line_id", "line", "system_type_id", facts, lambda v: v is None)
+        _taken_from(cols, "system_type_id", "line_id", "line", "system_type_id", facts, lambda v: v is None,
+                    lambda col: None not in col)
     return cols
 
 
 def _taken_from(cols: dict[str, list], field: str, ref_field: str, ref_kind: str, their_field: str, facts: Any,
-                missing) -> None:
-    """Fill `field` where it is missing from the record `ref_field` names (when that record exists)."""
+                missing, none_missing) -> None:
+    """Fill `field` where it is `missing` from the record `ref_field` names (when that record exists);
+    `none_missing(column)` says at once that no value is (a sheet giving every program)."""
     refs, values = cols[ref_field], cols[field]
+    if none_missing(values):
+        return
     found: dict[int, Any] = {}
     out = None
     for i, (ref, value) in enumerate(zip(refs, values)):

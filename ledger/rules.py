@@ -24,7 +24,7 @@ from typing import Any
 from . import execution_rules
 from .dates import MAX_DATE, MIN_DATE
 from .engine import Batch, Rule
-from .lookups import nocase
+from .lookups import nocase_all
 from .model import Field, Kind
 from .money import MAX_CENTS, format_cents
 
@@ -71,8 +71,12 @@ def _labels_taken(facts: Any, kind: Kind, f: Field, col: list, ids) -> list[tupl
     """Labels (names, numbers) another record holds, compared as SQLite's NOCASE does: a stored one
     (the owners of the column's labels, asked once: for an import from the labels read once), or an
     earlier row of the same batch."""
-    keys = [nocase(v) if v.__class__ is str else "" for v in col]
-    owners = facts.label_owners(kind, f.name, set(keys) - {""})
+    keys = nocase_all(col)
+    present = set(keys)
+    present.discard("")
+    owners = facts.label_owners(kind, f.name, present)
+    if not owners and len(present) == len(keys) - keys.count(""):
+        return []  # no label stored, none twice in the batch
     out = []
     earlier: set[str] = set()  # folded labels of the batch's rows so far
     for i, key in enumerate(keys):
@@ -88,8 +92,12 @@ def _labels_taken(facts: Any, kind: Kind, f: Field, col: list, ids) -> list[tupl
 def _blank_rows(col: list, aliases: bool, types: set) -> list[int]:
     if aliases:
         return [i for i, v in enumerate(col) if v is None]
+    if types <= {str, type(None)}:  # judged once per distinct value; a text is blank when empty or all spaces
+        distinct = set(col)
+        blanks = set(filter(str.isspace, distinct - {None})) | (distinct & {None, ""})
+        return [i for i, v in enumerate(col) if v in blanks] if blanks else []
     if types <= {str, int, type(None)}:  # judged once per distinct value: a column repeats its days
-        blanks = {v for v in set(col) if _is_blank(v)}
+        blanks = {v for v in set(col) if v is None or (v.__class__ is str and not v.strip())}
         return [i for i, v in enumerate(col) if v in blanks] if blanks else []
     return [i for i, v in enumerate(col) if _is_blank(v)]
 
@@ -174,6 +182,12 @@ def _text(facts, f, v):
     return None if isinstance(v, str) else f"{v!r} is not text"
 
 
+def _texts(facts, f: Field, col: list, types: set) -> Iterator[tuple[int, str]]:
+    if types <= {str, type(None)}:
+        return  # nothing but text (and blanks): a column of names or notes, each distinct
+    yield from _by_distinct_value(_text)(facts, f, col, types)
+
+
 # The rule of each type for one value: the columns above run the same functions.
 _VALUE_PROBLEMS = {"cents": _number, "signed_cents": _number, "int": _number, "date": _date, "choice": _choice,
                    "ref": _ref, "text": _text}
@@ -185,7 +199,7 @@ _TYPE_CHECKS = {
     "date": _by_distinct_value(_date),
     "choice": _by_distinct_value(_choice),
     "ref": _by_distinct_value(_ref),
-    "text": _by_distinct_value(_text),
+    "text": _texts,
 }
 
 
@@ -204,7 +218,22 @@ def _with_authority(b: Batch, name: str) -> list[tuple]:
     return [(i, aids[i], values[i]) for i in b.rows if aids[i] is not None]
 
 
+def _authorities(b: Batch) -> set[int]:
+    """The authorities the rows still checked name."""
+    aids = b.cols["authority_id"]
+    present = set(aids) if b.whole() else {aids[i] for i in b.rows}
+    present.discard(None)
+    return present
+
+
 def _package_before_its_authority(b: Batch):
+    present = _authorities(b)
+    if not present:
+        return
+    days = b.cols["announced_on"]
+    first = min(days) if b.whole() else min(days[i] for i in b.rows)
+    if first >= max(b.facts.get_row("authority", aid)["available_from"] for aid in present):
+        return  # every package is on or after the latest start among their authorities
     for i, aid, day in _with_authority(b, "announced_on"):
         auth = b.facts.get_row("authority", aid)
         if day < auth["available_from"]:
@@ -212,10 +241,19 @@ def _package_before_its_authority(b: Batch):
 
 
 def _package_after_the_deadline(b: Batch):
+    aids, days = b.cols["authority_id"], b.cols["announced_on"]
+    pairs = set(zip(aids, days)) if b.whole() else {(aids[i], days[i]) for i in b.rows}
+    late = set()
+    for aid, day in pairs:  # a sheet repeats a few authorities and days: each pair judged once
+        if aid is not None:
+            deadline = b.facts.effective_deadline(aid, day)
+            if deadline and day > deadline:
+                late.add((aid, day))
+    if not late:
+        return
     for i, aid, day in _with_authority(b, "announced_on"):
-        deadline = b.facts.effective_deadline(aid, day)
-        if deadline and day > deadline:
-            yield i, f"is after {b.facts.get_row('authority', aid)['name']}'s deadline ({deadline})"
+        if (aid, day) in late:
+            yield i, f"is after {b.facts.get_row('authority', aid)['name']}'s deadline ({b.facts.effective_deadline(aid, day)})"
 
 
 def _package_beyond_what_is_left(b: Batch):
@@ -223,10 +261,11 @@ def _package_beyond_what_is_left(b: Batch):
     packages before them in the batch that are written."""
     cur = b.facts.currency
     exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
-    left: dict[int, int] = {}
+    present = _authorities(b)
+    left = {aid: b.facts.authority_left(aid, exclude_package=exclude) for aid in present}
+    if len(present) == 1 and b.whole() and sum(filter(None, b.cols["value_cents"])) <= min(left.values()):
+        return  # the whole batch fits in what its one authority has left (values are never negative)
     for i, aid, value in _with_authority(b, "value_cents"):
-        if aid not in left:
-            left[aid] = b.facts.authority_left(aid, exclude_package=exclude)
         if value > left[aid]:
             name = b.facts.get_row("authority", aid)["name"]
             yield i, f"{format_cents(value, cur)} is more than {name} has left ({format_cents(left[aid], cur)})"
@@ -235,9 +274,13 @@ def _package_beyond_what_is_left(b: Batch):
 
 
 def _package_below_its_lines(b: Batch):
+    ids = b.ids
+    having = b.facts.packages_with_lines({ids[i] for i in b.rows} - {None})
+    if not having:
+        return  # a new package has no lines yet
     for i, _aid, value in _with_authority(b, "value_cents"):
-        if b.ids[i] is not None:
-            lines = b.facts.line_value_sum(b.ids[i])
+        if ids[i] in having:
+            lines = b.facts.line_value_sum(ids[i])
             if lines > value:
                 yield i, f"is less than the sum of its lines' values ({format_cents(lines, b.facts.currency)})"
 
@@ -254,9 +297,13 @@ def _beyond_the_package(b: Batch, value_field: str, stored_sum, message):
         grand, present = sum(values[i] for i in b.rows if values[i]), {packages[i] for i in b.rows}
     if not grand:
         return
+    facts.prefetch("package", present)
     stored = {pkg: stored_sum(pkg, exclude) for pkg in present}
     # Packages that all the batch's values together could take beyond their value: counted row by row.
     risky = {pkg for pkg in present if stored[pkg] + grand > facts.get_row("package", pkg)["value_cents"]}
+    if len(risky) > 1:  # several packages: what the batch gives each, for the ones it could overfill
+        given = _sums_by(b, packages, values)
+        risky = {pkg for pkg in risky if stored[pkg] + given.get(pkg, 0) > facts.get_row("package", pkg)["value_cents"]}
     if not risky:
         return
     running: dict[int, int] = {}
@@ -270,6 +317,17 @@ def _beyond_the_package(b: Batch, value_field: str, stored_sum, message):
             yield i, message(row, done)
         if b.joins(i):
             running[pkg] = running.get(pkg, 0) + value
+
+
+def _sums_by(b: Batch, keys: list, values: list) -> dict:
+    """The sum of the values (blank ones aside) of the rows still checked, by key."""
+    sums: dict = {}
+    get = sums.get
+    pairs = zip(keys, values) if b.whole() else ((keys[i], values[i]) for i in b.rows)
+    for key, value in pairs:
+        if value:
+            sums[key] = get(key, 0) + value
+    return sums
 
 
 def _lines_beyond_the_package(b: Batch):
@@ -288,6 +346,7 @@ def _delivery_of_nothing(b: Batch):
 def _delivery_before_its_package(b: Batch):
     days, packages = b.cols["disbursed_on"], b.cols["package_id"]
     present = set(packages) if b.whole() else {packages[i] for i in b.rows}
+    b.facts.prefetch("package", present)
     announced = {p: b.facts.get_row("package", p)["announced_on"] for p in present}
     first = min(days) if b.whole() else min(days[i] for i in b.rows)
     if first >= max(announced.values()):
@@ -303,9 +362,19 @@ def _no_lines(b: Batch) -> bool:
     return b.whole() and lines.count(None) == b.n
 
 
+def _distinct_pairs(b: Batch, a: str, c: str) -> set[tuple]:
+    """The distinct (a, c) values of the rows still checked: a sheet repeats a few lines and packages."""
+    first, second = b.cols[a], b.cols[c]
+    pairs = set(zip(first, second)) if b.whole() else {(first[i], second[i]) for i in b.rows}
+    b.facts.prefetch(b.kind.field(a).ref, {p[0] for p in pairs})
+    return pairs
+
+
 def _line_of_another_package(b: Batch):
     lines, packages = b.cols["line_id"], b.cols["package_id"]
     if _no_lines(b):
+        return
+    if all(line is None or b.facts.get_row("line", line)["package_id"] == pkg for line, pkg in _distinct_pairs(b, "line_id", "package_id")):
         return
     for i in b.rows:
         if lines[i] is not None:
@@ -319,6 +388,9 @@ def _type_differs_from_its_line(b: Batch):
     lines, types = b.cols["line_id"], b.cols["system_type_id"]
     if _no_lines(b):
         return
+    if all(line is None or kind is None or b.facts.get_row("line", line)["system_type_id"] == kind
+           for line, kind in _distinct_pairs(b, "line_id", "system_type_id")):
+        return
     for i in b.rows:
         if lines[i] is not None and types[i] is not None and types[i] != b.facts.get_row("line", lines[i])["system_type_id"]:
             yield i, "differs from the system type of its line"
@@ -328,7 +400,19 @@ def _deliveries_beyond_the_line(b: Batch):
     lines, quantities = b.cols["line_id"], b.cols["quantity"]
     if _no_lines(b):
         return
-    rows = [i for i in b.rows if lines[i] is not None and quantities[i] is not None]
+    # Only the lines that all the batch's quantities for them could take beyond theirs are counted row by row.
+    given = _sums_by(b, lines, quantities)
+    given.pop(None, None)
+    b.facts.prefetch("line", given.keys())
+    exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
+    risky = set()
+    for lid, total in given.items():
+        line = b.facts.get_row("line", lid)
+        if line["quantity"] is not None and b.facts.disbursed_quantity(lid, exclude=exclude) + total > line["quantity"]:
+            risky.add(lid)
+    if not risky:
+        return
+    rows = [i for i in b.rows if lines[i] in risky and quantities[i] is not None]
     stored: dict[int, int] = {}
     running: dict[int, int] = {}
     for i in rows:
@@ -353,7 +437,15 @@ def _deliveries_beyond_the_package(b: Batch):
                            f"({format_cents(pkg['value_cents'] - done, cur)} of {format_cents(pkg['value_cents'], cur)})"))
 
 
+def _checked(b: Batch, name: str) -> list:
+    """The values of a column in the rows still checked (the whole column when it may be judged whole)."""
+    col = b.cols[name]
+    return col if b.whole() else [col[i] for i in b.rows]
+
+
 def _negative_adjustment(b: Batch):
+    if min(_checked(b, "amount_cents")) >= 0:
+        return
     for i, kind, amount in _rows(b, "kind", "amount_cents"):
         if kind != "revaluation" and amount < 0:
             yield i, f"is negative; a {kind} is entered as a positive amount"
@@ -361,6 +453,11 @@ def _negative_adjustment(b: Batch):
 
 def _program_of_another_authority(b: Batch):
     """The program given differs from the program of the authority given (compared ignoring case)."""
+    aids, given = b.cols["authority_id"], b.cols["program"]
+    pairs = set(zip(aids, given)) if b.whole() else {(aids[i], given[i]) for i in b.rows}
+    if all(aid is None or not program or b.facts.get_row("authority", aid)["program"].casefold() == program.casefold()
+           for aid, program in pairs):
+        return  # each distinct (authority, program) judged once: a sheet repeats a few
     programs: dict[int, tuple[str, str]] = {}
     for i, aid, program in _rows(b, "authority_id", "program"):
         if aid is None or not program:
@@ -374,6 +471,8 @@ def _program_of_another_authority(b: Batch):
 
 
 def _deadline_without_preservation(b: Batch):
+    if not any(_checked(b, "new_deadline")):
+        return
     for i, deadline, kind in _rows(b, "new_deadline", "kind"):
         if deadline and kind != "preservation":
             yield i, "only a preservation sets a new deadline"
@@ -403,6 +502,9 @@ def _name_is_an_alias(b: Batch):
 
 
 def _expires_before_available(b: Batch):
+    expires = [e for e in _checked(b, "expires_on") if e]
+    if not expires or min(expires) >= max(_checked(b, "available_from")):
+        return  # every deadline is on or after the latest start
     for i, expires, available in _rows(b, "expires_on", "available_from"):
         if expires and expires < available:
             yield i, f"{expires} is before the authority is available ({available})"

@@ -96,6 +96,7 @@ def insert_rows(conn: sqlite3.Connection, kind: Kind, rows: list[dict[str, Any]]
 
 
 BULK_ROWS = 10_000  # below this, keeping indexes current row by row costs too little to matter
+SORT_CACHE_KB = 64 * 1024  # the page cache while indexes are built after a bulk insert
 
 
 @contextmanager
@@ -115,8 +116,14 @@ def indexes_deferred(conn: sqlite3.Connection, table: str, adding: int) -> Itera
         conn.execute(f'DROP INDEX "{name}"')
     with text_index_deferred(conn, table, adding):
         yield
-    for _, sql in plain:
-        conn.execute(sql)
+    if plain:
+        # Each index is built by sorting the table's keys: in memory up to the page cache's size, on
+        # disk beyond it (the default 2 MB spills at a few tens of thousands of rows).
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = {-SORT_CACHE_KB}")
+        for _, sql in plain:
+            conn.execute(sql)
+        conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 @contextmanager

@@ -124,3 +124,19 @@ def test_an_import_reads_the_deadline_each_day_had_as_a_single_change_does():
         for as_of in (None, "2024-08-31", "2024-09-01", "2025-02-28", "2025-03-01", "2026-01-01"):
             assert facts.effective_deadline(aid, as_of) == led.effective_deadline(aid, as_of), (aid, as_of)
     assert facts.effective_deadline(a.id, "2024-09-01") == "2025-06-30"  # the later of one day's two
+
+
+def test_rows_read_ahead_for_a_batch_are_the_rows_a_lookup_gives_in_one_query():
+    from ledger.bulk_facts import BulkFacts
+
+    led = Ledger.memory()
+    build(led)
+    ids = {p.id for p in led.records("package")}
+    facts = BulkFacts(led)
+    queries = []
+    led.conn.set_trace_callback(queries.append)
+    facts.prefetch("package", ids | {10**9, None})
+    led.conn.set_trace_callback(None)
+    assert len(queries) == 1
+    assert all(facts.get_row("package", i) == led.get_row("package", i) for i in ids)
+    assert facts.get_row("package", 10**9) is None

@@ -183,3 +183,24 @@ def test_random_damage_never_escapes_as_an_unexpected_error(good_xlsx, tmp_path)
             read_import(path, kind="packages")
         except LedgerError as exc:
             assert "\n" not in str(exc)
+
+
+def test_rows_around_a_table_are_told_apart_whatever_their_first_cell(tmp_path):
+    """A row of spaces is blank; a note or a total is found by its words wherever it starts; a row
+    starting with a date or a number is a record, even with one cell filled."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Package", "Announced", "Value ($M)"])
+    ws.append(["PDA 1", "2024-01-02", 5])
+    ws.append(["  ", " ", "   "])
+    ws.append(["PDA 2", "2024-02-02", 7])
+    ws.append([None, None, "Source: a press release, figures as announced"])
+    ws.append(["Total", None, 12])
+    ws.append([3])
+    path = tmp_path / "around.xlsx"
+    wb.save(path)
+    plan = read_import(path, kind="packages")
+    (batch,) = plan.batches
+    assert batch.numbers == [2, 4, 7]
+    assert any("row 5: a note, not a record" in n for n in plan.notes)
+    assert any("row 6: a totals row" in n for n in plan.notes)

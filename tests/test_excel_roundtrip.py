@@ -253,3 +253,29 @@ def test_another_ledgers_export_imported_twice_adds_nothing_the_second_time(samp
     assert not again.added and not again.changed
     assert again.unchanged["source"] == sample_ledger.count("source")  # sources without a date included
     assert any(s.published_on is None for s in sample_ledger.records("source"))
+
+
+def test_an_export_edited_by_hand_is_read_a_column_at_a_time_as_written(sample_ledger, tmp_path):
+    """Our own sheets are read a column at a time: a reference whose id column was deleted is read from
+    its name column, bad ids are rejected before the row's other cells, and a row of spaces is blank."""
+    path, edited = tmp_path / "s.xlsx", tmp_path / "edited.xlsx"
+    export_workbook(sample_ledger, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Packages"]
+    assert ws["D1"].value == "Authority ID" and ws["E1"].value == "Authority"
+    ws.delete_cols(4)  # the authority's id column: its name column names it
+    ws["A3"] = "three"
+    ws["E3"] = "lots"
+    ws["A4"] = 0
+    ws.insert_rows(6)
+    for col in range(1, 9):
+        ws.cell(6, col, "   ")
+    wb.save(edited)
+    plan = read_import(edited)
+    assert [(r.row, r.column, r.why[:24]) for r in plan.rejected if r.sheet == "Packages"] == [
+        (3, "ID", "'three' is not an id (a "), (3, "Value", "'lots' is not an amount "), (4, "ID", "0 is not an id (ids star")]
+    (batch,) = [b for b in plan.batches if b.kind == "package"]
+    assert 6 not in batch.numbers and len(batch) == sample_ledger.count("package") - 2
+    authority = dict(zip(batch.fields, batch.data))["authority_id"]
+    first = sample_ledger.get("package", batch.wids[0])
+    assert authority[0].name == sample_ledger.get("authority", first.authority_id).name

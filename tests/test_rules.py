@@ -204,3 +204,53 @@ def test_packages_of_one_batch_together_beyond_what_is_left_warn_from_the_first_
     found = _batch_problems(led, "package", [Package("C1", D, 1, half), Package("C2", D, 1, 1), Package("C3", D, 1, half)])
     assert [(i, field) for i, _level, field, _m in found] == [(2, "value_cents")]
     assert found[0][3].endswith(f"has left ({format_cents(left - half - 1, led.currency)})")
+
+
+def test_stored_packages_of_a_batch_are_held_against_their_lines_stored_or_joined_before():
+    """A batch keeping its ids (a copy of stored packages, lowered): only the packages that have lines
+    are looked up, the stored lines and the lines that joined the batch's facts before counted."""
+    led = _ledger()
+    k = KINDS["package"]
+    rows = [store.to_row(k, Package(f"PDA {i}", dt.date(2024, 1, 10), 1, 1, id=i)) for i in (1, 2, 3)]
+    rows.append(store.to_row(k, Package("C9", dt.date(2024, 1, 10), 1, 1, id=9)))
+    cols = {f.name: [r[f.name] for r in rows] for f in k.fields}
+    facts = BulkFacts(led)
+    facts.added_many(KINDS["line"], [{"id": 90, "package_id": 9, "system_type_id": 1, "value_cents": 5}])
+    problems, _ = validate.check_columns(facts, k, cols, [1, 2, 3, 9])
+    below = [(p.record_id, p.message) for p in problems if p.field == "value_cents" and "lines" in p.message]
+    assert below == [(1, "is less than the sum of its lines' values (USD 4 M)"),
+                     (9, "is less than the sum of its lines' values (USD 0.05)")]
+
+
+def test_a_package_before_its_authority_among_packages_of_an_authority_open_earlier():
+    led = _ledger()
+    late = led.add(Authority("PDA", "PDA FY2025", 10**12, dt.date(2024, 6, 1)))
+    found = _batch_problems(led, "package", [Package("C1", dt.date(2024, 1, 1), 1, 1), Package("C2", dt.date(2024, 2, 1), late.id, 1),
+                                             Package("C3", dt.date(2024, 7, 1), late.id, 1)])
+    assert found == [(1, "warning", "announced_on", "is before PDA FY2025 is available (2024-06-01)")]
+
+
+def test_packages_after_a_deadline_a_preservation_moved_are_found_by_authority_and_day():
+    led = _ledger()
+    led.add(Adjustment(dt.date(2024, 9, 1), "PDA", "preservation", 0, "kept", authority_id=1, new_deadline=dt.date(2024, 12, 31)))
+    found = _batch_problems(led, "package", [Package("C1", dt.date(2024, 8, 1), 1, 1), Package("C2", dt.date(2024, 11, 1), 1, 1),
+                                             Package("C3", dt.date(2025, 1, 2), 1, 1), Package("C4", dt.date(2025, 1, 2), 2, 1)])
+    assert found == [(2, "warning", "announced_on", "is after PDA FY2024's deadline (2024-12-31)")]
+
+
+def test_deliveries_of_several_packages_warn_only_where_their_own_sum_goes_beyond_the_package():
+    """All the batch's values together would overfill both packages; each package's own deliveries
+    overfill PDA 1 only (USD 6 M of its 10 M delivered before), and only from the row that does."""
+    led = _ledger()
+    found = _batch_problems(led, "disbursement", [Disbursement(D, 2, value_cents=46 * 10**8), Disbursement(D, 1, value_cents=3 * 10**8),
+                                                  Disbursement(D, 1, value_cents=2 * 10**8), Disbursement(D, 2, value_cents=10**8)])
+    assert [(i, field) for i, _level, field, _m in found] == [(2, "value_cents")]
+
+
+def test_deliveries_of_several_lines_warn_only_beyond_the_line_they_fill():
+    led = _ledger()
+    with led.action("more lines", accept_warnings=True) as act:
+        shells = act.add(PackageLine(2, 1, "shells", quantity=10)).id
+    found = _batch_problems(led, "disbursement", [Disbursement(D, 2, line_id=shells, quantity=9), Disbursement(D, 1, line_id=1, quantity=3),
+                                                  Disbursement(D, 2, line_id=shells, quantity=1), Disbursement(D, 1, line_id=1, quantity=3)])
+    assert [(i, field, m) for i, _level, field, m in found] == [(3, "quantity", "brings deliveries to 51, more than the line's 50")]

@@ -13,7 +13,7 @@ from ..model import Field
 from ..money import FAST_FLOAT_LIMIT
 from .plan import Ref
 
-__all__ = ["CellError", "column_converter", "converter", "id_cell", "is_blank"]
+__all__ = ["CellError", "column_converter", "converter", "id_cell", "id_column", "is_blank", "text_column"]
 
 Converter = convert.Converter
 
@@ -71,6 +71,10 @@ def column_converter(f: Field, unit: int = 1, day_first: bool | None = None, dat
             return _float_cents(cells, signed)
     elif f.type == "int":
         fast = _whole_numbers
+    elif f.type == "ref" and not by_name:
+        fast = _record_ids
+    elif f.type == "text":
+        fast = _texts
 
     def convert(cells: list) -> tuple[list, list[tuple[int, str]]]:
         if fast is not None and cells:
@@ -88,7 +92,7 @@ def _cell_by_cell(conv: Converter, cells: list) -> tuple[list, list[tuple[int, s
         # Text or dates only (package numbers, days): convert each distinct value once, then look them up.
         found = {v: _one(conv, v) for v in dict.fromkeys(cells)}
         if not any(r.__class__ is _Bad for r in found.values()):
-            return [found[v] for v in cells], []
+            return list(map(found.__getitem__, cells)), []
     out: list = []
     bad: list[tuple[int, str]] = []
     cache: dict[Any, Any] = {}  # text and dates only: 1 == 1.0 == True would share a number's entry
@@ -125,26 +129,74 @@ _MISSING = object()
 def _float_cents(cells: list, signed: bool) -> list[int] | None:
     """Cents of a column holding only floats, as parse_amount's own fast path gives them; None when
     any cell needs the careful path (another type, beyond its range, more than cents, negative)."""
-    if not all(v.__class__ is float for v in cells):
+    if not _only(cells, float):
         return None
+    # Each step a map of a C function: v * 100 rounded, and back (c / 100) equal to the cell.
     try:
-        cents = [round(v * 100) for v in cells]
+        cents = list(map(round, map((100.0).__mul__, cells)))
     except (ValueError, OverflowError):  # NaN, infinity
         return None
     if not (-FAST_FLOAT_LIMIT < min(cells) and max(cells) < FAST_FLOAT_LIMIT):
         return None
-    if not all(c / 100 == v for c, v in zip(cents, cells)):
+    if not all(map(float.__eq__, map((100).__rtruediv__, cents), cells)):
         return None
     if not signed and min(cents) < 0:
         return None
     return cents
 
 
-def _whole_numbers(cells: list) -> list[int] | None:
-    if all(v.__class__ is float for v in cells):
-        if all(v.is_integer() for v in cells) and 0 <= min(cells) and max(cells) < 1e15:
-            return [int(v) for v in cells]
+def _only(cells, cls: type) -> bool:
+    """Every cell is of exactly this type (a bool is no int here): one pass in C."""
+    return set(map(type, cells)) == {cls}
+
+
+def _texts(cells: list) -> list | None:
+    """A text column as `converter` gives it (blank: None; text as written) when every cell is text."""
+    if not _only(cells, str):
         return None
-    if all(v.__class__ is int for v in cells) and min(cells) >= 0:
+    return [v if v.strip() else None for v in cells]
+
+
+def _record_ids(cells: list) -> list[int] | None:
+    """Ids (our exports' reference columns) when every cell is a whole float or int record_id takes."""
+    if _only(cells, float):
+        if all(map(float.is_integer, cells)) and 0 <= min(cells) and max(cells) < 1e15:
+            return list(map(int, cells))
+        return None
+    if _only(cells, int) and 0 <= min(cells) and max(cells) <= convert.MAX_ID:
+        return list(cells)
+    return None
+
+
+def id_column(cells: list) -> tuple[list, list[tuple[int, str]]]:
+    """Our exports' ID column: each cell's id (`id_cell`), None when blank, and the cells that are not ids."""
+    if cells and _only(cells, float) and all(map(float.is_integer, cells)) and 1 <= min(cells) and max(cells) < 1e15:
+        return list(map(int, cells)), []
+    out: list = []
+    bad: list[tuple[int, str]] = []
+    for i, v in enumerate(cells):
+        if is_blank(v):
+            out.append(None)
+            continue
+        try:
+            out.append(id_cell(v))
+        except CellError as exc:
+            bad.append((i, str(exc)))
+            out.append(None)
+    return out, bad
+
+
+def text_column(cells: list) -> tuple[list, list[tuple[int, str]]]:
+    """Our exports' text: kept as written, whitespace and all; only an empty cell is blank."""
+    text_of = convert.text_of
+    return [v if v.__class__ is str and v else None if v is None or v == "" else text_of(v) for v in cells], []
+
+
+def _whole_numbers(cells: list) -> list[int] | None:
+    if _only(cells, float):
+        if all(map(float.is_integer, cells)) and 0 <= min(cells) and max(cells) < 1e15:
+            return list(map(int, cells))
+        return None
+    if _only(cells, int) and min(cells) >= 0:
         return list(cells)
     return None

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from ..model import KINDS, Field
 from .headers import HEADER_SEARCH_ROWS, SYNONYMS, Header, is_amount_header, normalise
 
@@ -116,6 +114,8 @@ def match(kind: str, h: Header) -> Match:
         # "$M", "(USD bn)": a bare amount header.
         amounts = [n for n, f in ((f.name, f) for f in KINDS[kind].fields) if f.type in ("cents", "signed_cents")]
         return Match(amounts[0], 100) if amounts and is_amount_header(h) else Match(None, 0)
+    from rapidfuzz import fuzz  # here, not at start-up: importing our own exports never scores a header
+
     form = words(h.base)
     scores: dict[str, float] = {}
     for name, ws in vocabulary(kind).items():

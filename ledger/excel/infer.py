@@ -214,15 +214,21 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
     hint = _program_in(batch.sheet, programs) or _program_in(" ".join(plan.titles.get(batch.sheet, [])), programs)
     by_name = {a.name.casefold(): a for a in auths}
     values = cols.get("value_cents", none)
-    for i in range(n):  # a bare tranche number ("56") is named with its program ("PDA 56")
-        if isinstance(numbers[i], str) and numbers[i].strip().isdigit():
-            program = _program_in(program_col[i], programs) or hint
-            if program:
-                numbers[i] = f"{program} {numbers[i].strip()}"
-    taken = {x.strip().casefold() for x in numbers if isinstance(x, str) and x.strip()}
+    # Each step picks the rows it concerns first (a column of numbers is mostly full, its authority one
+    # value); a column of text only is looked at with C functions mapped over it.
+    text = set(map(type, numbers)) == {str}
+    stripped = list(map(str.strip, numbers)) if text else [x.strip() if isinstance(x, str) else "" for x in numbers]
+    bare = [i for i, x in enumerate(stripped) if x.isdigit()] if any(map(str.isdigit, stripped)) else []
+    for i in bare:  # a bare tranche number ("56") is named with its program ("PDA 56")
+        program = _program_in(program_col[i], programs) or hint
+        if program:
+            numbers[i] = f"{program} {stripped[i]}"
+    taken = {x.strip().casefold() for x in numbers if isinstance(x, str)} if bare else set(map(str.casefold, stripped))
+    taken.discard("")
+    missing = [i for i, x in enumerate(stripped) if not x] if "" in stripped else []
     # A row without a number is the stored package of its date and value where there is exactly one
     # (the same list imported again, or a package the ledger has).
-    for i in range(n):
+    for i in missing:
         if not (isinstance(numbers[i], str) and numbers[i].strip()) and isinstance(days[i], dt.date):
             same = stored.get((days[i], values[i]), [])
             if len(same) == 1 and same[0].casefold() not in taken:
@@ -230,11 +236,16 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
                 taken.add(same[0].casefold())
                 out.matched += 1
     known = {number.casefold() for found in stored.values() for number in found}
+
+    def named(g) -> bool:  # the sheet's (or the person's) authority, one the ledger has or an id
+        return g is not None and not (isinstance(g, Ref) and g.name.strip().casefold() not in by_name)
+
     authority: list[Any] = []
-    for i in range(n):
+    whole = given is not None and all(map(named, set(given)))
+    for i in range(0 if whole else n):
         g = given[i] if given is not None else None
-        if g is not None and not (isinstance(g, Ref) and g.name.strip().casefold() not in by_name):
-            authority.append(g)  # the sheet's (or the person's) authority
+        if named(g):
+            authority.append(g)
             continue
         if g is None and isinstance(numbers[i], str) and numbers[i].strip().casefold() in known:
             authority.append(None)  # a package the ledger has: it keeps its own authority
@@ -255,8 +266,10 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
             out.without += 1
             key = program or UNKNOWN_PROGRAM
             out.programs[key] = out.programs.get(key, 0) + 1
+    if whole:
+        authority = list(given)
     # The numbers still missing: derived from program and date, unique in the sheet.
-    for i in range(n):
+    for i in missing:
         if (isinstance(numbers[i], str) and numbers[i].strip()) or not isinstance(days[i], dt.date):
             continue  # no date either: the preview rejects the row for what it lacks
         program = _program_in(program_col[i], programs) or hint or (authority[i] and _program_of(authority[i], auths))

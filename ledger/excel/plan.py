@@ -65,10 +65,12 @@ class Batch:
         for column, value in zip(self.data, values):
             column.append(value)
 
-    def extend(self, numbers: list[int], columns: list[list]) -> None:
-        """Add rows given column by column (foreign sheets: no workbook ids)."""
+    def extend(self, numbers: list[int], columns: list[list], wids: list[int | None] | None = None) -> None:
+        """Add rows given column by column, with their workbook ids (our own exports; None: foreign rows)."""
+        if wids is not None and self.wids is None and any(w is not None for w in wids):
+            self.wids = [None] * len(self.numbers)
         if self.wids is not None:
-            self.wids.extend([None] * len(numbers))
+            self.wids.extend(wids if wids is not None else [None] * len(numbers))
         self.numbers.extend(numbers)
         for column, values in zip(self.data, columns):
             column.extend(values)

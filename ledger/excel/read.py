@@ -20,12 +20,21 @@ from ..model import KINDS
 from . import header_match as hm
 from . import headers as hdr
 from . import layout
-from .cells_in import CellError, column_converter, converter, id_cell, is_blank
+from .cells_in import CellError, column_converter, converter, id_column, is_blank, text_column
 from .errors import Cancelled, ExcelError, UnreadableFile
 from .plan import Batch, ImportPlan, Rejection
 from .problems import article
 from .profiles import list_profiles, load_profile, profile_for_shape
-from .sheet_rows import fill_merged, header_texts, is_note_row, merged_lookup, says_total, short_text, sums_above
+from .sheet_rows import (
+    fill_merged,
+    has_value,
+    header_texts,
+    is_note_row,
+    merged_lookup,
+    says_total,
+    short_text,
+    sums_above,
+)
 from .sources import Book, Sheet, open_book
 
 # Kinds a foreign sheet may hold (the command line's --kind names them in the plural).
@@ -196,51 +205,69 @@ class _Reader:
             self.plan.unmapped[sheet.name] = unmapped
             self.plan.notes.append(f"sheet {sheet.name!r}: columns not part of the layout were ignored: {', '.join(unmapped)}")
         k = KINDS[kind]
-        id_col = next((i for i, c in found.items() if c.type == "id"), None)
-        # For each field: (column index, converter) of its own column, and of the name column for references.
-        fields = tuple(f.name for f in k.fields if any(c.field == f.name or (c.type == "ref_name" and c.ref_field == f.name) for c in found.values()))
-        plan_cols = []
-        for name in fields:
-            f = k.field(name)
-            main = next((i for i, c in found.items() if c.field == name), None)
-            named = next((i for i, c in found.items() if c.type == "ref_name" and c.ref_field == name), None)
-            plan_cols.append((name, main, converter(f, day_first=self.day_first, date1904=sheet.date1904),
-                              named, converter(f, by_name=True) if named is not None else None))
         headers = {i: c.header for i, c in found.items()}
-        types = {i: c.type for i, c in found.items()}  # our texts keep their whitespace, even all of it
-        batch = Batch(sheet.name, kind, fields, columns={name: headers[main] if main is not None else headers.get(named, name) for name, main, _, named, _ in plan_cols})
+        # What a column of the block becomes: (cell index, column converter, header). The ID column
+        # comes first (rejected before the fields, as it is read first); a reference is its id column,
+        # else (the id column removed) its name column.
+        cells = []
+        id_col = next((i for i, c in found.items() if c.type == "id"), None)
+        if id_col is not None:
+            cells.append((id_col, id_column, "ID"))
+        fields = []
+        fallbacks = []  # (position in cells, name column, by-name converter): a blank id names its record by name
+        for f in k.fields:
+            main = next((i for i, c in found.items() if c.field == f.name), None)
+            named = next((i for i, c in found.items() if c.type == "ref_name" and c.ref_field == f.name), None)
+            if main is None and named is None:
+                continue
+            fields.append(f.name)
+            if main is None:
+                cells.append((named, column_converter(f, by_name=True), headers[named]))
+                continue
+            if found[main].type == "text":  # our texts keep their whitespace, even all of it
+                cells.append((main, text_column, headers[main]))
+            else:
+                cells.append((main, column_converter(f, day_first=self.day_first, date1904=sheet.date1904), headers[main]))
+            if named is not None:
+                fallbacks.append((len(cells) - 1, named, converter(f, by_name=True)))
+        batch = Batch(sheet.name, kind, tuple(fields), columns={f: h for f, (_, _, h) in zip(fields, cells[id_col is not None:])})
         self.plan.batches.append(batch)
         self.plan.mappings[sheet.name] = {c.header: (c.field or "") for c in found.values()}
+        numbers: list[int] = []
+        block: list[list] = []
+
+        def flush() -> None:
+            if not numbers:
+                return
+            out_cols, problems = self._columns(sheet, cells, numbers, block)
+            bad = {j for j, *_ in problems}
+            for at, named, by_name in fallbacks:
+                col = out_cols[at]
+                if None in col:
+                    for j, v in enumerate(col):
+                        if v is None and j not in bad and named < len(block[j]) and not is_blank(block[j][named]):
+                            col[j] = by_name(block[j][named])
+            rows, out_cols = self._keep(sheet, numbers, out_cols, problems)
+            wids = out_cols.pop(0) if id_col is not None else None
+            batch.extend(rows, out_cols, wids)
+            numbers.clear()
+            block.clear()
+
+        unticked = 0
         for number, values in rows:
-            self.tick()
-            if all(is_blank(v) for v in values):
+            unticked += 1
+            if unticked == CHECK_EVERY:  # progress and cancel every few thousand rows, not a call per row
+                self.tick(unticked)
+                unticked = 0
+            first = values[0] if values else None
+            if (first is None or first.__class__ is str) and not has_value(values):  # a filled ID says it at once
                 continue
-            wid = None
-            ok = True
-            if id_col is not None and id_col < len(values) and not is_blank(values[id_col]):
-                try:
-                    wid = id_cell(values[id_col])
-                except CellError as exc:
-                    self.reject(sheet.name, number, "ID", values[id_col], str(exc))
-                    ok = False
-            out = []
-            for _name, main, conv, named, by_name in plan_cols:
-                value = None
-                cell = values[main] if main is not None and main < len(values) else None
-                if main is not None and is_blank(cell) and (number, main + sheet.col0) in sheet.formula_blanks:
-                    self.reject(sheet.name, number, headers[main], None, FORMULA_WITHOUT_VALUE)
-                    ok = False
-                elif not (is_blank(cell) if types[main] != "text" else cell is None or cell == ""):
-                    try:
-                        value = conv(cell)
-                    except CellError as exc:
-                        self.reject(sheet.name, number, headers[main], cell, str(exc))
-                        ok = False
-                elif named is not None and named < len(values) and not is_blank(values[named]):
-                    value = by_name(values[named])
-                out.append(value)
-            if ok:
-                batch.append(number, wid, out)
+            numbers.append(number)
+            block.append(values)
+            if len(numbers) >= BLOCK_ROWS:
+                flush()
+        flush()
+        self.tick(unticked)
 
     # -- foreign sheets --------------------------------------------------------------------------
 
@@ -411,6 +438,7 @@ class _Reader:
                 block.clear()
 
         tick = self.tick
+        said: dict[str, bool] = {}  # a row's first text -> whether it says a total
         no_label = label_col is None
         unticked = 0
         for number, values in itertools.chain(rest_head, rows):
@@ -420,15 +448,26 @@ class _Reader:
                 unticked = 0
             if merged:
                 values = fill_merged(values, number, col0, merged, tops)
-            if not any(values) and all(is_blank(v) for v in values):
-                continue
             first = values[0] if values else None
-            if (first.__class__ is str or first is None) and says_total(values):
-                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
-                continue
-            if is_note_row(values):
-                self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
-                continue
+            # A row starting with a number or a date is not blank, says no total and is no note. One
+            # starting with text says a total by that text alone (judged once per text), and is a note
+            # only with nothing beside it; a row starting with nothing is looked at whole.
+            if first is None or first.__class__ is str:
+                filled = first and not first.isspace()
+                if not filled and not has_value(values):
+                    continue
+                total = said.get(first) if filled else None
+                if total is None:
+                    total = says_total(values)
+                    if filled:
+                        said[first] = total
+                if total:
+                    self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
+                    continue
+                second = values[1] if len(values) > 1 else None
+                if (not filled or not second or (second.__class__ is str and second.isspace())) and is_note_row(values):
+                    self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
+                    continue
             label = None if no_label or label_col >= len(values) else values[label_col]
             if amount_cols and (label is None or (label.__class__ is str and not label.strip())) and not any(
                 i < len(values) and not is_blank(values[i]) for i in date_cols
@@ -447,32 +486,40 @@ class _Reader:
 
     def _convert_block(self, sheet: Sheet, batch: Batch, cells, numbers: list[int], block: list[list], amount_at, sums,
                        fixed_values: list) -> None:
-        """Convert a block of rows a column at a time; rows with a cell that cannot be converted are rejected."""
-        n = len(block)
+        """Convert a block of foreign rows a column at a time; rows with a cell that cannot be converted are rejected."""
+        out_cols, problems = self._columns(sheet, cells, numbers, block)
+        rows, out_cols = self._keep(sheet, numbers, out_cols, problems)
+        for m, at in enumerate(amount_at):
+            sums[m] += sum(filter(None, out_cols[at]))
+        batch.extend(rows, out_cols + [[v] * len(rows) for v in fixed_values])
+
+    def _columns(self, sheet: Sheet, cells, numbers: list[int], block: list[list]) -> tuple[list[list], list[tuple]]:
+        """Each column of the block converted (`cells`: (cell index, column converter, header)), and its
+        problems as (row in block, column position, header, cell, why)."""
         wide = min(map(len, block)) > max((i for i, _, _ in cells), default=-1)
         blanks, col0 = sheet.formula_blanks, sheet.col0
         out_cols = []
-        problems = []  # (row in block, column position, header, cell, why)
+        problems = []
         for pos, (i, convert, header) in enumerate(cells):
             raw = [r[i] for r in block] if wide else [r[i] if i < len(r) else None for r in block]
             out, bad = convert(raw)
             problems.extend((j, pos, header, raw[j], why) for j, why in bad)
             if blanks:
                 problems.extend((j, pos, header, None, FORMULA_WITHOUT_VALUE)
-                                for j, v in enumerate(out) if v is None and (numbers[j], i + col0) in blanks)
+                                for j, v in enumerate(raw) if (numbers[j], i + col0) in blanks and is_blank(v))
             out_cols.append(out)
-        rows = numbers
-        if problems:
-            problems.sort(key=lambda p: (p[0], p[1]))
-            for j, _pos, header, cell, why in problems:
-                self.reject(sheet.name, numbers[j], header, cell, why)
-            bad_rows = {p[0] for p in problems}
-            keep = [j for j in range(n) if j not in bad_rows]
-            rows = [numbers[j] for j in keep]
-            out_cols = [[col[j] for j in keep] for col in out_cols]
-        for m, at in enumerate(amount_at):
-            sums[m] += sum(filter(None, out_cols[at]))
-        batch.extend(rows, out_cols + [[v] * len(rows) for v in fixed_values])
+        return out_cols, problems
+
+    def _keep(self, sheet: Sheet, numbers: list[int], out_cols: list[list], problems: list[tuple]) -> tuple[list[int], list[list]]:
+        """Reject every problem in row and column order; the rows without one, and their columns."""
+        if not problems:
+            return numbers, out_cols
+        problems.sort(key=lambda p: (p[0], p[1]))
+        for j, _pos, header, cell, why in problems:
+            self.reject(sheet.name, numbers[j], header, cell, why)
+        bad_rows = {p[0] for p in problems}
+        keep = [j for j in range(len(numbers)) if j not in bad_rows]
+        return [numbers[j] for j in keep], [[col[j] for j in keep] for col in out_cols]
 
 
 def _saved_profile_for(head, kind) -> tuple[str, dict] | None:

@@ -104,7 +104,7 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                 if scan.size > MAX_PART_BYTES:
                     raise UnreadableFile(f"{path} was refused: {name} expands beyond {MAX_PART_BYTES:,} bytes (a zip bomb?)")
                 data = tail + chunk
-                if b"<!" in data and _DOCTYPE.search(data):  # "<!" is rare in a sheet: the regex runs when it is there
+                if b"!" in data and b"<!" in data and _DOCTYPE.search(data):  # "!" is rare in a sheet (and found in C): the regex runs when "<!" is there
                     raise UnreadableFile(f"{path} was refused: {name} declares XML entities (never in a real workbook; an entity bomb?)")
                 if not head_done:
                     end = data.find(b"<sheetData")

@@ -44,6 +44,14 @@ def header_texts(kind: str, head, at: int, merged, col0: int, hidden: set[int]) 
     return texts + [None]  # one longer than the row: the caller knows two rows were read
 
 
+def has_value(values) -> bool:
+    """Whether any cell of the row is filled (not blank); most rows say so at their first cell."""
+    for v in values:
+        if v is not None and (not isinstance(v, str) or v.strip()):
+            return True
+    return False
+
+
 def merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
     """(row number, absolute column) of every cell covered by a merge -> its top-left cell."""
     out = {}
@@ -75,8 +83,14 @@ _NOTE = re.compile(r"^(?:sources?|notes?|note that|\*|\(?[a-z0-9]\)|[0-9]+\.|fig
 
 def is_note_row(values) -> bool:
     """A source line or footnote under a table: one text cell, the rest empty, worded as a note."""
-    filled = [v for v in values if not is_blank(v)]
-    return len(filled) == 1 and isinstance(filled[0], str) and (_NOTE.match(filled[0].strip()) is not None or len(filled[0]) > 60)
+    filled = None
+    for v in values:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if filled is not None:
+            return False  # a second filled cell (most rows say so at their second cell)
+        filled = v
+    return isinstance(filled, str) and (_NOTE.match(filled.strip()) is not None or len(filled) > 60)
 
 
 def short_text(values) -> str:
