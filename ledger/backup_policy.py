@@ -15,7 +15,7 @@ from .sqlite_errors import translate
 
 class BackupPolicy:
     """Needs `self.conn`, `self.path` (None in memory), `self.readonly`, `self.where`, `self.meta`,
-    `self.set_meta`, `self.currency` and `self._notify`."""
+    `self.set_meta`, `self.currency`, `self._notify` and `self._writes` (SummaryCache)."""
 
     conn: sqlite3.Connection
     path: Path | None
@@ -90,6 +90,7 @@ class BackupPolicy:
         backups.check(source)
         current = self.backup("before restore")
         try:
+            self._writes += 1  # whatever was summed in memory was the state before (SummaryCache)
             backups.copy_into(source, self.conn)
             version = schema.check_identity(self.conn, self.where)
             if version < schema.SCHEMA_VERSION:

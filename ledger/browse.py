@@ -44,20 +44,25 @@ def page(
     limit: int | None = 200,
     filters: Mapping[str, Any] | None = None,
     from_end: bool = False,
+    before: Any = None,
 ) -> list[Any]:
     """Records matching `text` and `filters` (field -> value), ordered by `sort` then id, empty values last.
     `after`: the last record of the previous page (the page continues after it). `from_end`: the last
-    `limit` records of that order instead of the first (still in that order)."""
+    `limit` records of that order instead of the first (still in that order). `before`: the first
+    record of the next page (the page is the `limit` records just before it: scrolling back up)."""
     k = KINDS[kind]
     if sort != "id" and sort not in {f.name for f in k.fields}:
         raise LedgerError(f"{article(kind.replace('_', ' '))} has no field {sort!r} to sort by")
     where, params = _where(conn, k, text, filters)
+    from_end = from_end or before is not None
     segments = _segments(sort, descending, from_end)
-    if after is not None and not from_end:
-        value = None if sort == "id" else _stored(k, sort, getattr(after, sort))
-        at = 1 if (sort != "id" and value is None) else 0
-        segments = segments[at:]
-        segments[0] = (*segments[0][:2], (value, after.id))
+    start = before if from_end else after
+    if start is not None:
+        # The keyset starts in the segment holding `start`, in reading order (backwards from the end).
+        value = None if sort == "id" else _stored(k, sort, getattr(start, sort))
+        which = "all" if sort == "id" else "empty" if value is None else "values"
+        segments = segments[[s[0] for s in segments].index(which):]
+        segments[0] = (*segments[0][:2], (value, start.id))
     cols = store.columns(k)
     out: list[Any] = []
     for which, desc, key in segments:

@@ -19,8 +19,11 @@ def _names(ledger: Ledger, table: str, field: str = "name") -> dict[int, str]:
 
 def comparisons(ledger: Ledger, as_of: str | None = None) -> list[execution.Comparison]:
     """Latest figures reported as of `as_of` (None: all), each beside the derived one on its date."""
+    figures = ledger.records("reported_figure", "? IS NULL OR reported_on <= ?", (as_of, as_of), order_by="reported_on, id")
+    if not figures:
+        return []  # most ledgers: no series to read for the three groupings
     return execution.compare(
-        ledger.records("reported_figure", "? IS NULL OR reported_on <= ?", (as_of, as_of), order_by="reported_on, id"),
+        figures,
         ledger.series("authority"),
         ledger.series("program"),
         ledger.series("system_type"),
@@ -55,10 +58,13 @@ def disbursed_by_package(ledger: Ledger, as_of: str | None = None) -> list[tuple
         "SELECT p.number, SUM(d.value_cents) FROM disbursements d JOIN packages p ON p.id = d.package_id "
         "WHERE d.value_cents IS NOT NULL AND d.disbursed_on <= ? GROUP BY p.id", (day,)
     ))
-    scope = ledger.conn.execute(
-        "SELECT COALESCE(SUM(value_cents), 0) FROM scope_disbursements WHERE disbursed_on <= ?", (day,)
-    ).fetchone()[0]
-    return execution.disbursed_by_package(packages, paid, scope)
+    return execution.disbursed_by_package(packages, paid, scope_disbursed(ledger, as_of))
+
+
+def scope_disbursed(ledger: Ledger, as_of: str | None = None) -> int:
+    """Disbursed against an authority or a program rather than a package, by `as_of` (None: all)."""
+    return ledger.conn.execute("SELECT COALESCE(SUM(value_cents), 0) FROM scope_disbursements WHERE disbursed_on <= ?",
+                               (as_of or "9999-12-31",)).fetchone()[0]
 
 
 class ExecutionReads:
@@ -75,9 +81,12 @@ class ExecutionReads:
     def reported_shares(self) -> list[tuple[ReportedFigure, float | None]]:
         return shares(self)
 
-
     def disbursed_by_package(self, as_of: str | None = None) -> list[tuple[str, int, int]]:
         return disbursed_by_package(self, as_of)
 
+    def scope_disbursed(self, as_of: str | None = None) -> int:
+        """What sources give as disbursed against an authority or a program, not a package (counted in Disbursed)."""
+        return scope_disbursed(self, as_of)
 
-__all__ = ["ExecutionReads", "comparisons", "disbursed_by_package", "markers", "shares"]
+
+__all__ = ["ExecutionReads", "comparisons", "disbursed_by_package", "markers", "scope_disbursed", "shares"]

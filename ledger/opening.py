@@ -106,12 +106,15 @@ def prepare(ledger: Any, currency: str) -> None:
 def migrate(conn: sqlite3.Connection, version: int, currency: str) -> None:
     """Bring the schema from `version` to the current one in one transaction (0: a new ledger)."""
     # Off while tables are rebuilt (SQLite's own procedure for a change ALTER TABLE cannot make);
-    # the references are checked before the migration commits.
-    conn.execute("PRAGMA foreign_keys = OFF")
+    # the references are checked before the migration commits. Upgrades that only add (indexes,
+    # tables) keep them on, so no reference can break and none needs checking.
+    rebuilds = schema.rebuilds_tables(version)
+    if rebuilds:
+        conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         schema.migrate(conn, version)
-        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
             raise LedgerError("the upgrade to the current format found broken references; nothing was changed")
         if version == 0:
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
@@ -147,6 +150,24 @@ def check_sound(ledger: Any) -> None:
     ledger.note = (f"{ledger.where} is damaged ({verdict.splitlines()[0]}): it was opened read-only; "
                    "restore a backup (python main.py backups --ledger PATH lists them)")
     ledger.release_lock()
+
+
+def needs_upgrade(path: Path) -> bool:
+    """Would opening this file for writing upgrade its schema first (a backup, then the migration)?
+    False for anything that is not a writable ledger of an older schema: opening it says why."""
+    if not path.is_file() or not os.access(path, os.W_OK):
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        return app_id == schema.APPLICATION_ID and 0 < schema.file_version(conn) < schema.SCHEMA_VERSION
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def upgrade_in_memory(ledger: Any) -> None:

@@ -114,8 +114,9 @@ class Reads(Lookups):
     # Table views: sorted, searched, filtered pages by keyset (ledger/browse.py).
 
     def page(self, kind: str, text: str | None = None, sort: str = "id", descending: bool = False, after: Any = None,
-             limit: int | None = 200, filters: dict[str, Any] | None = None, from_end: bool = False) -> list[Any]:
-        return browse.page(self.conn, kind, text, sort, descending, after, limit, filters, from_end)
+             limit: int | None = 200, filters: dict[str, Any] | None = None, from_end: bool = False,
+             before: Any = None) -> list[Any]:
+        return browse.page(self.conn, kind, text, sort, descending, after, limit, filters, from_end, before)
 
     def search(self, kind: str, text: str | None = None, sort: str = "id", descending: bool = False, limit: int | None = None) -> list[Any]:
         return browse.page(self.conn, kind, text, sort, descending, limit=limit)

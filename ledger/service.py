@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import accepted, backups, history, opening, store
+from . import accepted, backups, history, movement_cache, opening, store
 from .backup_policy import BackupPolicy
 from .changed import Changed, Touched
 from .changes import UnitOfWork
@@ -59,9 +59,14 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False, currency: str = "USD"
+        cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False, currency: str = "USD",
+        daily: bool = True,
     ) -> Ledger:
-        """Open (or create) a ledger file. Raises LedgerError subclasses with a readable message."""
+        """Open (or create) a ledger file. Raises LedgerError subclasses with a readable message.
+
+        daily=False leaves the daily routine (the soundness check, then the backup, when one is due) to
+        the caller: the app runs it on a worker once the window shows the ledger (a second or more for
+        a large file). After a crash the file is checked here all the same."""
         path = Path(path)
         where = str(path)
         readonly, note = opening.check_file(path, where, create, readonly)
@@ -71,14 +76,20 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
         ledger.path, ledger.note, ledger._lock = path, note, lock
         try:
             opening.prepare(ledger, currency)
-            if not readonly and (unclean or backups.due(path)):
+            if not readonly and (unclean or (daily and backups.due(path))):
                 opening.check_sound(ledger)
-            if not ledger.readonly:
+            if daily and not ledger.readonly:
                 ledger._daily_backup()
         except BaseException:
             ledger.close()
             raise
         return ledger
+
+    @staticmethod
+    def needs_upgrade(path: str | os.PathLike) -> bool:
+        """Opening `path` for writing would first back it up and migrate it to this version's schema
+        (seconds for a large ledger: the app does it on a worker and says so)."""
+        return opening.needs_upgrade(Path(path))
 
     @classmethod
     def memory(cls, currency: str = "USD") -> Ledger:
@@ -130,6 +141,7 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
             raise translate(exc, self.where) from None
         try:
             yield
+            movement_cache.bump(self.conn)  # the balances cached in the file no longer count
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -160,6 +172,11 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
                 accepted.remember(self.conn, work.warnings)  # they travel with exports
         if work.action_id is not None:
             self._notify(work.touched.changed(label))
+
+    def written_elsewhere(self, label: str) -> None:
+        """Another connection rewrote the file (a restore on a worker thread): listeners reload everything."""
+        self._writes += 1
+        self._notify(Changed.of_everything(label))
 
     def _notify(self, changed: Changed) -> None:
         for listener in list(self._listeners):

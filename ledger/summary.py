@@ -1,7 +1,8 @@
 """Balances, pace and series as the dashboard, the chart and `summary` show them. Mixed into `Ledger`.
 
 The daily movements behind every figure are read once per grouping and kept until the next write
-(here, or elsewhere per SQLite's data_version): a dashboard and a chart ask for the same ones.
+(here, or elsewhere per SQLite's data_version): a dashboard and a chart ask for the same ones. The
+file keeps them between sessions too (ledger/movement_cache.py), so a large ledger opens at once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from . import balances, queries
+from . import balances, movement_cache, queries
 from .balances import Figures, Movement, Pace
 from .errors import LedgerError
 from .model import UNALLOCATED
@@ -57,7 +58,8 @@ class SummaryCache:
             cached = self._movements_cache.get(by)
             if cached and cached[0] == version:
                 return list(cached[1])
-            moves = queries.daily_movements(self.conn, by)
+            moves = movement_cache.movements(self.conn, by, lambda: queries.daily_movements(self.conn, by),
+                                             store=not self.readonly)
         except sqlite3.Error as exc:
             raise translate(exc, self.where) from None
         self._movements_cache[by] = (version, moves)

@@ -36,10 +36,54 @@ def test_lists_takes_and_restores(qtbot, opened, monkeypatch):
     dialog.restore_button.click()
     assert opened.find("package", "PDA 71") is None  # declined: nothing happened
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    heard = []
+    opened.subscribe(heard.append)
     dialog.restore_button.click()
-    assert opened.find("package", "PDA 71") is not None
+    job = dialog.restore_job  # on a worker: the click returns at once, the dialog's buttons wait for it
+    assert job is not None and not dialog.restore_button.isEnabled() and not dialog.backup_button.isEnabled()
+    with qtbot.waitSignal(job.finished, timeout=20_000):
+        pass
+    assert job.outcome.ok, job.outcome.message
+    assert opened.find("package", "PDA 71") is not None  # this connection reads the restored file
     assert dialog.table.item(0, COL_REASON).text() == "before restore"
-    assert "Restored" in dialog.message.text()
+    assert "Restored" in dialog.message.text() and dialog.backup_button.isEnabled()
+    assert [c.label for c in heard] == ["Restore backup"] and heard[0].everything  # listeners reload everything
+
+
+def test_a_restore_runs_off_the_gui_thread(qtbot, opened, monkeypatch):
+    """While the backup is copied in, the GUI thread keeps running (a timer fires) and the dialog says so."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ledger import backups
+
+    backup = opened.backup("manual")
+    dialog = BackupsDialog(opened)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    gate = threading.Event()
+    real = backups.copy_into
+    threads = []
+
+    def slow_copy(source, conn):  # a big ledger's copy, held until the GUI thread has run
+        threads.append(threading.current_thread())
+        gate.wait(10)
+        real(source, conn)
+
+    monkeypatch.setattr(backups, "copy_into", slow_copy)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    ticks = []
+    timer = QTimer(interval=10, timeout=lambda: (ticks.append(time.monotonic()), len(ticks) > 5 and gate.set()))
+    timer.start()
+    dialog.restore_button.click()
+    with qtbot.waitSignal(dialog.restore_job.finished, timeout=20_000):
+        pass
+    timer.stop()
+    assert len(ticks) > 5 and threads and threads[0] is not threading.main_thread()
+    assert dialog.restore_job.dialog is None  # the progress dialog is gone with the work
+    assert dialog.restore_job.outcome.ok and backup.name in dialog.message.text()
 
 
 def test_keep_setting_prunes(qtbot, opened):

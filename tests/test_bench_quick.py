@@ -41,7 +41,12 @@ def test_bench_export(tmp_path):
 
 def test_bench_open_big(tmp_path):
     out = bench(tmp_path, "bench_open_big.py", "--entries", "3000", "--runs", "1", "--ledger", str(tmp_path / "b.aidledger"))
-    assert "sort by value" in out and "search" in out
+    assert "sort by value" in out and "search" in out and "last page (Last page clicked" in out
+
+
+def test_bench_upgrade_big(tmp_path):
+    out = bench(tmp_path, "bench_upgrade_big.py", "--entries", "3000", "--runs", "1", "--ledger", str(tmp_path / "u.aidledger"))
+    assert "open to painted dashboard" in out and "longest freeze" in out and "migration" in out
 
 
 def test_bench_series(tmp_path):

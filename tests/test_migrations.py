@@ -123,3 +123,27 @@ def test_a_failing_migration_leaves_the_file_as_it_was(sample_copy, trial_versio
     monkeypatch.undo()
     with Ledger.open(sample_copy) as led:
         assert led.count("package") == 97
+
+
+def test_only_versions_that_rebuild_a_table_run_with_foreign_keys_off():
+    """An upgrade that only adds keeps foreign keys on and skips checking every reference (seconds for a
+    million entries); a version whose DDL drops or renames a table must be listed in REBUILDS."""
+    for version, ddl in schema.MIGRATIONS.items():
+        rebuilds = "DROP TABLE" in ddl.upper() or "RENAME TO" in ddl.upper()
+        assert rebuilds == (version in schema.REBUILDS), version
+    assert schema.rebuilds_tables(0) and not schema.rebuilds_tables(max(schema.REBUILDS))
+
+
+def test_an_upgrade_through_a_rebuild_refuses_broken_references(tmp_path):
+    old = min(schema.REBUILDS) - 1
+    path = tmp_path / "ledger.aidledger"
+    shutil.copy(FIXTURES / f"schema_v{old}.aidledger", path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    line = conn.execute("SELECT id FROM package_lines LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE package_lines SET package_id = 999999 WHERE id = ?", (line,))  # left by a foreign tool
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerError, match="broken references; nothing was changed"):
+        Ledger.open(path)
+    assert file_version(path) == old

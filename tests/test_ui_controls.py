@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QTabWidget,
 )
 
@@ -82,6 +83,9 @@ class Observer:
         if root is not None:
             roots.append(root)
         labels = tuple(lab.text() for r in roots for lab in r.findChildren(QLabel))
+        # Where a table stands: its current row and how far it is scrolled (First page, Last page).
+        tables = tuple((v.currentIndex().row(), v.verticalScrollBar().value())
+                       for r in roots for v in r.findChildren(QTableView) if v.isVisible())
         return (
             tuple(self.calls),
             len(self.boxes),
@@ -90,6 +94,7 @@ class Observer:
             (window.tabs.currentIndex(), window.tables.currentIndex()),
             tuple(tops),
             labels,
+            tables,
             window.dashboard.as_of_text(),
             window.history_dock.isVisible(),
             window.isVisible(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -89,10 +90,32 @@ def test_a_writable_ledger_says_nothing_and_is_checked_hourly(window, sample_cop
     assert not window.daily_backup.timer.isActive()
 
 
+def daily_done(qtbot, window) -> None:
+    """The window opens a ledger without the daily routine and runs it on a worker a moment later."""
+    qtbot.waitUntil(lambda: window.daily_backup.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.daily_backup.running, timeout=10_000)
+
+
+def test_opening_leaves_the_daily_routine_to_a_worker_after_the_first_view(qtbot, window, sample_copy, answers, monkeypatch):
+    from ledger import opening
+
+    checked = []
+    real = opening.check_sound
+    monkeypatch.setattr(opening, "check_sound", lambda led: (checked.append(threading.current_thread()), real(led)))
+    assert backups.list_backups(sample_copy) == [] and backups.due(sample_copy)
+    assert window.open_ledger(sample_copy)
+    assert checked == [] and backups.list_backups(sample_copy) == []  # the dashboard shows first
+    daily_done(qtbot, window)
+    assert checked and checked[0] is not threading.main_thread()  # the quick_check, on the worker
+    assert [b.reason for b in backups.list_backups(sample_copy)] == ["daily"]  # then the backup
+    assert window.statusBar().currentMessage().startswith("Daily backup taken")
+
+
 def test_the_daily_backup_runs_off_the_gui_thread_when_due(qtbot, window, sample_copy, answers):
     assert window.open_ledger(sample_copy)
     led = window.ledger
-    assert not window.backup_if_due()  # opening took today's backup: not due
+    daily_done(qtbot, window)
+    assert not window.backup_if_due()  # the first check took today's backup: not due
     shutil.rmtree(led.backups_folder)  # nothing younger than a day: due
     assert window.backup_if_due()
     assert window.daily_backup.running
@@ -110,6 +133,7 @@ def test_the_daily_backup_runs_off_the_gui_thread_when_due(qtbot, window, sample
 
 def test_a_failed_daily_backup_is_said_in_the_status_bar(qtbot, window, sample_copy, answers):
     assert window.open_ledger(sample_copy)
+    daily_done(qtbot, window)
     folder = window.ledger.backups_folder
     shutil.rmtree(folder)
     folder.write_text("a file where the backups folder belongs")
@@ -122,15 +146,19 @@ def test_a_failed_daily_backup_is_said_in_the_status_bar(qtbot, window, sample_c
 def test_file_backups_lists_takes_and_restores_into_the_open_ledger(qtbot, window, sample_copy, answers):
     assert window.open_ledger(sample_copy)
     led = window.ledger
+    daily_done(qtbot, window)
     pda71 = led.find("package", "PDA 71").id
     led.delete("package", pda71)
     window.act_backups.trigger()
     dialog = window.backups_dialog
     assert dialog.isVisible() and dialog.ledger is led
-    assert dialog.table.item(0, COL_REASON).text() == "daily"  # taken on opening, before the delete
+    assert dialog.table.item(0, COL_REASON).text() == "daily"  # taken after opening, before the delete
     dialog.table.selectRow(0)
     answers.queue = [YES]
     dialog.restore_button.click()
+    assert not window.act_import.isEnabled()  # nothing else writes while the restore runs on its worker
+    with qtbot.waitSignal(dialog.restore_job.finished, timeout=20_000):
+        pass
     assert window.ledger is led and led.find("package", "PDA 71") is not None
     assert window.statusBar().currentMessage() == "Restore backup"  # every view was told to reload
     assert [b.reason for b in led.backups()][:2] == ["before-restore", "daily"]
@@ -168,7 +196,8 @@ def test_a_damaged_ledger_opens_read_only_and_offers_its_backups(qtbot, window, 
         led.backup("manual")
     _damage(sample_copy)
     answers.queue = [YES]  # show the backups
-    assert window.open_ledger(sample_copy)
+    assert window.open_ledger(sample_copy)  # the daily check on its worker finds the damage, then it reopens
+    qtbot.waitUntil(lambda: window.ledger is not None and window.ledger.damaged, timeout=10_000)
     assert window.ledger.damaged and window.ledger.readonly
     title, text = answers.asked[-1]
     assert title == "Damaged ledger" and "restore a backup" in text

@@ -37,6 +37,7 @@ class BackupsDialog(QDialog):
         super().__init__(parent)
         self.ledger = ledger
         self.restore_file = restore_file
+        self.restore_job = None  # the restore running on a worker, if one is
         self.setWindowTitle("Backups")
         self.resize(720, 420)
         lay = QVBoxLayout(self)
@@ -168,18 +169,43 @@ class BackupsDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            if self.ledger.readonly:
-                self.restore_file(b.path)
-                self._say(f"Restored {b.name}.")
-                self.accept()
+        if self.ledger.readonly:
+            try:
+                self.restore_file(b.path)  # the window closes the ledger, puts the file in place, opens it
+            except LedgerError as exc:
+                self._say(str(exc), problem=True)
                 return
-            before = self.ledger.restore(b.path)
-        except LedgerError as exc:
-            self._say(str(exc), problem=True)
+            self._say(f"Restored {b.name}.")
+            self.accept()
             return
-        self.refresh()
-        self._say(f"Restored {b.name}; the state before is kept as {before.name}.")
+        self.restore_job = self._restore_in_background(b)
+
+    def _restore_in_background(self, b):
+        """Copying a large ledger twice (the backup first, then the restore) takes seconds: on a worker,
+        over its own connection, while the window paints; nothing else that writes can start meanwhile."""
+        from .worker import start_work
+
+        where = self.ledger.where
+
+        def work(progress, cancelled):
+            with Ledger.open(where, create=False) as own:
+                return own.restore(b.path).name
+
+        def done(outcome) -> None:
+            if not outcome.ok:
+                self._say(outcome.message, problem=True)
+                return
+            self.ledger.written_elsewhere("Restore backup")  # every view reloads
+            self.refresh()
+            self._say(f"Restored {b.name}; the state before is kept as {outcome.result}.")
+
+        window = self.parent()
+        blocks = [self.restore_button, self.backup_button, self.keep]
+        blocks += [getattr(window, name) for name in ("act_open", "act_new", "act_import", "act_undo", "act_redo")
+                   if hasattr(window, name)]
+        # One copy through the backup API: it cannot stop part-way, so no Cancel.
+        return start_work(self, f"Restoring {b.name}: the ledger as it is now is backed up first…", work, done,
+                          blocks=blocks, cancellable=False)
 
     def show_folder(self) -> None:
         folder = self.ledger.backups_folder

@@ -85,10 +85,7 @@ class ExecutionPanel(QWidget):
         self.rows = ledger.execution_comparisons(as_of) if ledger else []
         self.model.set_rows(self.rows)
         self.setVisible(bool(self.rows))
-        unattributed = 0
-        if ledger:
-            rows = ledger.disbursed_by_package(as_of)
-            unattributed = rows[-1][2] if rows and rows[-1][0] == NOT_ATTRIBUTED else 0
+        unattributed = ledger.scope_disbursed(as_of) if ledger else 0  # not per package: no delivery read
         parts = ["The latest figure each source reported by the as-of date, beside the ledger's own; never added to it."]
         if unattributed:
             parts.append(f"{NOT_ATTRIBUTED}: {self.display.money(unattributed)} disbursed against an authority or a "

@@ -22,8 +22,12 @@ LEDGER_FILTER = "Aid Ledger files (*.aidledger);;All files (*)"
 class LedgerFiles:
     """Mixed into MainWindow: what opens, makes and restores its ledger file."""
 
-    def open_ledger(self, path: str | Path, create: bool = False, readonly: bool = False) -> bool:
+    def open_ledger(self, path: str | Path, create: bool = False, readonly: bool = False, upgrade_first: bool = True) -> bool:
+        """Open `path` in the window; True if it opened (or its upgrade started: it opens when done)."""
         path = str(path)
+        if upgrade_first and not readonly and Ledger.needs_upgrade(path):
+            self._upgrade_then_open(path)
+            return True
         try:
             ledger, why = self._open(path, create, readonly)
         except LedgerError as exc:
@@ -39,6 +43,31 @@ class LedgerFiles:
             self._offer_backups(ledger.note)
         return True
 
+    def _upgrade_then_open(self, path: str) -> None:
+        """A ledger of an older version: the backup and the migration run on a worker (a million entries
+        take seconds) behind a dialog that says so; the window opens the upgraded file when they are done."""
+        from .worker import start_work
+
+        def work(progress, cancelled):
+            try:
+                with Ledger.open(path, create=False) as own:  # its own connection; this process's writer lock
+                    own.movements("authority")  # summed here and kept in the file: the dashboard reads them at once
+                    return True
+            except LedgerInUseError:
+                return False  # another program writes it: the open below says who and offers read-only
+
+        def done(outcome) -> None:
+            if outcome.ok:
+                self.open_ledger(path, upgrade_first=False)
+            else:
+                show_problem(self, "Cannot upgrade the ledger", outcome.message)
+
+        # One transaction: it cannot stop part-way (a failure leaves the file as it was).
+        self.upgrade_job = start_work(
+            self, f"Upgrading {Path(path).name} to this version's format; a backup is taken first…", work, done,
+            cancellable=False, blocks=(*self.welcome.buttons.values(), self.act_new, self.act_open, self.act_import,
+                                       self.recent_menu.menuAction(), self.act_backups))
+
     def _open(self, path: str, create: bool = False, readonly: bool = False) -> tuple[Ledger | None, str | None]:
         """Open `path`; if another program writes it, say who and offer to open it read-only.
 
@@ -46,7 +75,8 @@ class LedgerFiles:
         Raises LedgerError for anything else.
         """
         try:
-            ledger = Ledger.open(path, create=create, readonly=readonly)
+            # The daily check and backup follow on a worker once the ledger shows (ui/daily_backup.py).
+            ledger = Ledger.open(path, create=create, readonly=readonly, daily=False)
             return ledger, ledger.note or ("opened read-only" if ledger.readonly else None)
         except LedgerInUseError as exc:
             who = exc.holder.describe() if exc.holder else "another program (the lock file does not say which)"

@@ -365,8 +365,9 @@ class MainWindow(LedgerFiles, QMainWindow):
         self.tabs.setCurrentIndex(index)
 
     def show_table(self, kind: str):
-        self.tabs.setCurrentWidget(self.tables)
+        # Its tab first, then the Records view: else the table shown last is built on the way.
         self.tables.setCurrentIndex(TABLE_KINDS.index(kind))
+        self.tabs.setCurrentWidget(self.tables)
         return self.records_view(kind)
 
     # -- edit menu ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,6 +41,8 @@ PAGE = 200
 ROLE_RECORD = Qt.ItemDataRole.UserRole
 ROLE_SORT = Qt.ItemDataRole.UserRole + 1
 ERROR_BRUSH = QColor(220, 80, 80, 90)
+FIRST_TIP = "The first rows in this order (Ctrl+Home)"
+LAST_TIP = "The last rows in this order (Ctrl+End); scroll up for the ones before"
 
 class RecordModel(QAbstractTableModel):
     """Records of one kind, fetched a page at a time as the view scrolls (never all at once)."""
@@ -68,6 +70,7 @@ class RecordModel(QAbstractTableModel):
         self.descending = False
         self.rows: list[Any] = []
         self.total = 0
+        self.offset = 0  # where rows[0] stands in the whole order: above 0 once the last page was asked for
         self.labels: dict[str, dict[int, str]] = {}
         self.cell_problems: dict[tuple[int, str], str] = {}
         self.reload()
@@ -76,16 +79,31 @@ class RecordModel(QAbstractTableModel):
 
     def reload(self, keep: int = 0) -> None:
         """Query again from the top, keeping at least `keep` rows loaded (the view's scroll depth)."""
+        self._reset(keep, at_end=False)
+
+    def last_page(self, keep: int = 0) -> None:
+        """The last rows of the order (at least a page, or `keep`); scrolling up brings the ones before."""
+        self._reset(keep, at_end=True)
+
+    def _reset(self, keep: int, at_end: bool) -> None:
         self.beginResetModel()
         self.total = self.ledger.search_count(self.kind.name, self.search_text)
         want = min(max(keep, PAGE), self.total)
-        self.rows = self._page(0, want) if want else []
+        if not want:
+            self.rows = []
+        elif at_end:
+            self.rows = self.ledger.page(self.kind.name, self.search_text, self.sort_field, self.descending,
+                                         limit=want, from_end=True)
+        else:
+            self.rows = self._page(0, want)
+        self.offset = self.total - len(self.rows) if at_end else 0
         self.labels = {}
         self._load_labels(self.rows)
         self.endResetModel()
 
     def refresh(self) -> None:
-        self.reload(keep=len(self.rows))
+        """After a change: the same stretch again, from the top or from the end as it was."""
+        self._reset(len(self.rows), at_end=self.offset > 0)
 
     def _page(self, offset: int, limit: int) -> list[Any]:
         # Keyset paging: the next page starts after the last row loaded (no OFFSET to read through).
@@ -100,19 +118,35 @@ class RecordModel(QAbstractTableModel):
                     self.labels.setdefault(f.ref, {}).update(self.ledger.labels(f.ref, ids))
 
     def canFetchMore(self, parent=NO_PARENT) -> bool:
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and self.offset + len(self.rows) < self.total
 
     def fetchMore(self, parent=NO_PARENT) -> None:
         if parent.isValid():
             return
         more = self._page(len(self.rows), PAGE)
         if not more:
-            self.total = len(self.rows)
+            self.total = self.offset + len(self.rows)
             return
         self._load_labels(more)
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
         self.rows.extend(more)
         self.endInsertRows()
+
+    def fetch_earlier(self) -> int:
+        """After the last page: the page before the first row loaded, put above it. Returns how many came."""
+        if self.offset <= 0 or not self.rows:
+            return 0
+        more = self.ledger.page(self.kind.name, self.search_text, self.sort_field, self.descending,
+                                limit=PAGE, before=self.rows[0])
+        if not more:
+            self.offset = 0
+            return 0
+        self._load_labels(more)
+        self.beginInsertRows(QModelIndex(), 0, len(more) - 1)
+        self.rows[:0] = more
+        self.offset = 0 if len(more) < PAGE else max(0, self.offset - len(more))
+        self.endInsertRows()
+        return len(more)
 
     def set_search(self, text: str) -> None:
         self.search_text = text
@@ -285,6 +319,11 @@ class RecordsView(QWidget):
         bar.addWidget(self.search, 1)
         self.count = QLabel("")
         bar.addWidget(self.count)
+        # A million rows are not scrolled through: these jump to either end of the order (and the keys).
+        self.first_button = QPushButton("First page")
+        self.last_button = QPushButton("Last page")
+        bar.addWidget(self.first_button)
+        bar.addWidget(self.last_button)
         self.add_button = QPushButton("Add…")
         self.add_button.setAccessibleName(f"Add {article(kind.replace('_', ' '))}")
         self.delete_button = QPushButton("Delete")
@@ -343,6 +382,11 @@ class RecordsView(QWidget):
         self.model.rowsInserted.connect(self._update_count)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_detail(cur.row()))
         self.add_button.clicked.connect(lambda: self.add_record())
+        self.first_button.clicked.connect(lambda: self.first_page())
+        self.last_button.clicked.connect(lambda: self.last_page())
+        self._jumping = False
+        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.table.installEventFilter(self)
         # Not connected directly: clicked(bool) would arrive as confirm=False and delete without asking.
         self.delete_button.clicked.connect(lambda: self.delete_selected())
         self.readonly_reason = ""
@@ -365,11 +409,72 @@ class RecordsView(QWidget):
         self.delete_button.setToolTip(self.readonly_reason or ("" if has else "Select the rows to delete first"))
 
     def _update_count(self, *args) -> None:
-        if self.model.total == 0:
-            self.detail.setHtml(empty_note(self.kind, self.model.search_text))
-        self.count.setText(
-            f"{self.model.total:,} {KINDS[self.kind].plural if self.model.total != 1 else self.kind.replace('_', ' ')}"
-        )
+        m = self.model
+        if m.total == 0:
+            self.detail.setHtml(empty_note(self.kind, m.search_text))
+        plural, one = KINDS[self.kind].plural, self.kind.replace("_", " ")
+        text = f"{m.total:,} {plural if m.total != 1 else one}"
+        if m.offset:  # from the last page: say where these rows stand
+            text += f" (showing {m.offset + 1:,}–{m.offset + len(m.rows):,})"
+        self.count.setText(text)
+        if m.total > PAGE:
+            why = ""
+        elif m.total:  # a page holds them all (the keys still jump)
+            held = f"All {m.total:,} {plural} are" if m.total > 1 else f"The only {one} is"
+            why = f"{held} in the table: scroll, or Ctrl+Home and Ctrl+End"
+        else:
+            why = "Nothing matches the search" if m.search_text else f"No {plural} yet"
+        for button, tip in ((self.first_button, FIRST_TIP), (self.last_button, LAST_TIP)):
+            button.setEnabled(not why)
+            button.setToolTip(why or tip)
+
+    # -- either end of the order ---------------------------------------------------------------
+
+    def first_page(self) -> None:
+        """The first rows of the current order and search, the first row current."""
+        if self.model.offset:
+            self.model.reload()
+        self.table.scrollToTop()
+        self._go_to_row(0)
+
+    def last_page(self) -> None:
+        """The last rows of the current order and search, the last row current."""
+        self._jumping = True  # the reset scrolls to the top: that must not load the rows before
+        try:
+            if self.model.canFetchMore():  # else the last row is loaded already
+                self.model.last_page()
+            self.table.scrollToBottom()
+        finally:
+            self._jumping = False
+        self._go_to_row(self.model.rowCount() - 1)
+
+    def _go_to_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(row, max(self.table.currentIndex().column(), 0)))
+
+    def _scrolled(self, value: int) -> None:
+        """Scrolled to the top of rows loaded from the end: the page before comes in above, in place."""
+        bar = self.table.verticalScrollBar()
+        if self._jumping or value != bar.minimum() or not self.model.offset:
+            return
+        self._jumping = True
+        try:
+            came = self.model.fetch_earlier()
+            if came:
+                per_pixel = self.table.verticalScrollMode() == QTableView.ScrollMode.ScrollPerPixel
+                bar.setValue(came * (self.table.verticalHeader().defaultSectionSize() if per_pixel else 1))
+        finally:
+            self._jumping = False
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if event.key() == Qt.Key.Key_End:
+                self.last_page()
+                return True
+            if event.key() == Qt.Key.Key_Home:
+                self.first_page()
+                return True
+        return super().eventFilter(obj, event)
 
     def _restore_columns(self) -> None:
         """Widths the user set are kept; otherwise columns follow their content, also once rows arrive
@@ -396,8 +501,14 @@ class RecordsView(QWidget):
             self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Each column as wide as its header and loaded cells, up to 320 px (long notes have tooltips)."""
+        """Each column as wide as its header and the cells in view, up to 320 px (long notes have tooltips).
+        The cells in view only: every loaded row cost a Python call per cell, 0.25 s at 400 rows."""
+        if not self.table.isVisible():  # Qt would measure every row of a table not shown: wait for it
+            self._fit_when_shown = True
+            return
+        self._fit_when_shown = False
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(0)
         self._sizing = True
         try:
             self.table.resizeColumnsToContents()
@@ -405,6 +516,11 @@ class RecordsView(QWidget):
                 header.resizeSection(i, min(header.sectionSize(i), 320))
         finally:
             self._sizing = False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_fit_when_shown", False) and not self._user_sized:
+            self.fit_columns()
 
     def save_columns(self) -> None:
         if self.settings and self._user_sized:
