@@ -328,7 +328,7 @@ class ImportWizard(QDialog):
                 + ", ".join(f"{label} (sheet {sheet!r})" for sheet, label in lacking)
                 + ": choose the column under Columns, or give a value for every row there."
             )
-        waiting = [a.record for a in p.added if a.kind == "package" and a.record.authority_id is None]
+        waiting = p.added.records_where("package", "authority_id", None)
         if waiting:
             total = sum(r.value_cents for r in waiting)
             text.append(
@@ -389,7 +389,7 @@ class ImportWizard(QDialog):
         preview again: the packages find it by their program and date."""
         if self.preview is None:
             return False
-        waiting = [a.record for a in self.preview.added if a.kind == "package" and a.record.authority_id is None]
+        waiting = self.preview.added.records_where("package", "authority_id", None)
         if not waiting:
             return False
         dialog = AuthorityDialog(self, desktop.suggest_authority(self.plan, waiting), self.ledger.currency)

@@ -15,6 +15,7 @@ Every decision is said once per sheet in the plan's notes (and counted in `Infer
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ def complete(ledger: Ledger, plan: ImportPlan, type_map: dict[str, str] | None =
     plan.inferred = []
     auths = [_Auth(a.id, a.name, a.program, a.available_from,
                    _date(ledger.effective_deadline(a.id)) or a.expires_on) for a in ledger.iter_records("authority")]
-    programs = {a.program.casefold(): a.program for a in auths}
+    programs = _Programs({a.program.casefold(): a.program for a in auths})
     for p in PROGRAMS_EXAMPLES:
         programs.setdefault(p.casefold(), p)
     taxonomy = _Taxonomy(ledger, type_map or {})
@@ -130,11 +131,26 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+class _Programs(dict):
+    """Casefolded program -> program, for one import: hashed by identity, so what a text names is
+    worked out once per distinct wording ("PDA 1" to "PDA 100000" are one wording)."""
+
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+
+_DIGITS = str.maketrans("0123456789", " " * 10)
+
+
 def _program_in(text: Any, programs: dict[str, str]) -> str | None:
     """The one program a text names ("PDA 71", "USAI tranche", "Presidential Drawdown Authority")."""
     if not isinstance(text, str) or not text.strip():
         return None
-    low = text.casefold()
+    return _program_named(text.casefold().translate(_DIGITS), programs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _program_named(low: str, programs: dict[str, str]) -> str | None:
     found = {programs[w] for w in re.findall(r"[a-z]+", low) if w in programs}
     found |= {p for name, p in _PROGRAM_NAMES.items() if name in low and p.casefold() in programs}
     return found.pop() if len(found) == 1 else None

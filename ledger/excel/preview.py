@@ -93,6 +93,21 @@ class AddedRows(Sequence):
             index -= len(part)
         raise IndexError("added row index out of range")
 
+    def records_where(self, kind: str, name: str, value: Any) -> list[Any]:
+        """The added records of `kind` whose field `name` is `value` (a block is looked at by its
+        column, and only the records that match are built)."""
+        out = []
+        for part in self.parts:
+            if isinstance(part, AddedBlock):
+                if part.kind == kind:
+                    col = part.columns.get(name)
+                    rows = range(len(part)) if col is None and part.constants.get(name) == value else \
+                        [i for i, v in enumerate(col) if v == value] if col is not None else ()
+                    out += [part[i].record for i in rows]
+            else:
+                out += [a.record for a in part if a.kind == kind and getattr(a.record, name) == value]
+        return out
+
     def kind_counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for part in self.parts:
