@@ -257,6 +257,7 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
         return g is not None and not (isinstance(g, Ref) and g.name.strip().casefold() not in by_name)
 
     authority: list[Any] = []
+    chosen: dict[tuple, tuple[_Auth | None, str]] = {}  # (program, fiscal year, day) -> what _pick gave
     whole = given is not None and all(map(named, set(given)))
     for i in range(0 if whole else n):
         g = given[i] if given is not None else None
@@ -268,8 +269,12 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
             continue
         program = (_program_in(g.name, programs) if isinstance(g, Ref) else None) or _program_in(program_col[i], programs) \
             or _program_in(numbers[i], programs) or hint
-        fy = _fiscal_year(fy_col[i]) or (_fiscal_year(g.name) if isinstance(g, Ref) else None)
-        found, how = _pick(auths, program, fy, days[i] if isinstance(days[i], dt.date) else None)
+        fy = (fy_col[i] is not None and _fiscal_year(fy_col[i])) or (_fiscal_year(g.name) if isinstance(g, Ref) else None)
+        key = (program, fy, days[i] if isinstance(days[i], dt.date) else None)
+        picked = chosen.get(key)
+        if picked is None:  # a sheet repeats its programs and days: each is looked up once
+            picked = chosen[key] = _pick(auths, *key)
+        found, how = picked
         if found is not None:
             authority.append(Ref(found.name))
             out.authorities[found.name] = out.authorities.get(found.name, 0) + 1
