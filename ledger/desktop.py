@@ -31,6 +31,13 @@ def preview_import(ledger, plan, type_map=None, create_types=False, progress=Non
     return preview(ledger, plan, type_map, create_types, progress)
 
 
+def describe_change(change, currency: str) -> str:
+    """A previewed change in the words a person sees (field labels, money as money)."""
+    from .excel.preview import describe_change as describe
+
+    return describe(change, currency, arrow="→")
+
+
 def apply_import(ledger, preview, skip_invalid=False, accept_warnings=False, progress=None, cancelled=None):
     """Write a preview in one undoable action; all or nothing unless `skip_invalid`."""
     from .excel import apply_import as apply

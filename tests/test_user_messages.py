@@ -138,3 +138,43 @@ def test_service_messages_use_labels(sample_copy):
     assert len(messages) > 25
     found = {m: internal_names(m) for m in messages if internal_names(m)}
     assert not found, found
+
+
+def _edited_export(sample_copy, tmp_path):
+    """The sample's own export with two packages' values and a note changed, as a colleague sends it back."""
+    import openpyxl
+
+    from ledger.excel import export_workbook
+
+    path = tmp_path / "edited.xlsx"
+    with Ledger.open(sample_copy, readonly=True) as led:
+        export_workbook(led, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Packages"]
+    head = [c.value for c in ws[1]]
+    ws.cell(2, head.index("Value") + 1).value = 61_000_000
+    ws.cell(3, head.index("Notes") + 1).value = "revised per DoD release"
+    wb.save(path)
+    return path
+
+
+def test_changed_rows_are_said_with_labels_and_money_on_the_command_line_and_in_the_wizard(sample_copy, tmp_path, qtbot):
+    from ui_helpers import finished
+
+    from ui.import_wizard import ImportWizard
+    from ui.settings import Settings
+
+    path = _edited_export(sample_copy, tmp_path)
+    code, out, err = run_cli("import", "--ledger", sample_copy, path, "--dry-run")
+    changed = [line for line in out.splitlines() if line.startswith("Changed")]
+    assert len(changed) == 2 and "Value: USD 60,000,000.00 -> USD 61,000,000.00" in changed[0], out
+    assert internal_names("\n".join(changed)) == [], out
+    with Ledger.open(sample_copy) as led:
+        wizard = ImportWizard(led, Settings(str(tmp_path / "settings.ini")), str(path))
+        qtbot.addWidget(wizard)
+        assert finished(qtbot, wizard, wizard.run_preview())
+        lst = wizard.lists["changed"]
+        items = [lst.item(i).text() for i in range(lst.count())]
+        assert len(items) == 2 and "Value: USD 60,000,000.00 → USD 61,000,000.00" in items[0], items
+        assert "Notes: " in items[1] and "…" in items[1]  # the sample's long note, cut
+        assert internal_names("\n".join(items)) == [], items

@@ -360,7 +360,7 @@ class ImportWizard(QDialog):
         fill(
             "changed",
             [
-                f"{_word(c.kind)} {_label(c.new)} (row {c.row}): " + "; ".join(f"{f}: {o!r} → {n!r}" for f, o, n in c.diffs)
+                f"{_word(c.kind)} {_label(c.new)} (row {c.row}): " + desktop.describe_change(c, self.ledger.currency)
                 for c in p.changed[:SHOWN]
             ],
             len(p.changed),

@@ -79,7 +79,7 @@ def cmd_import(args) -> int:
             sheet, (kind, shape) = next(iter(plan.shapes.items()))
             save_profile(args.save_profile, kind, plan.mappings[sheet], shape, day_first)
             print(f"Saved the column mapping of sheet {sheet!r} as profile {args.save_profile!r}")
-        _print_preview(preview)
+        _print_preview(preview, ledger.currency)
         if preview.rejected and not args.skip_invalid:
             from ..excel.problems import rows_rejected
 
@@ -119,7 +119,7 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
-def _print_preview(preview) -> None:
+def _print_preview(preview, currency: str) -> None:
     from ..model import KINDS
 
     plan = preview.plan
@@ -138,8 +138,10 @@ def _print_preview(preview) -> None:
         print(f"{'':<16}{'added':>10}{'changed':>10}{'unchanged':>11}{'missing':>9}")
         for kind, c in counts.items():
             print(f"{KINDS[kind].plural:<16}{c['added']:>10,}{c['changed']:>10,}{c['unchanged']:>11,}{c['missing']:>9,}")
+    from ..excel.preview import describe_change
+
     for ch in preview.changed[:SHOW_CHANGED]:
-        diffs = "; ".join(f"{_label(ch.kind, f)}: {_shown(f, a)} -> {_shown(f, b)}" for f, a, b in ch.diffs)
+        diffs = describe_change(ch, currency)
         print(f"Changed {ch.kind.replace('_', ' ')} id {ch.new.id} (sheet {ch.sheet!r}, row {ch.row}): {diffs}")
     if len(preview.changed) > SHOW_CHANGED:
         print(f"... and {len(preview.changed) - SHOW_CHANGED:,} more changed rows")
@@ -154,21 +156,6 @@ def _print_preview(preview) -> None:
 
     for m in summarise(preview.rejected, plan.sheet_rows()):
         print(f"Rejected: {m.text}", file=sys.stderr)
-
-
-def _label(kind: str, field: str) -> str:
-    from ..errors import field_label
-
-    return field_label(kind, field)
-
-
-def _shown(field: str, value) -> str:
-    from ..excel.preview import describe_value
-    from ..money import format_cents
-
-    if field.endswith("_cents") and isinstance(value, int):
-        return format_cents(value, short=False)
-    return describe_value(value)
 
 
 COMMANDS = {"export": cmd_export, "import": cmd_import}

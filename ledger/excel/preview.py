@@ -484,6 +484,22 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def describe_change(change: Changed, currency: str, arrow: str = "->", longest: int = 120) -> str:
+    """What a changed row changes, in the words a person sees: "Value: USD 60,000,000.00 -> USD
+    61,000,000.00; Notes: ..." (field labels, money as money; a long text cut at `longest`)."""
+    from ..errors import field_label
+    from ..money import format_cents
+
+    def shown(name: str, value: Any) -> str:
+        if name.endswith("_cents") and isinstance(value, int):
+            return format_cents(value, currency, short=False)
+        text = describe_value(value)
+        return text if len(text) <= longest else text[: longest - 1] + "…"
+
+    return "; ".join(f"{field_label(change.kind, name)}: {shown(name, old)} {arrow} {shown(name, new)}"
+                     for name, old, new in change.diffs)
+
+
 def describe_value(value: Any) -> str:
     if value is None:
         return "(empty)"
