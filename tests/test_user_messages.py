@@ -178,3 +178,30 @@ def test_changed_rows_are_said_with_labels_and_money_on_the_command_line_and_in_
         assert len(items) == 2 and "Value: USD 60,000,000.00 → USD 61,000,000.00" in items[0], items
         assert "Notes: " in items[1] and "…" in items[1]  # the sample's long note, cut
         assert internal_names("\n".join(items)) == [], items
+
+
+def test_rows_the_rules_refuse_on_writing_join_the_wizards_rejected_tab(sample_copy, tmp_path, qtbot):
+    import openpyxl
+    from ui_helpers import finished
+
+    from ui.import_wizard import ImportWizard
+    from ui.settings import Settings
+
+    path = _edited_export(sample_copy, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Packages"]
+    number = [c.value for c in ws[1]].index("Number") + 1
+    ws.cell(4, number).value = ws.cell(5, number).value  # PDA 3 renumbered as PDA 4, which row 5 also is
+    wb.save(path)
+    with Ledger.open(sample_copy) as led:
+        wizard = ImportWizard(led, Settings(str(tmp_path / "settings.ini")), str(path))
+        wizard.confirm = lambda *_args: True
+        qtbot.addWidget(wizard)
+        wizard.skip_invalid.setChecked(True)
+        assert finished(qtbot, wizard, wizard.run_preview())
+        assert wizard.tabs.tabText(wizard.tabs.indexOf(wizard.lists["rejected"])) == "Rejected (1)"
+        assert finished(qtbot, wizard, wizard.apply())
+        lst = wizard.lists["rejected"]
+        assert "2 rows left out" in wizard.summary.text()
+        assert wizard.tabs.tabText(wizard.tabs.indexOf(lst)) == "Rejected (2)"
+        assert "is already used by another package" in lst.item(1).text()

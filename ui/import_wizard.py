@@ -345,14 +345,7 @@ class ImportWizard(QDialog):
         self.map_items_button.setVisible(bool(unknown) or bool(self.item_map))
         self.summary.setText("\n".join(text))
 
-        def fill(key: str, items: list[str], total: int) -> None:
-            lst = self.lists[key]
-            lst.clear()
-            lst.addItems(items[:SHOWN])
-            if total > SHOWN:
-                lst.addItem(f"… and {total - SHOWN:,} more")
-            self.tabs.setTabText(self.tabs.indexOf(lst), f"{key.capitalize()} ({total:,})")
-
+        fill = self._fill
         shown = p.added[:SHOWN]
         describe = _describer(self.ledger, [a.record for a in shown])
         fill("added", [(f"{_word(a.kind)} from sheet {a.sheet!r} row {a.row}: " if a.row else
@@ -497,8 +490,20 @@ class ImportWizard(QDialog):
         self._start("Importing…", work, applied, on_start)
         return True
 
+    def _fill(self, key: str, items: list[str], total: int) -> None:
+        """One tab's list: its first SHOWN items, and how many there are in all."""
+        lst = self.lists[key]
+        lst.clear()
+        lst.addItems(items[:SHOWN])
+        if total > SHOWN:
+            lst.addItem(f"… and {total - SHOWN:,} more")
+        self.tabs.setTabText(self.tabs.indexOf(lst), f"{key.capitalize()} ({total:,})")
+
     def _applied(self, r) -> None:
         self.result = r
+        if r.rejected:  # the rows the ledger's rules refused on writing join those the preview refused
+            messages = desktop.problem_messages(r.rejected, self.plan.sheet_rows())
+            self._fill("rejected", messages[:SHOWN], len(messages))
         added = sum(r.added.values())
         changed = sum(r.changed.values())
         self.summary.setText(
