@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..errors import field_label
 from ..model import KIND_ORDER, KINDS, SystemType
+from ..money import format_cents
 from . import infer
 from .plan import ImportPlan, Ref, Rejection
 
@@ -207,6 +209,7 @@ class _Matcher:
         self.progress = progress
         self.ids: dict[str, dict[int, int]] = {k: {} for k in KINDS}  # kind -> workbook id -> ledger id
         self.names: dict[str, dict[str, int]] = {}  # kind -> casefolded label (and alias) -> ledger id
+        self.stored_labels: dict[str, list[tuple]] = {}  # kind -> (id, label, aliases) as stored
         self.next_id = {k: _max_id(ledger, k) + 1 for k in KINDS}
         self.unknown: dict[str, None] = {}
         self.created_types: dict[str, int] = {}
@@ -225,13 +228,21 @@ class _Matcher:
 
     # -- names of records, for references given by name and matching by label ---------------------
 
+    def _labels(self, kind: str) -> list[tuple]:
+        """(id, label, aliases or ()) of every stored record of `kind`, read once: what names refer
+        to, what rows match by label, and what a sheet leaves out all come from this one read."""
+        if kind not in self.stored_labels:
+            aliases = kind == "system_type"
+            fields = ("id", KINDS[kind].label_field, *(("aliases",) if aliases else ()))
+            self.stored_labels[kind] = [r if aliases else (*r, ()) for r in self.ledger.field_values(kind, fields)]
+        return self.stored_labels[kind]
+
     def _names(self, kind: str) -> dict[str, int]:
         if kind not in self.names:
-            fields = ("id", KINDS[kind].label_field, *(("aliases",) if kind == "system_type" else ()))
             names: dict[str, int] = {}
-            for rid, label, *aliases in self.ledger.field_values(kind, fields):
+            for rid, label, aliases in self._labels(kind):
                 names.setdefault(str(label).strip().casefold(), rid)
-                for alias in aliases[0] if aliases else ():
+                for alias in aliases:
                     names.setdefault(alias.strip().casefold(), rid)
             self.names[kind] = names
         return self.names[kind]
@@ -303,8 +314,9 @@ class _Matcher:
                 if w is not None and first.setdefault(w, i) != i:
                     reject(i, "ID", w, f"id {w} is used again (first in row {numbers[first[w]]})")
         keys: dict[int, str] = {}  # row index -> its casefolded label
+        label_header = batch.columns.get(unique, k.field(unique).label) if unique else ""
         if unique in columns:
-            header = batch.columns.get(unique, unique)
+            header = label_header
             first_label: dict[str, int] = {}
             for i, v in enumerate(columns[unique]):
                 if v.__class__ is str:
@@ -315,11 +327,11 @@ class _Matcher:
         targets = self._targets(kind, keys, wids, stored, set(why))
         new = [i for i in range(n) if i not in why and i not in targets]
         if self.mode == "by id" and unique:  # a new record may not take a label the ledger gives another
-            names, header = self._names(kind), batch.columns.get(unique, k.field(unique).label)
+            names = self._names(kind)
             for i in new:
                 taken = names.get(keys.get(i))
                 if taken is not None:
-                    reject(i, header, columns[unique][i], f"is already used by {kind.replace('_', ' ')} id {taken}")
+                    reject(i, label_header, columns[unique][i], f"is already used by {kind.replace('_', ' ')} id {taken}")
             new = [i for i in new if i not in why]
         for i in sorted(why):
             self.preview.rejected += why[i]
@@ -356,7 +368,7 @@ class _Matcher:
         without a unique label: its rows are all added)."""
         if self.mode == "copy" or (self.mode == "by label" and kind not in UNIQUE_LABEL):
             return {}
-        return {rid: str(label) for rid, label in self.ledger.field_values(kind, ("id", KINDS[kind].label_field))}
+        return {rid: str(label) for rid, label, _aliases in self._labels(kind)}
 
     def _targets(self, kind: str, keys: dict[int, str], wids, stored: dict[int, str], bad: set[int]) -> dict[int, int]:
         """Row index -> the stored record it is: by workbook id (our own export, back into its ledger)
@@ -487,9 +499,6 @@ def _same(a: Any, b: Any) -> bool:
 def describe_change(change: Changed, currency: str, arrow: str = "->", longest: int = 120) -> str:
     """What a changed row changes, in the words a person sees: "Value: USD 60,000,000.00 -> USD
     61,000,000.00; Notes: ..." (field labels, money as money; a long text cut at `longest`)."""
-    from ..errors import field_label
-    from ..money import format_cents
-
     def shown(name: str, value: Any) -> str:
         if name.endswith("_cents") and isinstance(value, int):
             return format_cents(value, currency, short=False)
