@@ -103,7 +103,8 @@ class UnitOfWork:
         cols = _stored_columns(k, columns, constants, n, facts)
         self._settle(validate.check_columns(facts, k, cols, ids)[0])
         # Columns no row fills are left to their default (NULL): fewer values to bind per row.
-        names = [name for name in store.columns(k) if not (name in constants and constants[name] is None)]
+        empty = [name for name, col in cols.items() if col.count(None) == n]
+        names = [name for name in store.columns(k) if name not in empty]
         cols["id"] = ids
         rows = zip(*(cols[name] for name in names))
         sql = f"INSERT INTO {k.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
@@ -114,8 +115,7 @@ class UnitOfWork:
                 self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
             self.touched.add_many(k.name, ids)
             runs = [(ids[0], ids[-1])] if isinstance(ids, range) else history.id_runs(ids)  # in the rows' order
-            history.record_inserted_runs(self.conn, self._history_id(), k.table, runs,
-                                         null_columns=[n for n, v in constants.items() if v is None])
+            history.record_inserted_runs(self.conn, self._history_id(), k.table, runs, null_columns=empty)
         if step:
             step(n)
 
