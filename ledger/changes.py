@@ -264,7 +264,7 @@ def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, A
         col = columns[name] if name in columns else [constants.get(name)] * n
         if name in dates:
             iso = {d: d.isoformat() for d in set(col) if d is not None}
-            col = [iso.get(d) for d in col]
+            col = list(map(iso.get, col))
         elif name in aliases:
             col = [json.dumps(list(v), ensure_ascii=False) for v in col]
         out[name] = col
