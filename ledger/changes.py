@@ -162,12 +162,14 @@ class UnitOfWork:
         names = list(cols)
         rows = [dict(zip(names, values), id=rid) for rid, values in zip(ids, zip(*(cols[n] for n in names)))]
         rows = [row for row in rows if row != old[row["id"]]]
+        was = [old[row["id"]] for row in rows]
+        changed = [n for n in names if [row[n] for row in rows] != [w[n] for w in was]]  # compared in C
         for start in range(0, len(rows), BULK_CHUNK):
             if step and start:
                 step(start)
             chunk = rows[start : start + BULK_CHUNK]
-            store.update_rows(self.conn, k, chunk)
-            history.record_many(self.conn, self._history_id(), k.table, [(row["id"], old[row["id"]], row) for row in chunk])
+            history.record_updates(self.conn, self._history_id(), k.table, chunk)  # before: it reads the old rows
+            store.update_rows(self.conn, k, chunk, changed)
         self.touched.add_many(k.name, [row["id"] for row in rows])
         if k.name == "line":  # deliveries against a line follow its system type
             for row in rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import field_label
@@ -126,9 +126,14 @@ class Changed:
     kind: str
     sheet: str
     row: int
-    old: Any
-    new: Any
+    new: Any  # the record as the import leaves it
     diffs: tuple[tuple[str, Any, Any], ...]  # (field, old value, new value)
+
+    @property
+    def old(self) -> Any:
+        """The record as stored: the new one with its old values (built when asked: an import of a
+        colleague's sheet can change a hundred thousand records)."""
+        return replace(self.new, **{name: was for name, was, _ in self.diffs})
 
 
 @dataclass(frozen=True)
@@ -396,22 +401,23 @@ class _Matcher:
         names = [f.name for f in k.fields]
         found = {r[0]: r[1:] for r in self.ledger.field_values(kind, ("id", *names), tids)} if rows else {}
         keep_stored = self.mode == "by label" and not self.plan.own
-        old_cols, new_cols, differs = [], [], set()
+        old_cols, new_cols, differ, differs = [], [], [], set()  # differ: per field, the rows it changes
         for j, name in enumerate(names):
             old = [found[t][j] for t in tids]
             new = [col[i] for i in rows] if (col := columns.get(name)) is not None else [defaults[name]] * len(rows)
             if keep_stored:  # a foreign sheet says nothing of what it leaves empty: the stored value stays
                 new = [o if v in (None, "", ()) else v for v, o in zip(new, old)]
-            differs.update(r for r, (a, b) in enumerate(zip(old, new)) if not _same(a, b))
+            # Equal columns are found in C; in the others only the unequal values can be a change.
+            d = set() if old == new else {r for r, (a, b) in enumerate(zip(old, new)) if a != b and not _same(a, b)}
+            differ.append(d)
+            differs |= d
             old_cols.append(old)
             new_cols.append(new)
         build = _builder(k.cls)
         for r in sorted(differs):
-            before = build(dict(zip(names, (c[r] for c in old_cols))), tids[r])
             after = build(dict(zip(names, (c[r] for c in new_cols))), tids[r])
-            diffs = tuple((name, old_cols[j][r], new_cols[j][r]) for j, name in enumerate(names)
-                          if not _same(old_cols[j][r], new_cols[j][r]))
-            self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[rows[r]], before, after, diffs))
+            diffs = tuple((name, old_cols[j][r], new_cols[j][r]) for j, name in enumerate(names) if r in differ[j])
+            self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[rows[r]], after, diffs))
         if len(rows) > len(differs):
             self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + len(rows) - len(differs)
         if self.mode == "by id" or (self.mode == "by label" and kind in UNIQUE_LABEL):
