@@ -214,6 +214,7 @@ class _Matcher:
         self.progress = progress
         self.ids: dict[str, dict[int, int]] = {k: {} for k in KINDS}  # kind -> workbook id -> ledger id
         self.names: dict[str, dict[str, int]] = {}  # kind -> casefolded label (and alias) -> ledger id
+        self.added_names: dict[str, list[tuple[list, Sequence[int]]]] = {}  # kind -> (labels, ids) of added blocks
         self.stored_labels: dict[str, list[tuple]] = {}  # kind -> (id, label, aliases) as stored
         self.next_id = {k: _max_id(ledger, k) + 1 for k in KINDS}
         self.unknown: dict[str, None] = {}
@@ -250,7 +251,11 @@ class _Matcher:
                 for alias in aliases:
                     names.setdefault(alias.strip().casefold(), rid)
             self.names[kind] = names
-        return self.names[kind]
+        names = self.names[kind]
+        for keys, ids in self.added_names.pop(kind, ()):  # added rows join when a later sheet asks
+            names.update(zip(keys, ids))
+            names.pop(None, None)  # rows without a label (rejected, or numbered by id)
+        return names
 
     def _resolve(self, kind: str, value: Any, sheet: str, row: int, column: str) -> tuple[int | None, str | None]:
         """(ledger id, None) or (None, why)."""
@@ -333,7 +338,7 @@ class _Matcher:
                         reject(i, label_header, labels[i], f"appears twice in the file (first in row {numbers[first_label[key]]})")
         stored = self._stored(kind)
         targets = self._targets(kind, keys, wids, stored, set(why))
-        new = [i for i in range(n) if i not in why and i not in targets]
+        new = [i for i in range(n) if i not in why and i not in targets] if why or targets else list(range(n))
         if self.mode == "by id" and unique:  # a new record may not take a label the ledger gives another
             names = self._names(kind)
             for i in new:
@@ -450,9 +455,8 @@ class _Matcher:
         if wids is not None:  # the file's rows refer to these by its ids
             self.ids[kind].update((wids[i], rid) for i, rid in zip(rows, ids) if wids[i] is not None)
         if UNIQUE_LABEL.get(kind) in columns:  # later sheets refer to these by name
-            added = zip([keys[i] for i in rows] if len(rows) != len(keys) else keys, ids)
-            self._names(kind).update(added)
-            self._names(kind).pop(None, None)  # rows without a label (rejected, or numbered by id)
+            labels = [keys[i] for i in rows] if len(rows) != len(keys) else keys
+            self.added_names.setdefault(kind, []).append((labels, ids))
         self.preview.added.add_block(AddedBlock(kind, batch.sheet, numbers, ids, columns, defaults))
 
     def _not_stored(self, kind: str, columns: dict[str, list], rows, wids: list | None) -> list[int]:
