@@ -55,7 +55,7 @@ def _one_value(facts: Any, kind: Kind, f: Field, v: Any, rid: int | None) -> lis
 
 def _column(facts: Any, kind: Kind, f: Field, col: list, ids) -> Iterator[tuple[int, str]]:
     t = f.type
-    types = set(map(type, col))
+    types = {type(None)} if col.count(None) == len(col) else set(map(type, col))  # a field no row fills: found in C
     if f.required and (type(None) in types or (str in types and t != "aliases")):
         yield from ((i, "is required") for i in _blank_rows(col, t == "aliases", types))
     if not types - {type(None)}:
@@ -93,6 +93,8 @@ def _blank_rows(col: list, aliases: bool, types: set) -> list[int]:
     if aliases:
         return [i for i, v in enumerate(col) if v is None]
     if types <= {str, type(None)}:  # judged once per distinct value; a text is blank when empty or all spaces
+        if type(None) not in types and "" not in col and not any(map(str.isspace, col)):
+            return []  # the usual column, judged in C
         distinct = set(col)
         blanks = set(filter(str.isspace, distinct - {None})) | (distinct & {None, ""})
         return [i for i, v in enumerate(col) if v in blanks] if blanks else []

@@ -144,6 +144,25 @@ def test_field_rules_have_counterexamples_too(kind, change, field, message):
     assert (problem.level, problem.field, problem.message) == ("error", field, message)
 
 
+@pytest.mark.parametrize("kind,change,field,message", FIELD_CASES + [
+    ("package", {"number": ""}, "number", "is required"),
+    ("package", {"number": None}, "number", "is required"),
+])
+def test_field_rules_judge_a_column_as_they_judge_one_row(kind, change, field, message):
+    # The same counterexample as the fourth of a batch of clean rows: a column's checks (judged in C
+    # where the column is clean) find it, and only it.
+    k = KINDS[kind]
+    led = _ledger()
+    first = led.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {k.table}").fetchone()[0]
+    rows = [store.to_row(k, CLEAN[kind](j)) for j in range(4)]
+    rows[3].update(change)
+    ids = list(range(first, first + 4))
+    cols = {f.name: [r[f.name] for r in rows] for f in k.fields}
+    problems, errors = validate.check_columns(BulkFacts(led), k, cols, ids)
+    assert [(p.record_id, p.field, p.message) for p in problems if p.level == "error"] == [(ids[3], field, message)]
+    assert errors == {3}
+
+
 NORMALISED = [
     ("package", store.to_row(KINDS["package"], Package("  PDA 9 ", D, 1, 1)), "number", "PDA 9"),
     ("adjustment", store.to_row(KINDS["adjustment"], Adjustment(D, "", "rescission", 1, "r", authority_id=2)), "program", "USAI"),
