@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -149,6 +150,18 @@ def _program_in(text: Any, programs: dict[str, str]) -> str | None:
     return _program_named(text.casefold().translate(_DIGITS), programs)
 
 
+def _programs_in(col: list, programs: dict[str, str]) -> list[str | None]:
+    """`_program_in` of each cell of a column: a column of text with C functions mapped over it ("PDA 1"
+    to "PDA 100000" are a few wordings once their digits are blanked), an empty one at once."""
+    if col.count(None) == len(col):
+        return col
+    if set(map(type, col)) != {str}:
+        return [_program_in(v, programs) for v in col]
+    lows = list(map(str.translate, map(str.casefold, col), itertools.repeat(_DIGITS)))
+    found = {low: (_program_named(low, programs) if low.strip() else None) for low in dict.fromkeys(lows)}
+    return list(map(found.__getitem__, lows))
+
+
 @functools.lru_cache(maxsize=4096)
 def _program_named(low: str, programs: dict[str, str]) -> str | None:
     found = {programs[w] for w in re.findall(r"[a-z]+", low) if w in programs}
@@ -259,16 +272,17 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
     authority: list[Any] = []
     chosen: dict[tuple, tuple[_Auth | None, str]] = {}  # (program, fiscal year, day) -> what _pick gave
     whole = given is not None and all(map(named, set(given)))
+    in_program_col = _programs_in(program_col, programs)
+    in_number = _programs_in(numbers, programs) if not whole else none
     for i in range(0 if whole else n):
         g = given[i] if given is not None else None
         if named(g):
             authority.append(g)
             continue
-        if g is None and isinstance(numbers[i], str) and numbers[i].strip().casefold() in known:
+        if g is None and known and isinstance(numbers[i], str) and numbers[i].strip().casefold() in known:
             authority.append(None)  # a package the ledger has: it keeps its own authority
             continue
-        program = (_program_in(g.name, programs) if isinstance(g, Ref) else None) or _program_in(program_col[i], programs) \
-            or _program_in(numbers[i], programs) or hint
+        program = (_program_in(g.name, programs) if isinstance(g, Ref) else None) or in_program_col[i] or in_number[i] or hint
         fy = (fy_col[i] is not None and _fiscal_year(fy_col[i])) or (_fiscal_year(g.name) if isinstance(g, Ref) else None)
         key = (program, fy, days[i] if isinstance(days[i], dt.date) else None)
         picked = chosen.get(key)
