@@ -271,6 +271,7 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
 
     authority: list[Any] = []
     chosen: dict[tuple, tuple[_Auth | None, str]] = {}  # (program, fiscal year, day) -> what _pick gave
+    refs: dict[str, Ref] = {}
     whole = given is not None and all(map(named, set(given)))
     in_program_col = _programs_in(program_col, programs)
     in_number = _programs_in(numbers, programs) if not whole else none
@@ -290,7 +291,10 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
             picked = chosen[key] = _pick(auths, *key)
         found, how = picked
         if found is not None:
-            authority.append(Ref(found.name))
+            ref = refs.get(found.name)
+            if ref is None:
+                ref = refs[found.name] = Ref(found.name)  # one per authority: rows share it
+            authority.append(ref)
             out.authorities[found.name] = out.authorities.get(found.name, 0) + 1
             if how == "newest of several":
                 out.newest[found.name] = out.newest.get(found.name, 0) + 1
