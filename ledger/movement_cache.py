@@ -3,8 +3,10 @@
 Summing a million deliveries into daily movements takes most of a second; reading the sums back takes
 milliseconds, so a ledger opens to its dashboard and chart at once. The cache can never be read stale:
 
-- every committed write bumps `write_count` in the same transaction (`bump`, called by `Ledger._write`
-  only: every change, undo, redo and import goes through it);
+- every committed write of records bumps `write_count` in the same transaction (`bump`, called by
+  `Ledger._write` only: every change, undo, redo and import goes through it). A write of settings
+  alone (`Ledger.set_meta`: a name, a default deadline, how many backups to keep) leaves it: no
+  movement is read from a setting, so the stored ones still count;
 - a grouping's movements are stored with the count they were summed at, and count only while it is
   still the current one. The count and the sums are read in one read transaction (one snapshot): a
   write another connection commits meanwhile has a later count, so sums stored after it never count;
@@ -24,7 +26,7 @@ from .balances import Movement
 
 
 def bump(conn: sqlite3.Connection) -> None:
-    """Inside a write transaction: whatever was cached no longer counts once this commits."""
+    """Inside a write transaction of records: whatever was cached no longer counts once this commits."""
     conn.execute("UPDATE write_count SET n = n + 1")
 
 
