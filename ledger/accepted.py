@@ -8,6 +8,7 @@ while any other warning is still asked.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -22,9 +23,13 @@ _ID = re.compile(r" \(id \d+\)$")
 
 def key(p: Problem) -> str:
     """'package PDA 55: Value': the record as named (without its id, which another ledger changes)."""
-    kind = KINDS.get(p.kind)
-    names = {f.name: f.label for f in kind.fields} if kind else {}
-    return f"{_ID.sub('', p.record)}: {names.get(p.field, p.field)}"
+    return f"{_ID.sub('', p.record)}: {_labels(p.kind).get(p.field, p.field)}"
+
+
+@functools.cache
+def _labels(kind: str) -> dict[str, str]:
+    k = KINDS.get(kind)
+    return {f.name: f.label for f in k.fields} if k else {}
 
 
 def stored(conn: sqlite3.Connection) -> list[str]:

@@ -23,12 +23,12 @@ from .briefing_chart import ChartLine, chart_svg
 from .errors import LedgerError
 from .model import BALANCES
 from .money import format_cents
+from .papers import PAPERS
 
 if TYPE_CHECKING:
     from .service import Ledger, Summary
 
 RECENT_DAYS = 90
-PAPERS = {"a4": "A4", "letter": "US Letter"}
 # (label, Figures attribute): the headline figures, in the order `summary` prints its columns.
 HEADLINE = (
     ("Authorized", "authorized_cents"),

@@ -103,7 +103,8 @@ class UnitOfWork:
         cols = _stored_columns(k, columns, constants, n, facts)
         self._settle(validate.check_columns(facts, k, cols, ids)[0])
         # Columns no row fills are left to their default (NULL): fewer values to bind per row.
-        names = [name for name in store.columns(k) if not (name in constants and constants[name] is None)]
+        empty = [name for name, col in cols.items() if col.count(None) == n]
+        names = [name for name in store.columns(k) if name not in empty]
         cols["id"] = ids
         rows = zip(*(cols[name] for name in names))
         sql = f"INSERT INTO {k.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
@@ -114,8 +115,7 @@ class UnitOfWork:
                 self.conn.executemany(sql, itertools.islice(rows, BULK_CHUNK))
             self.touched.add_many(k.name, ids)
             runs = [(ids[0], ids[-1])] if isinstance(ids, range) else history.id_runs(ids)  # in the rows' order
-            history.record_inserted_runs(self.conn, self._history_id(), k.table, runs,
-                                         null_columns=[n for n, v in constants.items() if v is None])
+            history.record_inserted_runs(self.conn, self._history_id(), k.table, runs, null_columns=empty)
         if step:
             step(n)
 
@@ -162,12 +162,14 @@ class UnitOfWork:
         names = list(cols)
         rows = [dict(zip(names, values), id=rid) for rid, values in zip(ids, zip(*(cols[n] for n in names)))]
         rows = [row for row in rows if row != old[row["id"]]]
+        was = [old[row["id"]] for row in rows]
+        changed = [n for n in names if [row[n] for row in rows] != [w[n] for w in was]]  # compared in C
         for start in range(0, len(rows), BULK_CHUNK):
             if step and start:
                 step(start)
             chunk = rows[start : start + BULK_CHUNK]
-            store.update_rows(self.conn, k, chunk)
-            history.record_many(self.conn, self._history_id(), k.table, [(row["id"], old[row["id"]], row) for row in chunk])
+            history.record_updates(self.conn, self._history_id(), k.table, chunk)  # before: it reads the old rows
+            store.update_rows(self.conn, k, chunk, changed)
         self.touched.add_many(k.name, [row["id"] for row in rows])
         if k.name == "line":  # deliveries against a line follow its system type
             for row in rows:
@@ -264,7 +266,7 @@ def _stored_columns(kind: Kind, columns: dict[str, list], constants: dict[str, A
         col = columns[name] if name in columns else [constants.get(name)] * n
         if name in dates:
             iso = {d: d.isoformat() for d in set(col) if d is not None}
-            col = [iso.get(d) for d in col]
+            col = list(map(iso.get, col))
         elif name in aliases:
             col = [json.dumps(list(v), ensure_ascii=False) for v in col]
         out[name] = col

@@ -119,12 +119,12 @@ def check_columns(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids
 def _evaluate(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids: Sequence[int], record_ids: bool
               ) -> tuple[list[Problem], set[int]]:
     n = len(ids)
-    found: list[tuple[int, int, int, str, str, str]] = []  # (row, rule order, seq, level, field, message)
+    found: list[tuple[int, int, int, str, str, str, str]] = []  # (row, rule order, seq, level, field, message, rule)
     errors: set[int] = set()
     seq = 0
     for order, f in enumerate(kind.fields):
         for i, message in rules.field_problems(facts, kind, f, cols[f.name], ids):
-            found.append((i, order, seq, "error", f.name, message))
+            found.append((i, order, seq, "error", f.name, message, ""))
             errors.add(i)
             seq += 1
     rows = [i for i in range(n) if i not in errors] if errors else list(range(n))
@@ -137,8 +137,9 @@ def _evaluate(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids: Se
         stopped = set()
         for item in rule.run(batch):
             # (row, message), or (row, level, field, message) from a rule written for one row
-            i, level, field, message = item if len(item) == 4 else (item[0], rule.level, rule.field, item[1])
-            found.append((i, order, seq, level, field, message))
+            # (a rule written for one row says several things: its problems are told apart by their text)
+            i, level, field, message, name = (*item, "") if len(item) == 4 else (item[0], rule.level, rule.field, item[1], rule.name)
+            found.append((i, order, seq, level, field, message, name))
             seq += 1
             if level == "error":
                 errors.add(i)
@@ -151,7 +152,7 @@ def _evaluate(rules: Any, facts: Any, kind: Kind, cols: dict[str, list], ids: Se
     found.sort()
     label = cols.get(kind.label_field)
     out = []
-    for i, _order, _seq, level, field, message in found:
+    for i, _order, _seq, level, field, message, rule in found:
         who = describe(kind, {kind.label_field: label[i] if label else None, "id": ids[i]})
-        out.append(Problem(level, kind.name, who, field, message, ids[i] if record_ids else None))
+        out.append(Problem(level, kind.name, who, field, message, ids[i] if record_ids else None, rule))
     return out, errors

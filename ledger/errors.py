@@ -56,6 +56,7 @@ class Problem:
     field: str
     message: str
     record_id: int | None = None  # set by bulk adds, so an import can point at the row
+    rule: str = ""  # the rule that found it (ledger.rules), so many records' problems are said once
 
     @property
     def label(self) -> str:

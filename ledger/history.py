@@ -65,11 +65,16 @@ def record(conn: sqlite3.Connection, action_id: int, table: str, record_id: int,
     )
 
 
-def record_many(conn: sqlite3.Connection, action_id: int, table: str, changes: list[tuple[int, Any, Any]]) -> None:
-    """`record` of many (record id, old row, new row) in one executemany."""
+def record_updates(conn: sqlite3.Connection, action_id: int, table: str, rows: list[dict[str, Any]]) -> None:
+    """`record` of stored rows about to become `rows` (called before they are written): SQLite writes
+    each entry, the old row from the table and the new from the values, in one executemany."""
+    names = sorted(store.columns(store.KIND_BY_TABLE[table]))
+    old = ", ".join(f"'{c}', {c}" for c in names)
+    new = ", ".join(f"'{c}', ?" for c in names)
     conn.executemany(
-        "INSERT INTO history_changes (action_id, table_name, record_id, old, new) VALUES (?, ?, ?, ?, ?)",
-        ((action_id, table, rid, _dump(old), _dump(new)) for rid, old, new in changes),
+        "INSERT INTO history_changes (action_id, table_name, record_id, old, new) "
+        f"SELECT ?, ?, id, json_object({old}), json_object({new}) FROM {table} WHERE id = ?",
+        ((action_id, table, *[row[c] for c in names], row["id"]) for row in rows),
     )
 
 

@@ -405,28 +405,27 @@ def _deliveries_beyond_the_line(b: Batch):
     given.pop(None, None)
     b.facts.prefetch("line", given.keys())
     exclude = b.ids[0] if b.n == 1 else None  # one edit: the record itself is not counted twice
-    risky = set()
+    caps: dict[int, int] = {}  # the risky lines' quantities
     for lid, total in given.items():
-        line = b.facts.get_row("line", lid)
-        if line["quantity"] is not None and b.facts.disbursed_quantity(lid, exclude=exclude) + total > line["quantity"]:
-            risky.add(lid)
-    if not risky:
+        cap = b.facts.get_row("line", lid)["quantity"]
+        if cap is not None and b.facts.disbursed_quantity(lid, exclude=exclude) + total > cap:
+            caps[lid] = cap
+    if not caps:
         return
-    rows = [i for i in b.rows if lines[i] in risky and quantities[i] is not None]
-    stored: dict[int, int] = {}
-    running: dict[int, int] = {}
-    for i in rows:
-        line = b.facts.get_row("line", lines[i])
-        if line["quantity"] is None:
+    done: dict[int, int] = {}  # per line: stored, then each written row before
+    joins = b.joins
+    for i in b.rows:
+        lid = lines[i]
+        cap = caps.get(lid)
+        q = quantities[i]
+        if cap is None or q is None:
             continue
-        lid = line["id"]
-        if lid not in stored:
-            stored[lid] = b.facts.disbursed_quantity(lid, exclude=b.ids[i])
-        done = stored[lid] + running.get(lid, 0)
-        if done + quantities[i] > line["quantity"]:
-            yield i, f"brings deliveries to {done + quantities[i]:,}, more than the line's {line['quantity']:,}"
-        if b.joins(i):
-            running[lid] = running.get(lid, 0) + quantities[i]
+        now = done.get(lid)
+        if now is None:
+            now = b.facts.disbursed_quantity(lid, exclude=b.ids[i])
+        if now + q > cap:
+            yield i, f"brings deliveries to {now + q:,}, more than the line's {cap:,}"
+        done[lid] = now + q if joins(i) else now
 
 
 def _deliveries_beyond_the_package(b: Batch):

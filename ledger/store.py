@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -154,9 +154,12 @@ def update_row(conn: sqlite3.Connection, kind: Kind, row: dict[str, Any]) -> Non
     )
 
 
-def update_rows(conn: sqlite3.Connection, kind: Kind, rows: list[dict[str, Any]]) -> None:
-    """`update_row` of many rows in one executemany."""
-    cols = [c for c in columns(kind) if c != "id"]
+def update_rows(conn: sqlite3.Connection, kind: Kind, rows: list[dict[str, Any]], changed: Iterable[str] | None = None) -> None:
+    """`update_row` of many rows in one executemany; only the `changed` columns are set (the indexes
+    of the others are left alone), all of them when not said."""
+    cols = [c for c in columns(kind) if c != "id" and (changed is None or c in changed)]
+    if not cols:
+        return
     conn.executemany(
         f"UPDATE {kind.table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
         ([row[c] for c in cols] + [row["id"]] for row in rows),

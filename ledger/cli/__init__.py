@@ -25,7 +25,7 @@ from ..errors import (
 from ..paths import default_ledger
 from ..sqlite_errors import translate
 from . import backups, new, records, report, workbooks
-from .common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, KIND_NAMES, InputError, UsageError
+from .common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, KIND_NAMES, InputError, UsageError, print_problems
 
 __all__ = ["COMMANDS", "EXIT_OK", "EXIT_REJECTED", "EXIT_USAGE", "KIND_NAMES", "build_parser", "main", "parse_args", "run"]
 
@@ -77,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except (ValidationError, WarningsNotAccepted) as exc:
-        for p in exc.problems:
-            print(f"{p.level.capitalize()}: {p}", file=sys.stderr)
+        print_problems(exc.problems)
         if isinstance(exc, WarningsNotAccepted):
             print("Error: nothing was changed; repeat with --accept-warnings to write it anyway", file=sys.stderr)
         return EXIT_REJECTED

@@ -72,9 +72,16 @@ def pairs(items: list[str], what: str) -> dict[str, str]:
     return out
 
 
+def print_problems(problems, accepted: bool = False) -> None:
+    """Problems to stderr, each group said once (ledger.problem_summary)."""
+    from ..problem_summary import said_once
+
+    for level, text in said_once(problems):
+        print(f"{level.capitalize()}{' (accepted)' if accepted else ''}: {text}", file=sys.stderr)
+
+
 def print_warnings(warnings) -> None:
-    for w in warnings:
-        print(f"Warning (accepted): {w}", file=sys.stderr)
+    print_problems(warnings, accepted=True)
 
 
 class Progress:

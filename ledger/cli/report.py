@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from .. import briefing
 from ..dates import DateError, parse_date
 from ..errors import LedgerError
+from ..papers import PAPERS
 from .common import EXIT_OK, ledger_path
 
 
@@ -19,12 +19,13 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     s.add_argument("--as-of", metavar="DATE", help="count what is dated on or before DATE (default: today)")
     s.add_argument("--by", choices=["authority", "program", "system-type"], default="authority")
     s.add_argument("--format", choices=["pdf", "html"], default="pdf")
-    s.add_argument("--paper", choices=sorted(briefing.PAPERS), default="a4", help="page size (default: a4)")
+    s.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="page size (default: a4)")
     s.add_argument("--output", metavar="FILE", required=True, help="the file to write")
     s.set_defaults(render_pdf=None)
 
 
 def cmd_report(args) -> int:
+    from .. import briefing
     from ..service import Ledger
 
     as_of = None
@@ -39,7 +40,7 @@ def cmd_report(args) -> int:
         brief = briefing.build(ledger, as_of, args.by.replace("-", "_"), args.paper)
     data = briefing.to_html(brief).encode() if args.format == "html" else args.render_pdf(brief)
     briefing.write_file(args.output, data)
-    print(f"Wrote the brief as of {brief.as_of} ({args.format.upper()}, {briefing.PAPERS[args.paper]}) to {args.output}")
+    print(f"Wrote the brief as of {brief.as_of} ({args.format.upper()}, {PAPERS[args.paper]}) to {args.output}")
     return EXIT_OK
 
 

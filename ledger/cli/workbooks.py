@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from ..errors import WarningsNotAccepted
-from .common import EXIT_OK, EXIT_REJECTED, Progress, UsageError, day_order, open_ledger, pairs
+from .common import EXIT_OK, EXIT_REJECTED, Progress, UsageError, day_order, open_ledger, pairs, print_warnings
 
 SHOW_CHANGED = 20  # changed rows printed in full; the rest are counted
 
@@ -111,8 +111,7 @@ def cmd_import(args) -> int:
             progress.end()
             raise
         progress.end()
-        for w in result.warnings:
-            print(f"Warning (accepted): {w}", file=sys.stderr)
+        print_warnings(result.warnings)
         left_out = f"; {len(result.rejected)} rows left out (listed above)" if result.rejected else ""
         print(f"Imported {args.file}: {sum(result.added.values()):,} added, {sum(result.changed.values()):,} changed{left_out}"
               " (python main.py undo reverses it)")

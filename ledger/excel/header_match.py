@@ -114,9 +114,14 @@ def match(kind: str, h: Header) -> Match:
         # "$M", "(USD bn)": a bare amount header.
         amounts = [n for n, f in ((f.name, f) for f in KINDS[kind].fields) if f.type in ("cents", "signed_cents")]
         return Match(amounts[0], 100) if amounts and is_amount_header(h) else Match(None, 0)
-    from rapidfuzz import fuzz  # here, not at start-up: importing our own exports never scores a header
-
     form = words(h.base)
+    # A score of 100 is the same words in any order: found without scoring, as are its ties.
+    key = sorted(form.split())
+    sure = [name for name, ws in vocabulary(kind).items() if any(w == form or sorted(w.split()) == key for w in ws)]
+    if sure:
+        return Match(sure[0], 100) if len(sure) == 1 else Match(None, 100, tuple(sure))
+    from rapidfuzz import fuzz  # here, not at start-up: most headers are a field's own words
+
     scores: dict[str, float] = {}
     for name, ws in vocabulary(kind).items():
         best = 0.0
@@ -171,8 +176,8 @@ def find_header(rows: list[list], kinds: list[str]) -> tuple[int, str, int] | No
     best: tuple[int, str, int] | None = None
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         texts = [v for v in row if isinstance(v, str) and v.strip()]
-        if len(texts) < 2:
-            continue
+        if len(texts) < 2 or (best is not None and len(texts) <= best[2]):
+            continue  # a text names one field at most: this row cannot name more than the best
         for kind in kinds:
             s = score(kind, row)
             if s >= 2 and (best is None or s > best[2]):

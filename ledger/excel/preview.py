@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import field_label
@@ -126,9 +126,14 @@ class Changed:
     kind: str
     sheet: str
     row: int
-    old: Any
-    new: Any
+    new: Any  # the record as the import leaves it
     diffs: tuple[tuple[str, Any, Any], ...]  # (field, old value, new value)
+
+    @property
+    def old(self) -> Any:
+        """The record as stored: the new one with its old values (built when asked: an import of a
+        colleague's sheet can change a hundred thousand records)."""
+        return replace(self.new, **{name: was for name, was, _ in self.diffs})
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,7 @@ class _Matcher:
         self.progress = progress
         self.ids: dict[str, dict[int, int]] = {k: {} for k in KINDS}  # kind -> workbook id -> ledger id
         self.names: dict[str, dict[str, int]] = {}  # kind -> casefolded label (and alias) -> ledger id
+        self.added_names: dict[str, list[tuple[list, Sequence[int]]]] = {}  # kind -> (labels, ids) of added blocks
         self.stored_labels: dict[str, list[tuple]] = {}  # kind -> (id, label, aliases) as stored
         self.next_id = {k: _max_id(ledger, k) + 1 for k in KINDS}
         self.unknown: dict[str, None] = {}
@@ -245,7 +251,11 @@ class _Matcher:
                 for alias in aliases:
                     names.setdefault(alias.strip().casefold(), rid)
             self.names[kind] = names
-        return self.names[kind]
+        names = self.names[kind]
+        for keys, ids in self.added_names.pop(kind, ()):  # added rows join when a later sheet asks
+            names.update(zip(keys, ids))
+            names.pop(None, None)  # rows without a label (rejected, or numbered by id)
+        return names
 
     def _resolve(self, kind: str, value: Any, sheet: str, row: int, column: str) -> tuple[int | None, str | None]:
         """(ledger id, None) or (None, why)."""
@@ -304,6 +314,8 @@ class _Matcher:
         for f in k.fields:  # a required field: said once per row, unless the row failed already
             if f.required:
                 col = columns.get(f.name)
+                if col is not None and None not in col and "" not in col:  # (searched in C)
+                    continue
                 header, text = batch.columns.get(f.name, f.label), f"{f.label.lower()} is required"
                 for i in range(n) if col is None else (i for i, v in enumerate(col) if v is None or v == ""):
                     if col is None or i not in why:
@@ -313,23 +325,24 @@ class _Matcher:
             for i, w in enumerate(wids):
                 if w is not None and first.setdefault(w, i) != i:
                     reject(i, "ID", w, f"id {w} is used again (first in row {numbers[first[w]]})")
-        keys: dict[int, str] = {}  # row index -> its casefolded label
+        keys: list[str | None] = [None] * n  # each row's casefolded label
         label_header = batch.columns.get(unique, k.field(unique).label) if unique else ""
         if unique in columns:
-            header = label_header
-            first_label: dict[str, int] = {}
-            for i, v in enumerate(columns[unique]):
-                if v.__class__ is str:
-                    key = keys[i] = v.strip().casefold()
-                    if first_label.setdefault(key, i) != i:
-                        reject(i, header, v, f"appears twice in the file (first in row {numbers[first_label[key]]})")
+            labels = columns[unique]
+            keys = [v.strip().casefold() if v.__class__ is str else None for v in labels]
+            given = n - keys.count(None)
+            if len(set(keys)) - (given < n) != given:  # a label twice: found where
+                first_label: dict[str, int] = {}
+                for i, key in enumerate(keys):
+                    if key is not None and first_label.setdefault(key, i) != i:
+                        reject(i, label_header, labels[i], f"appears twice in the file (first in row {numbers[first_label[key]]})")
         stored = self._stored(kind)
         targets = self._targets(kind, keys, wids, stored, set(why))
-        new = [i for i in range(n) if i not in why and i not in targets]
+        new = [i for i in range(n) if i not in why and i not in targets] if why or targets else list(range(n))
         if self.mode == "by id" and unique:  # a new record may not take a label the ledger gives another
             names = self._names(kind)
             for i in new:
-                taken = names.get(keys.get(i))
+                taken = names.get(keys[i])
                 if taken is not None:
                     reject(i, label_header, columns[unique][i], f"is already used by {kind.replace('_', ' ')} id {taken}")
             new = [i for i in new if i not in why]
@@ -339,7 +352,7 @@ class _Matcher:
         self._matched(batch, columns, defaults, targets, stored)
         if self.mode == "by label" and not unique and self.ledger.count(kind):
             new = self._not_stored(kind, columns, new, wids)  # the same sheet imported twice adds nothing
-        self._added(batch, columns, defaults, new)
+        self._added(batch, columns, defaults, new, keys)
 
     def _columns(self, batch, reject) -> dict[str, list]:
         """The batch's fields as record values: references become ledger ids (each distinct name or id
@@ -370,7 +383,7 @@ class _Matcher:
             return {}
         return {rid: str(label) for rid, label, _aliases in self._labels(kind)}
 
-    def _targets(self, kind: str, keys: dict[int, str], wids, stored: dict[int, str], bad: set[int]) -> dict[int, int]:
+    def _targets(self, kind: str, keys: list[str | None], wids, stored: dict[int, str], bad: set[int]) -> dict[int, int]:
         """Row index -> the stored record it is: by workbook id (our own export, back into its ledger)
         or by label (authority name, package number, system type name or alias)."""
         if not stored:
@@ -378,7 +391,7 @@ class _Matcher:
         if self.mode == "by id":
             return {i: w for i, w in enumerate(wids or ()) if w in stored and i not in bad}
         names = self._names(kind)
-        found = {i: names.get(key) for i, key in keys.items() if i not in bad}
+        found = {i: names.get(key) for i, key in enumerate(keys) if key is not None and i not in bad}
         return {i: rid for i, rid in found.items() if rid in stored}
 
     def _matched(self, batch, columns: dict[str, list], defaults: dict, targets: dict[int, int], stored: dict[int, str]) -> None:
@@ -393,29 +406,30 @@ class _Matcher:
         names = [f.name for f in k.fields]
         found = {r[0]: r[1:] for r in self.ledger.field_values(kind, ("id", *names), tids)} if rows else {}
         keep_stored = self.mode == "by label" and not self.plan.own
-        old_cols, new_cols, differs = [], [], set()
+        old_cols, new_cols, differ, differs = [], [], [], set()  # differ: per field, the rows it changes
         for j, name in enumerate(names):
             old = [found[t][j] for t in tids]
             new = [col[i] for i in rows] if (col := columns.get(name)) is not None else [defaults[name]] * len(rows)
             if keep_stored:  # a foreign sheet says nothing of what it leaves empty: the stored value stays
                 new = [o if v in (None, "", ()) else v for v, o in zip(new, old)]
-            differs.update(r for r, (a, b) in enumerate(zip(old, new)) if not _same(a, b))
+            # Equal columns are found in C; in the others only the unequal values can be a change.
+            d = set() if old == new else {r for r, (a, b) in enumerate(zip(old, new)) if a != b and not _same(a, b)}
+            differ.append(d)
+            differs |= d
             old_cols.append(old)
             new_cols.append(new)
         build = _builder(k.cls)
         for r in sorted(differs):
-            before = build(dict(zip(names, (c[r] for c in old_cols))), tids[r])
             after = build(dict(zip(names, (c[r] for c in new_cols))), tids[r])
-            diffs = tuple((name, old_cols[j][r], new_cols[j][r]) for j, name in enumerate(names)
-                          if not _same(old_cols[j][r], new_cols[j][r]))
-            self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[rows[r]], before, after, diffs))
+            diffs = tuple((name, old_cols[j][r], new_cols[j][r]) for j, name in enumerate(names) if r in differ[j])
+            self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[rows[r]], after, diffs))
         if len(rows) > len(differs):
             self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + len(rows) - len(differs)
         if self.mode == "by id" or (self.mode == "by label" and kind in UNIQUE_LABEL):
             matched = set(tids)
             self.preview.missing += [Missing(kind, rid, label) for rid, label in stored.items() if rid not in matched]
 
-    def _added(self, batch, columns: dict[str, list], defaults: dict, rows: list[int]) -> None:
+    def _added(self, batch, columns: dict[str, list], defaults: dict, rows: list[int], keys: list[str | None]) -> None:
         """The rows that are added, as one block. Our own export (into an empty ledger, or back into
         its own) keeps the ids its rows carry; rows without one, and every row matched by label, are
         numbered after the highest id in use."""
@@ -440,9 +454,9 @@ class _Matcher:
         numbers = [batch.numbers[i] for i in rows] if len(rows) != len(batch.numbers) else batch.numbers
         if wids is not None:  # the file's rows refer to these by its ids
             self.ids[kind].update((wids[i], rid) for i, rid in zip(rows, ids) if wids[i] is not None)
-        unique = UNIQUE_LABEL.get(kind)
-        if unique in columns:  # later sheets refer to these by name
-            self._names(kind).update((v.strip().casefold(), rid) for v, rid in zip(columns[unique], ids) if v.__class__ is str)
+        if UNIQUE_LABEL.get(kind) in columns:  # later sheets refer to these by name
+            labels = [keys[i] for i in rows] if len(rows) != len(keys) else keys
+            self.added_names.setdefault(kind, []).append((labels, ids))
         self.preview.added.add_block(AddedBlock(kind, batch.sheet, numbers, ids, columns, defaults))
 
     def _not_stored(self, kind: str, columns: dict[str, list], rows, wids: list | None) -> list[int]:

@@ -439,6 +439,7 @@ class _Reader:
 
         tick = self.tick
         said: dict[str, bool] = {}  # a row's first text -> whether it says a total
+        plain: set = set()  # the filled first texts that say none
         no_label = label_col is None
         unticked = 0
         for number, values in itertools.chain(rest_head, rows):
@@ -452,7 +453,12 @@ class _Reader:
             # A row starting with a number or a date is not blank, says no total and is no note. One
             # starting with text says a total by that text alone (judged once per text), and is a note
             # only with nothing beside it; a row starting with nothing is looked at whole.
-            if first is None or first.__class__ is str:
+            if first in plain:  # a text met before, filled and saying no total
+                second = values[1] if len(values) > 1 else None
+                if (not second or (second.__class__ is str and second.isspace())) and is_note_row(values):
+                    self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
+                    continue
+            elif first is None or first.__class__ is str:
                 filled = first and not first.isspace()
                 if not filled and not has_value(values):
                     continue
@@ -461,6 +467,8 @@ class _Reader:
                     total = says_total(values)
                     if filled:
                         said[first] = total
+                        if not total:
+                            plain.add(first)
                 if total:
                     self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a totals row, skipped")
                     continue
@@ -469,7 +477,7 @@ class _Reader:
                     self.plan.notes.append(f"sheet {sheet.name!r}, row {number}: a note, not a record ({short_text(values)}), skipped")
                     continue
             label = None if no_label or label_col >= len(values) else values[label_col]
-            if amount_cols and (label is None or (label.__class__ is str and not label.strip())) and not any(
+            if amount_cols and (label is None or (label.__class__ is str and (not label or label.isspace()))) and not any(
                 i < len(values) and not is_blank(values[i]) for i in date_cols
             ):
                 flush()  # whether its amounts are the sums above needs every row above converted

@@ -1,0 +1,98 @@
+"""The same problem on many records is said once: a few examples and a count, on the command line
+and in the app's question, whatever an import raises."""
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ledger.errors import Problem, WarningsNotAccepted
+from ledger.model import Authority, Disbursement, Package, PackageLine, SystemType
+from ledger.problem_summary import said_once
+from ledger.service import Ledger
+
+ROOT = Path(__file__).resolve().parent.parent
+D = dt.date(2024, 5, 1)
+
+
+def _over_delivered(led: Ledger, n: int) -> list[Problem]:
+    """The warnings of `n` deliveries, each beyond its line's quantity, and one beyond the package's value."""
+    a = led.add(Authority("PDA", "PDA FY2024", 1_000_00, dt.date(2024, 4, 24)))
+    t = led.add(SystemType("Fires", ("HIMARS",)))
+    p = led.add(Package("PDA 56", D, a.id, 500_00))
+    line = led.add(PackageLine(p.id, t.id, "HIMARS ammo", quantity=1))
+    with pytest.raises(WarningsNotAccepted) as exc, led.action("deliveries") as act:
+        act.add_many([Disbursement(D, p.id, line_id=line.id, quantity=2) for _ in range(n)]
+                     + [Disbursement(D, p.id, value_cents=900_00)])
+    return exc.value.problems
+
+
+def test_one_rule_on_many_records_is_three_examples_and_a_count(ledger):
+    problems = _over_delivered(ledger, 40)
+    lines = said_once(problems)
+    assert [level for level, _ in lines] == ["warning"] * 5
+    assert all("more than the line's 1" in text for _, text in lines[:3])
+    assert lines[3] == ("warning", "and 37 more disbursements with this warning on Quantity")
+    assert "more than is left undelivered" in lines[4][1]  # another rule: a group of its own
+
+
+def test_a_field_rule_groups_by_its_text_and_one_more_is_said_in_the_singular():
+    p = [Problem("error", "package", f"package P{i}", "value_cents", "is required") for i in range(4)]
+    other = Problem("error", "package", "package Q", "value_cents", "is negative")
+    lines = said_once([*p, other])
+    assert lines[3] == ("error", "and 1 more package with this error on Value")
+    assert lines[4] == ("error", str(other))
+
+
+def test_a_question_never_grows_beyond_its_lines():
+    many = [Problem("warning", "disbursement", f"disbursement {i}", f, "x", rule=f"rule {f} {i % 30}")
+            for i in range(3000) for f in ("quantity",)]
+    lines = said_once(many, lines=16)
+    assert len(lines) == 16
+    shown = sum(1 for _, t in lines[:15] if not t.startswith("and "))
+    counted = sum(int(t.split()[1].replace(",", "")) for _, t in lines if t.startswith("and "))
+    assert shown + counted == 3000
+    assert lines[-1][1].endswith("more warnings")
+
+
+def test_the_command_line_says_thousands_of_warnings_in_a_few_lines(tmp_path):
+    path = tmp_path / "l.aidledger"
+    with Ledger.open(path) as led:
+        a = led.add(Authority("PDA", "PDA FY2024", 1_000_00, dt.date(2024, 4, 24)))
+        t = led.add(SystemType("Fires", ("HIMARS",)))
+        p = led.add(Package("PDA 56", D, a.id, 500_00))
+        led.add(PackageLine(p.id, t.id, "HIMARS ammo", quantity=1))
+    csv = tmp_path / "deliveries.csv"
+    csv.write_text("Date,Package,Line,Quantity\n" + "".join(f"2024-05-0{1 + i % 9},PDA 56,HIMARS ammo,2\n" for i in range(2000)))
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", str(csv), "--ledger", str(path), "--yes",
+                          "--kind", "disbursements"], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("Warning")]
+    assert len(warnings) == 4, run.stderr
+    assert warnings[3] == "Warning: and 1,997 more disbursements with this warning on Quantity"
+    again = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", str(csv), "--ledger", str(path), "--yes",
+                            "--kind", "disbursements", "--accept-warnings"], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.splitlines()[-1] == "Warning (accepted): and 1,997 more disbursements with this warning on Quantity"
+
+
+def test_the_apps_question_fits_the_screen(qapp, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import confirm
+
+    asked = {}
+
+    def question(parent, title, text, *args):
+        asked["text"] = text
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    many = [Problem("warning", "disbursement", f"disbursement {i}", "quantity", f"brings deliveries to {i}",
+                    rule="_deliveries_beyond_the_line") for i in range(30_000)]
+    assert confirm.ask_accept_warnings(None, many)
+    bullets = [ln for ln in asked["text"].splitlines() if ln.startswith("•")]
+    assert len(bullets) == 4
+    assert bullets[-1] == "• and 29,997 more disbursements with this warning on Quantity"
