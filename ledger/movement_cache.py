@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from . import second_reader
 from .balances import Movement
 
 
@@ -34,10 +35,13 @@ def has_cache(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cached_movements'").fetchone() is not None
 
 
-def movements(conn: sqlite3.Connection, by: str, compute: Callable[[], list[Movement]], store: bool) -> list[Movement]:
-    """The cached movements of `by` if they are current, else `compute()` (stored when `store`)."""
+def movements(conn: sqlite3.Connection, by: str, compute: Callable[..., list[Movement]], store: bool) -> list[Movement]:
+    """The cached movements of `by` if they are current, else `compute(beside)` (stored when `store`).
+
+    `beside(part)` reads a part of the sums on a second connection of the same file, counted only if
+    its snapshot holds the same count (ledger/second_reader.py); None where there is no such file."""
     if conn.in_transaction or not has_cache(conn):
-        return compute()  # inside a write, or an older file read in place: nothing to trust or keep
+        return compute(None)  # inside a write, or an older file read in place: nothing to trust or keep
     conn.execute("BEGIN")  # one snapshot for the count and the sums
     try:
         count = conn.execute("SELECT n FROM write_count").fetchone()[0]
@@ -46,7 +50,8 @@ def movements(conn: sqlite3.Connection, by: str, compute: Callable[[], list[Move
             new = Movement._make
             return [new(r) for r in conn.execute(
                 "SELECT day, grp, stage, cents FROM cached_movements WHERE grouping = ? ORDER BY rowid", (by,))]
-        moves = compute()
+        path = second_reader.file_of(conn)
+        moves = compute(None if path is None else lambda part: second_reader.Beside(path, count, part))
     finally:
         conn.execute("COMMIT")
     if store:

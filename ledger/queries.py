@@ -9,10 +9,18 @@ Summing them all at once per package and day, then per group, handled twice as m
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .balances import Movement
 from .model import NO_AUTHORITY, UNALLOCATED
 from .movements import GROUPINGS, no_authority_group
+
+if TYPE_CHECKING:
+    from . import second_reader
+
+# Starts reading a part on a second connection; its result() is the part's rows, or None.
+Beside = Callable[[Callable[[sqlite3.Connection], list]], "second_reader.Beside"]
 
 EFFECT_SQL = (
     "CASE kind WHEN 'revaluation' THEN amount_cents "
@@ -70,19 +78,28 @@ _GROUP_PACKAGES = {
 }
 
 
-def _delivered(conn: sqlite3.Connection, by: str):
-    """Rows shaped as _sql's: each group's deliveries summed per day ('' marks packages without an authority)."""
+def _delivered(conn: sqlite3.Connection, by: str, beside: Beside | None = None) -> list[tuple]:
+    """Rows shaped as _sql's: each group's deliveries summed per day ('' marks packages without an
+    authority). `beside(part)` reads a part on a second connection meanwhile (ledger/second_reader.py):
+    every other group goes there; a part it could not read is read here after all."""
     keys_sql, packages_sql = _GROUP_PACKAGES[by]
     per_day = (f"SELECT disbursed_on, SUM(value_cents) FROM disbursements WHERE package_id IN ({packages_sql})"
                " AND value_cents IS NOT NULL GROUP BY disbursed_on")
-    for (key,) in conn.execute(keys_sql).fetchall():
-        marker = "" if key is None else None
-        for day, cents in conn.execute(per_day, (key,)):
-            yield day, key, "disbursed", cents, marker
+
+    def rows(c: sqlite3.Connection, keys: list) -> list[tuple]:
+        return [(day, key, "disbursed", cents, "" if key is None else None)
+                for key in keys for day, cents in c.execute(per_day, (key,))]
+
+    keys = [key for (key,) in conn.execute(keys_sql).fetchall()]
+    theirs = keys[1::2] if beside is not None else []
+    other = beside(lambda c: rows(c, theirs)) if theirs else None
+    mine = rows(conn, keys[0::2] if theirs else keys)
+    got = other.result() if other is not None else None
+    return mine + (got if got is not None else rows(conn, theirs))
 
 
-def daily_movements(conn: sqlite3.Connection, by: str) -> list[Movement]:
-    """Movements summed per day, group and stage."""
+def daily_movements(conn: sqlite3.Connection, by: str, beside: Beside | None = None) -> list[Movement]:
+    """Movements summed per day, group and stage (`beside`: see _delivered)."""
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
     if by == "system_type":
@@ -96,7 +113,7 @@ def daily_movements(conn: sqlite3.Connection, by: str) -> list[Movement]:
     new = Movement._make
     rows = conn.execute(_sql(by)).fetchall()
     if by != "system_type":
-        rows += _delivered(conn, by)
+        rows += _delivered(conn, by, beside)
     for day, key, stage, cents, program in rows:
         if cents is None:
             continue

@@ -56,7 +56,7 @@ def assert_current(path) -> None:
     assert through_cache(path) == summed(path)
 
 
-def refuse(conn, by):
+def refuse(conn, by, beside=None):
     raise AssertionError("summed again although no record changed")
 
 
@@ -156,8 +156,8 @@ def test_a_write_by_another_connection_while_summing_is_never_stored(sample_copy
         led.add(Source("stale on purpose"))  # nothing stored counts now
         real = queries.daily_movements
 
-        def sum_then_write_elsewhere(conn, by):
-            moves = real(conn, by)
+        def sum_then_write_elsewhere(conn, by, beside=None):
+            moves = real(conn, by, beside)
             if by == "authority":
                 def other():  # another program's write lands after these sums, before they are stored
                     with Ledger.open(sample_copy, create=False) as own:
