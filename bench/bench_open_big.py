@@ -107,6 +107,16 @@ def open_views(app, path: Path):
     return w, dashboard, time.perf_counter() - t0
 
 
+def shut(w) -> None:
+    """Close the window and delete it now: each window filters every event of the app (ui/undo_keys.py),
+    so windows left closed but alive would slow each later open, as no user's one window does."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    w.close()
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def in_app(path: Path) -> dict[str, float]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -120,16 +130,16 @@ def in_app(path: Path) -> dict[str, float]:
     record_elsewhere(path)  # a record written by another process: the movements summed again, then kept
     w, out["dashboard, after a record written elsewhere"], out["dashboard + chart, after a record written elsewhere"] = \
         open_views(app, path)
-    w.close()
+    shut(w)
     undo_elsewhere(path)  # the ledger as built again (a record write too: the next open sums and keeps)
     w, _, _ = open_views(app, path)
-    w.close()
+    shut(w)
     w, out["dashboard"], out["dashboard + chart"] = open_views(app, path)  # the usual open: nothing changed since
-    w.close()
+    shut(w)
     set_elsewhere(path)  # a setting changed by another connection: no record, the kept movements still count
     w, out["dashboard, after a setting changed elsewhere"], out["dashboard + chart, after a setting changed elsewhere"] = \
         open_views(app, path)
-    w.close()
+    shut(w)
     # The first open of a day: the daily check and backup are due (the backups set aside meanwhile).
     folder = path.with_name(path.name + ".backups")
     aside = folder.with_name(folder.name + "-aside")
@@ -137,7 +147,7 @@ def in_app(path: Path) -> dict[str, float]:
         folder.rename(aside)
     try:
         w, out["dashboard, first open of the day"], out["dashboard + chart, first open of the day"] = open_views(app, path)
-        w.close()
+        shut(w)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if aside.exists():
@@ -179,7 +189,7 @@ def in_app(path: Path) -> dict[str, float]:
         app, lambda: (led.page("disbursement", sort="value_cents", descending=True, filters={"package_id": 7}),
                       led.search_count("disbursement", filters={"package_id": 7})))
     out["rows"] = view.model.total
-    w.close()
+    shut(w)
     w = view = lines = sources = None
     QApplication.processEvents()
     gc.collect()
