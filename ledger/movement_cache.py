@@ -3,8 +3,10 @@
 Summing a million deliveries into daily movements takes most of a second; reading the sums back takes
 milliseconds, so a ledger opens to its dashboard and chart at once. The cache can never be read stale:
 
-- every committed write bumps `write_count` in the same transaction (`bump`, called by `Ledger._write`
-  only: every change, undo, redo and import goes through it);
+- every committed write of records bumps `write_count` in the same transaction (`bump`, called by
+  `Ledger._write` only: every change, undo, redo and import goes through it). A write of settings
+  alone (`Ledger.set_meta`: a name, a default deadline, how many backups to keep) leaves it: no
+  movement is read from a setting, so the stored ones still count;
 - a grouping's movements are stored with the count they were summed at, and count only while it is
   still the current one. The count and the sums are read in one read transaction (one snapshot): a
   write another connection commits meanwhile has a later count, so sums stored after it never count;
@@ -20,11 +22,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from . import second_reader
 from .balances import Movement
 
 
 def bump(conn: sqlite3.Connection) -> None:
-    """Inside a write transaction: whatever was cached no longer counts once this commits."""
+    """Inside a write transaction of records: whatever was cached no longer counts once this commits."""
     conn.execute("UPDATE write_count SET n = n + 1")
 
 
@@ -32,10 +35,13 @@ def has_cache(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cached_movements'").fetchone() is not None
 
 
-def movements(conn: sqlite3.Connection, by: str, compute: Callable[[], list[Movement]], store: bool) -> list[Movement]:
-    """The cached movements of `by` if they are current, else `compute()` (stored when `store`)."""
+def movements(conn: sqlite3.Connection, by: str, compute: Callable[..., list[Movement]], store: bool) -> list[Movement]:
+    """The cached movements of `by` if they are current, else `compute(beside)` (stored when `store`).
+
+    `beside(part)` reads a part of the sums on a second connection of the same file, counted only if
+    its snapshot holds the same count (ledger/second_reader.py); None where there is no such file."""
     if conn.in_transaction or not has_cache(conn):
-        return compute()  # inside a write, or an older file read in place: nothing to trust or keep
+        return compute(None)  # inside a write, or an older file read in place: nothing to trust or keep
     conn.execute("BEGIN")  # one snapshot for the count and the sums
     try:
         count = conn.execute("SELECT n FROM write_count").fetchone()[0]
@@ -44,7 +50,8 @@ def movements(conn: sqlite3.Connection, by: str, compute: Callable[[], list[Move
             new = Movement._make
             return [new(r) for r in conn.execute(
                 "SELECT day, grp, stage, cents FROM cached_movements WHERE grouping = ? ORDER BY rowid", (by,))]
-        moves = compute()
+        path = second_reader.file_of(conn)
+        moves = compute(None if path is None else lambda part: second_reader.Beside(path, count, part))
     finally:
         conn.execute("COMMIT")
     if store:

@@ -117,7 +117,7 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
     # -- settings stored in the ledger (read through Lookups.meta) --------------------------------
 
     def set_meta(self, key: str, value: str | None) -> None:
-        with self._write():
+        with self._write(records=False):
             if value is None:
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
             else:
@@ -131,7 +131,9 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
         self._listeners.append(listener)
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, records: bool = True) -> Iterator[None]:
+        """One transaction. records=False: it writes settings only, so the movements summed from the
+        records and kept in the file still count (ledger/movement_cache.py)."""
         if self.readonly:
             why = f" ({self.note})" if self.note else ""
             raise ReadOnlyError(f"{self.where} is open read-only{why}: nothing was changed")
@@ -141,7 +143,8 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
             raise translate(exc, self.where) from None
         try:
             yield
-            movement_cache.bump(self.conn)  # the balances cached in the file no longer count
+            if records:
+                movement_cache.bump(self.conn)  # the balances cached in the file no longer count
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()

@@ -58,7 +58,7 @@ class SummaryCache:
             cached = self._movements_cache.get(by)
             if cached and cached[0] == version:
                 return list(cached[1])
-            moves = movement_cache.movements(self.conn, by, lambda: queries.daily_movements(self.conn, by),
+            moves = movement_cache.movements(self.conn, by, lambda beside: queries.daily_movements(self.conn, by, beside),
                                              store=not self.readonly)
         except sqlite3.Error as exc:
             raise translate(exc, self.where) from None

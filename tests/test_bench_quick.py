@@ -42,6 +42,7 @@ def test_bench_export(tmp_path):
 def test_bench_open_big(tmp_path):
     out = bench(tmp_path, "bench_open_big.py", "--entries", "3000", "--runs", "1", "--ledger", str(tmp_path / "b.aidledger"))
     assert "sort by value" in out and "search" in out and "last page (Last page clicked" in out
+    assert "after a record written elsewhere" in out and "after a setting changed elsewhere" in out
 
 
 def test_bench_upgrade_big(tmp_path):

@@ -15,7 +15,7 @@ import pytest
 
 from ledger import queries
 from ledger.desktop import apply_import, export_workbook, preview_import, read_import
-from ledger.model import Disbursement
+from ledger.model import Disbursement, Source
 from ledger.movements import GROUPINGS
 from ledger.service import Ledger
 
@@ -56,18 +56,46 @@ def assert_current(path) -> None:
     assert through_cache(path) == summed(path)
 
 
+def refuse(conn, by, beside=None):
+    raise AssertionError("summed again although no record changed")
+
+
 def test_an_open_reads_what_the_last_one_stored(sample_copy, monkeypatch):
     warm(sample_copy)
     expected = summed(sample_copy)
-
-    def refuse(conn, by):
-        raise AssertionError("summed again although nothing changed")
-
     monkeypatch.setattr(queries, "daily_movements", refuse)
     with Ledger.open(sample_copy, create=False) as led:
         assert {by: sorted(led.movements(by)) for by in GROUPINGS} == expected
         led.summary(AS_OF, "authority")
         led.series("program")
+
+
+def test_a_setting_changed_elsewhere_leaves_them_current(sample_copy, monkeypatch):
+    """Settings move no balance: a colleague renaming the ledger or setting its default deadline in
+    another program (another connection) leaves the stored movements to be read, not summed again;
+    the figures that depend on a setting (the pace to a deadline) are worked out from them afresh."""
+    warm(sample_copy)
+    expected = summed(sample_copy)
+    with Ledger.open(sample_copy, create=False) as led:
+        before = led.summary(AS_OF)
+        with Ledger.open(sample_copy, create=False) as elsewhere:
+            elsewhere.set_meta("name", "Renamed by a colleague")
+            elsewhere.set_meta("default_deadline", "2026-09-30")
+        monkeypatch.setattr(queries, "daily_movements", refuse)
+        after = led.summary(AS_OF)  # this connection: its own memory is dropped, the file's sums read
+        assert after.totals == before.totals
+        assert after.pace.deadline == "2026-09-30" != before.pace.deadline
+    assert cached_groupings(sample_copy) == dict.fromkeys(GROUPINGS, True)
+    assert through_cache(sample_copy) == expected
+
+
+def test_a_record_that_moves_no_balance_still_makes_them_stale(sample_copy):
+    """Only settings are spared: every record write counts, even a source's (which moves no balance)."""
+    warm(sample_copy)
+    with Ledger.open(sample_copy, create=False) as led:
+        led.add(Source("DoD release, cited by a colleague"))
+    assert cached_groupings(sample_copy) == dict.fromkeys(GROUPINGS, False)
+    assert_current(sample_copy)
 
 
 @pytest.mark.parametrize("change", ["add", "edit", "delete", "move to another authority", "undo", "redo"])
@@ -125,11 +153,11 @@ def test_a_restore_brings_back_the_backups_own_movements(sample_copy):
 def test_a_write_by_another_connection_while_summing_is_never_stored(sample_copy, monkeypatch):
     warm(sample_copy)
     with Ledger.open(sample_copy, create=False) as led:
-        led.set_meta("name", "stale on purpose")  # nothing stored counts now
+        led.add(Source("stale on purpose"))  # nothing stored counts now
         real = queries.daily_movements
 
-        def sum_then_write_elsewhere(conn, by):
-            moves = real(conn, by)
+        def sum_then_write_elsewhere(conn, by, beside=None):
+            moves = real(conn, by, beside)
             if by == "authority":
                 def other():  # another program's write lands after these sums, before they are stored
                     with Ledger.open(sample_copy, create=False) as own:
@@ -148,7 +176,7 @@ def test_a_write_by_another_connection_while_summing_is_never_stored(sample_copy
 
 def test_a_read_only_open_stores_nothing(sample_copy):
     with Ledger.open(sample_copy, create=False) as led:
-        led.set_meta("name", "nothing cached")
+        led.add(Source("nothing cached"))
     before = sample_copy.read_bytes()
     with Ledger.open(sample_copy, readonly=True) as led:
         assert sorted(led.movements("authority")) == summed(sample_copy)["authority"]
