@@ -7,7 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from . import backups, opening, schema
+from . import backups, movement_cache, opening, schema
 from .changed import Changed
 from .errors import LedgerError, ReadOnlyError
 from .sqlite_errors import translate
@@ -91,10 +91,12 @@ class BackupPolicy:
         current = self.backup("before restore")
         try:
             self._writes += 1  # whatever was summed in memory was the state before (SummaryCache)
+            count = movement_cache.write_count(self.conn)
             backups.copy_into(source, self.conn)
             version = schema.check_identity(self.conn, self.where)
             if version < schema.SCHEMA_VERSION:
                 opening.migrate(self.conn, version, self.currency)
+            movement_cache.move_past(self.conn, count)
         except sqlite3.Error as exc:
             raise translate(exc, self.where) from None
         self._notify(Changed.of_everything("Restore backup"))

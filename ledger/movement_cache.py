@@ -10,7 +10,9 @@ milliseconds, so a ledger opens to its dashboard and chart at once. The cache ca
 - a grouping's movements are stored with the count they were summed at, and count only while it is
   still the current one. The count and the sums are read in one read transaction (one snapshot): a
   write another connection commits meanwhile has a later count, so sums stored after it never count;
-- a restore brings the backup's own cache with the backup's own count; a ledger migrated to schema 6
+- a restore brings the backup's file, then moves the count past both the replaced file's and the
+  backup's (`move_past`): sums begun before the restore, at a count the backup may have reached too,
+  never count after it (the restored ledger's sums are read again once); a ledger migrated to schema 6
   starts with none.
 
 Storing is a courtesy: a ledger open read-only, or another connection writing right now, just means
@@ -29,6 +31,16 @@ from .balances import Movement
 def bump(conn: sqlite3.Connection) -> None:
     """Inside a write transaction of records: whatever was cached no longer counts once this commits."""
     conn.execute("UPDATE write_count SET n = n + 1")
+
+
+def write_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT n FROM write_count").fetchone()[0]
+
+
+def move_past(conn: sqlite3.Connection, count: int) -> None:
+    """After a restore: the count goes beyond both the replaced file's and the backup's, so sums a
+    reader began before the restore (at a count the backup may also have reached) never count."""
+    conn.execute("UPDATE write_count SET n = max(n, ?) + 1", (count,))
 
 
 def has_cache(conn: sqlite3.Connection) -> bool:
