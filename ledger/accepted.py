@@ -8,14 +8,12 @@ while any other warning is still asked.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import sqlite3
 from collections.abc import Iterable
 
-from .errors import Problem
-from .model import KINDS
+from .errors import Problem, labels
 
 META_KEY = "accepted_warnings"
 _ID = re.compile(r" \(id \d+\)$")
@@ -23,13 +21,7 @@ _ID = re.compile(r" \(id \d+\)$")
 
 def key(p: Problem) -> str:
     """'package PDA 55: Value': the record as named (without its id, which another ledger changes)."""
-    return f"{_ID.sub('', p.record)}: {_labels(p.kind).get(p.field, p.field)}"
-
-
-@functools.cache
-def _labels(kind: str) -> dict[str, str]:
-    k = KINDS.get(kind)
-    return {f.name: f.label for f in k.fields} if k else {}
+    return f"{_ID.sub('', p.record)}: {labels(p.kind).get(p.field, p.field)}"
 
 
 def stored(conn: sqlite3.Connection) -> list[str]:

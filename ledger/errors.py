@@ -5,6 +5,7 @@ Each message names what, where and why, so the command line and the UI can show 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,12 +70,16 @@ class Problem:
 
 def field_label(kind: str, name: str) -> str:
     """The model's label for a field of a kind; a name the model does not know is made readable."""
+    label = labels(kind).get(name)
+    return label if label is not None else default_label(name)
+
+
+@functools.cache
+def labels(kind: str) -> dict[str, str]:
+    """Field name -> label of a kind ({} for a kind the model does not know): read once per kind, as
+    an import's thousands of problems each name theirs."""
     k = KINDS.get(kind)
-    if k is not None:
-        for f in k.fields:
-            if f.name == name:
-                return f.label
-    return default_label(name)
+    return {f.name: f.label for f in k.fields} if k else {}
 
 
 class ValidationError(LedgerError):

@@ -56,7 +56,7 @@ def movements(conn: sqlite3.Connection, by: str, compute: Callable[..., list[Mov
         return compute(None)  # inside a write, or an older file read in place: nothing to trust or keep
     conn.execute("BEGIN")  # one snapshot for the count and the sums
     try:
-        count = conn.execute("SELECT n FROM write_count").fetchone()[0]
+        count = write_count(conn)
         row = conn.execute("SELECT at_write FROM cached_groupings WHERE grouping = ?", (by,)).fetchone()
         if row is not None and row[0] == count:
             new = Movement._make
