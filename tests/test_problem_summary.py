@@ -38,12 +38,19 @@ def test_one_rule_on_many_records_is_three_examples_and_a_count(ledger):
     assert "more than is left undelivered" in lines[4][1]  # another rule: a group of its own
 
 
-def test_a_field_rule_groups_by_its_text_and_one_more_is_said_in_the_singular():
-    p = [Problem("error", "package", f"package P{i}", "value_cents", "is required") for i in range(4)]
+def test_a_field_rule_groups_by_its_text():
+    p = [Problem("error", "package", f"package P{i}", "value_cents", "is required") for i in range(5)]
     other = Problem("error", "package", "package Q", "value_cents", "is negative")
     lines = said_once([*p, other])
-    assert lines[3] == ("error", "and 1 more package with this error on Value")
+    assert lines[3] == ("error", "and 2 more packages with this error on Value")
     assert lines[4] == ("error", str(other))
+
+
+def test_one_more_is_given_whole_never_counted():
+    """'and 1 more' costs a line as long as the problem it stands for: the fourth is shown instead."""
+    p = [Problem("error", "package", f"package P{i}", "value_cents", "is required") for i in range(4)]
+    assert said_once(p) == [("error", str(x)) for x in p]
+    assert said_once([*p, p[0]])[3] == ("error", "and 2 more packages with this error on Value")
 
 
 def test_a_question_never_grows_beyond_its_lines():
@@ -96,3 +103,21 @@ def test_the_apps_question_fits_the_screen(qapp, monkeypatch):
     bullets = [ln for ln in asked["text"].splitlines() if ln.startswith("•")]
     assert len(bullets) == 4
     assert bullets[-1] == "• and 29,997 more disbursements with this warning on Quantity"
+    assert confirm.ask_accept_warnings(None, many[:4])  # the question, like the command line, shows a fourth whole
+    assert [ln for ln in asked["text"].splitlines() if ln.startswith("•")] == [f"• {p}" for p in many[:4]]
+
+
+def test_the_command_line_shows_a_fourth_warning_whole(tmp_path):
+    path = tmp_path / "l.aidledger"
+    with Ledger.open(path) as led:
+        a = led.add(Authority("PDA", "PDA FY2024", 1_000_00, dt.date(2024, 4, 24)))
+        t = led.add(SystemType("Fires", ("HIMARS",)))
+        p = led.add(Package("PDA 56", D, a.id, 500_00))
+        led.add(PackageLine(p.id, t.id, "HIMARS ammo", quantity=1))
+    csv = tmp_path / "deliveries.csv"
+    csv.write_text("Date,Package,Line,Quantity\n" + "".join(f"2024-05-0{1 + i},PDA 56,HIMARS ammo,2\n" for i in range(4)))
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", str(csv), "--ledger", str(path), "--yes",
+                          "--kind", "disbursements"], capture_output=True, text=True, timeout=120)
+    warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("Warning")]
+    assert len(warnings) == 4, run.stderr
+    assert "more" not in warnings[3].split(":")[0] and warnings[3].endswith("brings deliveries to 8, more than the line's 1")
