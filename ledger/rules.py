@@ -432,10 +432,16 @@ def _deliveries_beyond_the_line(b: Batch):
 
 def _deliveries_beyond_the_package(b: Batch):
     cur = b.facts.currency
-    yield from _beyond_the_package(
-        b, "value_cents", lambda pkg, rid: b.facts.disbursed_value(pkg, exclude=rid),
-        lambda pkg, done: (f"is more than is left undelivered on package {pkg['number']} "
-                           f"({format_cents(pkg['value_cents'] - done, cur)} of {format_cents(pkg['value_cents'], cur)})"))
+
+    def message(pkg, done: int) -> str:
+        value = pkg["value_cents"]
+        if done >= value:  # nothing left: a negative "left" would read as a slip
+            return (f"package {pkg['number']} is already fully delivered "
+                    f"({format_cents(done, cur)} delivered of {format_cents(value, cur)})")
+        return (f"is more than is left undelivered on package {pkg['number']} "
+                f"({format_cents(value - done, cur)} of {format_cents(value, cur)})")
+
+    yield from _beyond_the_package(b, "value_cents", lambda pkg, rid: b.facts.disbursed_value(pkg, exclude=rid), message)
 
 
 def _checked(b: Batch, name: str) -> list:

@@ -273,3 +273,13 @@ def test_deliveries_of_several_lines_warn_only_beyond_the_line_they_fill():
     found = _batch_problems(led, "disbursement", [Disbursement(D, 2, line_id=shells, quantity=9), Disbursement(D, 1, line_id=1, quantity=3),
                                                   Disbursement(D, 2, line_id=shells, quantity=1), Disbursement(D, 1, line_id=1, quantity=3)])
     assert [(i, field, m) for i, _level, field, m in found] == [(3, "quantity", "brings deliveries to 51, more than the line's 50")]
+
+
+def test_a_delivery_to_a_package_already_fully_delivered_says_so_not_a_negative_left():
+    """PDA 1 has USD 6 M of its 10 M delivered: the first row fills it, the next ones find nothing left."""
+    led = _ledger()
+    found = _batch_problems(led, "disbursement", [Disbursement(D, 1, value_cents=4 * 10**8), Disbursement(D, 1, value_cents=10**8),
+                                                  Disbursement(D, 1, value_cents=10**8)])
+    assert [(i, m) for i, _level, _field, m in found] == [
+        (1, "package PDA 1 is already fully delivered (USD 10 M delivered of USD 10 M)"),
+        (2, "package PDA 1 is already fully delivered (USD 11 M delivered of USD 10 M)")]
