@@ -58,3 +58,86 @@ def test_packages_without_an_authority_count_in_their_own_group():
 
 def test_schema_version_is_the_latest_migration():
     assert max(schema.MIGRATIONS) == schema.SCHEMA_VERSION
+
+
+def _one_authority_ledger(path: Path) -> None:
+    with Ledger.open(path) as led:
+        led.add(Authority("PDA", "PDA FY2024", 1_000_000_00, dt.date(2024, 4, 24)))
+
+
+def test_an_authority_typed_for_a_packages_sheet_is_never_replaced_by_inference(tmp_path):
+    """'PDA FY2099' names the PDA program; inference would give the packages PDA FY2024, open that
+    day. The person's choice is kept and refused, with the authorities there are: nothing imported."""
+    from cli_helpers import run_cli
+
+    path = tmp_path / "l.aidledger"
+    _one_authority_ledger(path)
+    csv = tmp_path / "packages.csv"
+    csv.write_text("Number,Announced,Value\nPDA 77,2024-05-01,100\n")
+    code, _, err = run_cli("import", csv, "--ledger", path, "--kind", "packages", "--set", "authority=PDA FY2099", "--yes")
+    assert code != 0
+    assert ("Rejected: sheet 'packages', row 2, column 'Authority': no authority named 'PDA FY2099' in the ledger or the file "
+            "(the ledger's authorities: PDA FY2024)") in err, err
+    assert "found for" not in err  # no note of an authority inferred
+    with Ledger.open(path, readonly=True) as led:
+        assert led.count("package") == 0
+
+
+def test_an_authority_typed_that_the_files_own_sheet_holds_is_kept(tmp_path):
+    import openpyxl
+    from cli_helpers import run_cli
+
+    path = tmp_path / "l.aidledger"
+    _one_authority_ledger(path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Authorities"
+    ws.append(["Program", "Name", "Amount", "Available from"])
+    ws.append(["PDA", "PDA FY2025", 1000, dt.date(2024, 1, 1)])
+    ws = wb.create_sheet("Packages")
+    ws.append(["Number", "Announced", "Value"])
+    ws.append(["PDA 77", dt.date(2024, 5, 1), 100])
+    book = tmp_path / "two.xlsx"
+    wb.save(book)
+    code, _, err = run_cli("import", book, "--ledger", path, "--set", "authority=PDA FY2025", "--yes")
+    assert code == 0, err
+    with Ledger.open(path, readonly=True) as led:
+        assert led.find("package", "PDA 77").authority_id == led.find("authority", "PDA FY2025").id
+
+
+def test_a_name_of_many_authorities_that_matches_none_is_told_the_nearest(tmp_path):
+    from cli_helpers import run_cli
+
+    path = tmp_path / "l.aidledger"
+    with Ledger.open(path) as led:
+        for year in range(2010, 2025):
+            led.add(Authority("PDA", f"PDA FY{year}", 1_000_000_00, dt.date(year - 1, 10, 1)))
+    csv = tmp_path / "packages.csv"
+    csv.write_text("Number,Announced,Value\nPDA 77,2024-05-01,100\n")
+    code, _, err = run_cli("import", csv, "--ledger", path, "--kind", "packages", "--set", "authority=PDA FY2O24", "--yes")
+    assert code != 0
+    assert "no authority named 'PDA FY2O24' in the ledger or the file (the nearest of the ledger's 15 authorities: PDA FY2024, " in err, err
+
+
+def test_an_authority_column_naming_one_of_the_files_authorities_is_kept(tmp_path):
+    """The sheet's own Authority column, like a value typed, names an authority the file adds: it is
+    that one, not the ledger's authority of the program open that day."""
+    import openpyxl
+    from cli_helpers import run_cli
+
+    path = tmp_path / "l.aidledger"
+    _one_authority_ledger(path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Authorities"
+    ws.append(["Program", "Name", "Amount", "Available from"])
+    ws.append(["PDA", "PDA FY2025", 1000, dt.date(2024, 1, 1)])
+    ws = wb.create_sheet("Packages")
+    ws.append(["Number", "Announced", "Value", "Authority"])
+    ws.append(["PDA 77", dt.date(2024, 5, 1), 100, "PDA FY2025"])
+    book = tmp_path / "two.xlsx"
+    wb.save(book)
+    code, _, err = run_cli("import", book, "--ledger", path, "--yes")
+    assert code == 0, err
+    with Ledger.open(path, readonly=True) as led:
+        assert led.find("package", "PDA 77").authority_id == led.find("authority", "PDA FY2025").id

@@ -80,7 +80,7 @@ def test_a_number_twice_rejects_the_second_row_and_rejections_come_in_row_order(
     ])
     preview = preview_import(led, read_import(twice))
     assert [(r.row, r.why) for r in preview.rejected] == [
-        (3, "no authority named 'No such authority' in the ledger or the file"),
+        (3, "no authority named 'No such authority' in the ledger or the file (the ledger's authorities: PDA FY2024)"),
         (4, "appears twice in the file (first in row 2)"),
         (5, "number is required"),
     ]

@@ -245,6 +245,30 @@ def test_a_required_field_missing_is_given_for_every_row(qtbot, led, tmp_path):
     assert led.find("package", "PDA 902").value_cents == 1_250_000_000
 
 
+def test_an_authority_typed_for_every_row_that_the_ledger_lacks_is_refused_not_replaced(qtbot, led, tmp_path):
+    """'PDA FY2099' names the PDA program: inference would put the PDA authority open that day in its place."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "New packages"
+    ws.append(["Package", "Date", "Value ($M)"])
+    ws.append(["PDA 901", dt.date(2024, 6, 1), 10])
+    path = tmp_path / "packages.xlsx"
+    wb.save(path)
+    wizard = open_wizard(qtbot, led, path, kind="packages")
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
+    _label, edit = wizard.columns.sheets["New packages"].missing["authority_id"]
+    wizard.tabs.setCurrentWidget(wizard.columns)
+    edit.setFocus()
+    qtbot.keyClicks(edit, "PDA FY2099")
+    assert finished(qtbot, wizard, wizard.run_preview()), wizard.summary.text()
+    assert not wizard.preview.added
+    (rejected,) = wizard.preview.rejected
+    assert rejected.why.startswith("no authority named 'PDA FY2099' in the ledger or the file (the ledger's authorities: ")
+    assert "PDA FY2024" in rejected.why
+
+
 def test_bad_profile_name_or_save_error_shows_a_message(qtbot, led, tmp_path, monkeypatch, boxes):
     wizard = open_wizard(qtbot, led, deliveries(tmp_path / "deliveries.xlsx", FIRST), kind="disbursements")
     assert finished(qtbot, wizard, wizard.run_preview())

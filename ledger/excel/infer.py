@@ -1,6 +1,7 @@
 """What a foreign package sheet leaves out, found from what it holds (before it is matched with a ledger).
 
-- The authority, in this order: the sheet's Authority column; a value given (--set, the wizard);
+- The authority, in this order: the sheet's Authority column; a value given (--set, the wizard), kept as
+  given (a name no authority of the ledger or the file has is refused by the preview, never replaced);
   inferred from the program (a Program column, a number such as "PDA 71" or "USAI 12", the sheet's name
   or title rows), its fiscal year where a column gives one, and the date: the authority of that program
   available that day (preserved deadlines counted). Otherwise none: the package is stored without one,
@@ -229,6 +230,15 @@ class _Taxonomy:
         return name, found is not None
 
 
+def _file_authorities(plan: ImportPlan) -> set[str]:
+    """The names (casefolded) of the authorities the file's own sheets hold: a package may name one."""
+    out: set[str] = set()
+    for b in plan.batches:
+        if b.kind == "authority" and "name" in b.fields:
+            out.update(n.strip().casefold() for n in b.data[b.fields.index("name")] if isinstance(n, str))
+    return out
+
+
 def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs: dict[str, str], taxonomy: _Taxonomy,
                    stored: dict[tuple, list[str]], sources: set[str]) -> Inferred:
     out = Inferred(batch.sheet)
@@ -241,7 +251,7 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
     given = cols.get("authority_id")
     program_col, fy_col = extra.get("program", none), extra.get("fiscal_year", none)
     hint = _program_in(batch.sheet, programs) or _program_in(" ".join(plan.titles.get(batch.sheet, [])), programs)
-    by_name = {a.name.casefold(): a for a in auths}
+    authority_names = {a.name.casefold() for a in auths} | _file_authorities(plan)
     values = cols.get("value_cents", none)
     # Each step picks the rows it concerns first (a column of numbers is mostly full, its authority one
     # value); a column of text only is looked at with C functions mapped over it.
@@ -266,13 +276,15 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
                 out.matched += 1
     known = {number.casefold() for found in stored.values() for number in found}
 
-    def named(g) -> bool:  # the sheet's (or the person's) authority, one the ledger has or an id
-        return g is not None and not (isinstance(g, Ref) and g.name.strip().casefold() not in by_name)
+    def named(g) -> bool:  # the sheet's authority, one the ledger or the file has, or an id
+        return g is not None and not (isinstance(g, Ref) and g.name.strip().casefold() not in authority_names)
 
     authority: list[Any] = []
     chosen: dict[tuple, tuple[_Auth | None, str]] = {}  # (program, fiscal year, day) -> what _pick gave
     refs: dict[str, Ref] = {}
-    whole = given is not None and all(map(named, set(given)))
+    # The person's own choice (--set, the wizard) is kept as typed: a name no authority has is the
+    # preview's to refuse, never one for inference to replace.
+    whole = given is not None and ("authority_id" in batch.given or all(map(named, set(given))))
     in_program_col = _programs_in(program_col, programs)
     in_number = _programs_in(numbers, programs) if not whole else none
     for i in range(0 if whole else n):

@@ -48,6 +48,7 @@ class Batch:
     wids: list[int | None] | None = None  # the rows' ids in the workbook (our own exports), else None
     data: list[list] = field(default_factory=list)  # one list of values per field, aligned with `numbers`
     derived: bool = False  # made from other rows (an item list's lines), not read from rows of its own
+    given: tuple[str, ...] = ()  # fields the person gave one value for, every row (--set, the wizard's Columns tab)
 
     def __post_init__(self) -> None:
         if not self.data:

@@ -10,6 +10,7 @@ Nothing is written here. Rows are matched to records:
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from ..service import Ledger
 
 UNIQUE_LABEL = {"authority": "name", "package": "number", "system_type": "name"}
+HINTED = 8  # authorities listed by name when a name matches none; beyond, the nearest few
 
 
 class Added(NamedTuple):
@@ -267,13 +269,24 @@ class _Matcher:
                 return found, None
             if kind == "system_type":
                 return self._unknown_type(value.name)
-            return None, f"no {word} named {value.name!r} in the ledger or the file"
+            hint = self._authorities_hint(value.name) if kind == "authority" else ""
+            return None, f"no {word} named {value.name!r} in the ledger or the file{hint}"
         found = self.ids[kind].get(value)
         if found is not None:
             return found, None
         if self.mode == "by id" and self.ledger.exists(kind, value):
             return value, None
         return None, f"no {word} with id {value} in the file (or its row was rejected)"
+
+    def _authorities_hint(self, name: str) -> str:
+        """What a name no authority has could have been (a ledger holds a few authorities, not thousands)."""
+        names = [str(label) for _, label, _ in self._labels("authority")]
+        if not names:
+            return " (the ledger has no authorities yet: add the one these draw on first)"
+        if len(names) > HINTED:
+            near = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.4) or names[-3:]
+            return f" (the nearest of the ledger's {len(names)} authorities: {', '.join(near)})"
+        return f" (the ledger's authorities: {', '.join(names)})"
 
     def _unknown_type(self, name: str) -> tuple[int | None, str | None]:
         key = name.strip().casefold()

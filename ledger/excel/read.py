@@ -417,7 +417,7 @@ class _Reader:
                 raise ExcelError(f"the value given for {name}: {exc}") from None
         fields = fields + tuple(f for f, _ in fixed)
         fixed_values = [v for _, v in fixed]
-        batch = Batch(sheet.name, kind, fields, columns={f: headers[i].text for i, f in col_list})
+        batch = Batch(sheet.name, kind, fields, columns={f: headers[i].text for i, f in col_list}, given=tuple(f for f, _ in fixed))
         self.plan.batches.append(batch)
         label_col = next((i for i, f in col_list if f == label_field), None)
         amount_cols = [i for i, f in col_list if spec(f).type in ("cents", "signed_cents")]
