@@ -172,7 +172,7 @@ class Ledger(Reads, BackupPolicy, SummaryCache, ExecutionReads):
         with self._write():
             yield work
             if work.warnings:
-                accepted.remember(self.conn, work.warnings)  # they travel with exports
+                accepted.remember(self.conn, work.warnings, work.action_id)  # they travel with exports; undone with the action
         if work.action_id is not None:
             self._notify(work.touched.changed(label))
 

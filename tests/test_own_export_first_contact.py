@@ -105,3 +105,51 @@ def test_after_a_libreoffice_resave_too(sample_export, tmp_path):
         assert preview.mode == "copy" and preview.ok, preview.rejected[:3]
         apply_import(dst, preview)
         _same(led, dst)
+
+
+def _about_keys(path) -> list[str]:
+    about = {r[0].value: r[1].value for r in openpyxl.load_workbook(path)["About"].iter_rows() if r[0].value}
+    return accepted.from_text(about.get("Accepted warnings"))
+
+
+def test_an_undone_import_takes_the_warnings_it_accepted_with_it_and_its_redo_brings_them_back(tmp_path):
+    import datetime as dt
+
+    from cli_helpers import run_cli
+
+    from ledger.model import Authority, Package
+
+    path = tmp_path / "l.aidledger"
+    with Ledger.open(path) as led:
+        a = led.add(Authority("PDA", "PDA FY2024", 1_000_00, dt.date(2024, 4, 24)))
+        led.add(Package("PDA 56", dt.date(2024, 5, 1), a.id, 500_00))
+    csv = tmp_path / "deliveries.csv"
+    csv.write_text("Date,Package,Value\n2024-05-01,PDA 56,300\n2024-05-02,PDA 56,300\n")
+    code, _, err = run_cli("import", csv, "--ledger", path, "--yes", "--kind", "disbursements", "--accept-warnings")
+    assert code == 0, err
+    keys = ["disbursement 2024-05-02: Value"]
+    book = tmp_path / "out.xlsx"
+
+    def accepted_now() -> list[str]:
+        with Ledger.open(path, readonly=True) as led:
+            export_workbook(led, book)
+            return accepted.stored(led.conn)
+
+    assert accepted_now() == keys and _about_keys(book) == keys
+    assert run_cli("undo", "--ledger", path)[0] == 0
+    assert accepted_now() == [] and _about_keys(book) == []
+    assert run_cli("redo", "--ledger", path)[0] == 0
+    assert accepted_now() == keys and _about_keys(book) == keys
+    assert run_cli("undo", "--ledger", path)[0] == 0
+    assert run_cli("add", "source", "--ledger", path, "title=a release")[0] == 0  # the undone import is gone for good
+    assert accepted_now() == []
+
+
+def test_warnings_accepted_before_they_were_kept_by_action_still_count():
+    led = Ledger.memory()
+    with led._write(records=False):
+        led.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (accepted.META_KEY, '["package PDA 1: Value"]'))
+    assert accepted.stored(led.conn) == ["package PDA 1: Value"]
+    with led._write(records=False):
+        accepted.remember(led.conn, ["package PDA 2: Value"], None)
+    assert accepted.stored(led.conn) == ["package PDA 1: Value", "package PDA 2: Value"]
