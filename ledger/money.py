@@ -109,10 +109,13 @@ def format_cents(cents: int | None, currency: str = "USD", short: bool = True) -
     if not short:
         return f"{sign}{currency} {c // 100:,}.{c % 100:02d}"
     units = c / 100
-    for limit, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
+    scales = ((10**12, "T"), (10**9, "B"), (10**6, "M"))
+    for n, (limit, suffix) in enumerate(scales):
         if units >= limit:
             figure = units / limit
             text = f"{figure:,.2f}".rstrip("0").rstrip(".") if figure < 100 else f"{figure:,.1f}".rstrip("0").rstrip(".")
+            if text == "1,000" and n:  # rounded up to the next scale: 'USD 1 B', not 'USD 1,000 M'
+                text, suffix = "1", scales[n - 1][1]
             return f"{sign}{currency} {text} {suffix}"
     if c % 100:
         return f"{sign}{currency} {c // 100:,}.{c % 100:02d}"

@@ -49,6 +49,9 @@ def test_parse_amount_range():
         (1_250_000, "USD 12,500"),
         (-100_050, "-USD 1,000.50"),
         (0, "USD 0"),
+        (99_999_500_000, "USD 1 B"),  # rounded up into the next scale
+        (99_994_000_000, "USD 999.9 M"),
+        (99_999_500_000_000, "USD 1 T"),
     ],
 )
 def test_format_cents(cents, text):
