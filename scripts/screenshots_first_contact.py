@@ -2,7 +2,7 @@
 
     xvfb-run -a .venv/bin/python scripts/screenshots_first_contact.py [--out docs/screenshots]
 
-A new ledger and a fact-sheet style sheet that names no authority (built here): the preview with its packages waiting for an authority and the Create
+A new ledger and a fact-sheet style sheet that names no authority (tests/usai_sheet.py): the preview with its packages waiting for an authority and the Create
 authority button (import-empty-before.png), the Create authority form (import-empty-authority.png),
 then the preview again with the authority found by program and date, and the Added tab showing what
 will be stored (import-empty-after.png); the Columns tab with each match's confidence
@@ -22,21 +22,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshots import ROOT, clipped, settle  # noqa: E402  (its import sets the data folder and the platform)
 
+sys.path.insert(0, str(ROOT / "tests"))
+from usai_sheet import usai_sheet  # noqa: E402  (the sheet the first-contact tests build too)
+
 
 def sheet(path: Path) -> Path:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "USAI announcements"
-    ws.append(["Ukraine Security Assistance Initiative (USAI): announcements, 2024"])
-    ws.append([])
-    ws.append(["Date announced", "Value of package (USD millions)", "Equipment provided"])
-    ws.append([dt.date(2024, 4, 26), 6000, "Patriot interceptors; NASAMS munitions; up to 2,000 Javelin anti-armor systems"])
-    ws.append([dt.date(2024, 7, 3), "2,200", "HAWK interceptors; counter-UAS systems"])
-    ws.append([dt.date(2024, 7, 29), 1500, "additional 155mm artillery rounds; spare parts"])
-    wb.save(path)
-    return path
+    return usai_sheet(path, sheet="USAI announcements", title="Ukraine Security Assistance Initiative (USAI): announcements, 2024", rows=[
+        (dt.date(2024, 4, 26), 6000, "Patriot interceptors; NASAMS munitions; up to 2,000 Javelin anti-armor systems"),
+        (dt.date(2024, 7, 3), "2,200", "HAWK interceptors; counter-UAS systems"),
+        (dt.date(2024, 7, 29), 1500, "additional 155mm artillery rounds; spare parts"),
+    ])
 
 
 def main() -> None:

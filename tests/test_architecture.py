@@ -70,3 +70,13 @@ def test_import_contract_holds():
 def test_import_contract_lists_no_exceptions():
     text = (ROOT / ".importlinter").read_text(encoding="utf-8")
     assert "ignore_imports" not in text and "exhaustive_ignores" not in text
+
+
+def test_the_usai_sheet_is_built_in_one_place():
+    """The first-contact tests and the screenshots of the wizard build their USAI fact sheet with
+    tests/usai_sheet.py: a second copy of its layout drifts from the first."""
+    header = '"Date announced", "Value of package (USD millions)", "Equipment provided"'
+    holding = sorted(str(p.relative_to(ROOT)) for d in ("tests", "scripts", "bench") for p in (ROOT / d).rglob("*.py")
+                     if p != Path(__file__).resolve() and header in p.read_text(encoding="utf-8"))
+    assert holding == ["tests/usai_sheet.py"]
+    assert "from usai_sheet import usai_sheet" in (ROOT / "scripts" / "screenshots_first_contact.py").read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
 from ui_helpers import finished  # noqa: E402
+from usai_sheet import usai_sheet  # noqa: E402
 
 from ledger.model import NO_AUTHORITY  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
@@ -34,21 +35,6 @@ def no_unexpected(message_boxes, monkeypatch):
 def empty(tmp_path):
     with Ledger.open(tmp_path / "new.aidledger") as led:
         yield led
-
-
-def usai_sheet(path):
-    """A fact-sheet style table: a title row naming the program, no authority, no tranche numbers."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Tranches"
-    ws.append(["Ukraine Security Assistance Initiative (USAI) announcements, 2024"])
-    ws.append([])
-    ws.append(["Date announced", "Value of package (USD millions)", "Equipment provided"])
-    ws.append([dt.date(2024, 5, 10), 400, "up to 2,000 Javelin anti-armor systems; 155mm artillery rounds"])
-    ws.append([dt.date(2024, 6, 7), "225", "HAWK interceptors"])
-    ws.append([dt.date(2024, 6, 7), 150, None])
-    wb.save(path)
-    return path
 
 
 def open_wizard(qtbot, led, path=None, settings=None) -> ImportWizard:
