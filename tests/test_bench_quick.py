@@ -43,6 +43,16 @@ def test_bench_open_big(tmp_path):
     out = bench(tmp_path, "bench_open_big.py", "--entries", "3000", "--runs", "1", "--ledger", str(tmp_path / "b.aidledger"))
     assert "sort by value" in out and "search" in out and "last page (Last page clicked" in out
     assert "after a record written elsewhere" in out and "after a setting changed elsewhere" in out
+    # The ledger is left as the runs found it: nothing of theirs in its history, its name as built.
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "b.aidledger")
+    try:
+        assert conn.execute("SELECT count(*) FROM history_actions").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM history_changes").fetchone()[0] == 0
+        assert conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone() is None
+    finally:
+        conn.close()
 
 
 def test_bench_upgrade_big(tmp_path):
