@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from .errors import Problem, field_label
 from .model import KINDS
+from .words import first_few
 
 SHOWN = 3  # problems given whole per group; the rest are counted
 
@@ -27,10 +28,9 @@ def said_once(problems: Iterable[Problem], shown: int = SHOWN, lines: int | None
         groups.setdefault((p.level, p.kind, p.field, p.rule or p.message), []).append(p)
     out: list[tuple[str, str, int]] = []  # (level, text, problems it stands for)
     for (level, kind, field, _), items in groups.items():
-        whole = items if len(items) <= shown + 1 else items[:shown]
+        whole, more = first_few(items, shown)
         out += [(level, str(p), 1) for p in whole]
-        more = len(items) - len(whole)
-        if more > 0:
+        if more:
             k = KINDS.get(kind)
             what = k.plural if k else "records"
             on = f" on {field_label(kind, field)}" if field else ""

@@ -6,3 +6,11 @@ from __future__ import annotations
 def article(word: str) -> str:
     """'an authority', 'a package'."""
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def first_few(items, shown: int) -> tuple[list, int]:
+    """(the items to give whole, how many more to count): the first `shown`, or all of them where one
+    is left over, never "and 1 more", which takes about as much room as the one it stands for."""
+    if len(items) <= shown + 1:
+        return list(items), 0
+    return list(items[:shown]), len(items) - shown

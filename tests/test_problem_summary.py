@@ -121,3 +121,24 @@ def test_the_command_line_shows_a_fourth_warning_whole(tmp_path):
     warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("Warning")]
     assert len(warnings) == 4, run.stderr
     assert "more" not in warnings[3].split(":")[0] and warnings[3].endswith("brings deliveries to 8, more than the line's 1")
+
+
+def test_a_list_of_the_first_few_never_counts_one_more():
+    from ledger.words import first_few
+
+    assert first_few(list(range(4)), 3) == ([0, 1, 2, 3], 0)
+    assert first_few(list(range(5)), 3) == ([0, 1, 2], 2)
+    assert first_few([], 3) == ([], 0)
+
+
+def test_row_numbers_of_a_rejection_list_one_left_over_whole():
+    from ledger.excel.plan import Rejection
+    from ledger.excel.problems import ROWS_SHOWN, summarise
+
+    def rows(n):
+        return [Rejection("s", i, "Date", "x", "is not a date") for i in range(2, 2 + n)]
+
+    (msg,) = summarise(rows(ROWS_SHOWN + 1))
+    assert msg.text.endswith(f"({', '.join(str(i) for i in range(2, 2 + ROWS_SHOWN + 1))})") and "more" not in msg.text
+    (msg,) = summarise(rows(ROWS_SHOWN + 2))
+    assert msg.text.endswith(" and 2 more)")

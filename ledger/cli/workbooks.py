@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from ..errors import WarningsNotAccepted
+from ..words import first_few
 from .common import EXIT_OK, EXIT_REJECTED, Progress, UsageError, day_order, open_ledger, pairs, print_warnings
 
 SHOW_CHANGED = 20  # changed rows printed in full; the rest are counted
@@ -139,15 +140,16 @@ def _print_preview(preview, currency: str) -> None:
             print(f"{KINDS[kind].plural:<16}{c['added']:>10,}{c['changed']:>10,}{c['unchanged']:>11,}{c['missing']:>9,}")
     from ..excel.preview import describe_change
 
-    for ch in preview.changed[:SHOW_CHANGED]:
+    changed, more = first_few(preview.changed, SHOW_CHANGED)
+    for ch in changed:
         diffs = describe_change(ch, currency)
         print(f"Changed {ch.kind.replace('_', ' ')} id {ch.new.id} (sheet {ch.sheet!r}, row {ch.row}): {diffs}")
-    if len(preview.changed) > SHOW_CHANGED:
-        print(f"... and {len(preview.changed) - SHOW_CHANGED:,} more changed rows")
+    if more:
+        print(f"... and {more:,} more changed rows")
     if preview.missing:
-        shown = ", ".join(f"{m.kind.replace('_', ' ')} {m.label!r} (id {m.id})" for m in preview.missing[:10])
-        more = f" and {len(preview.missing) - 10:,} more" if len(preview.missing) > 10 else ""
-        print(f"In the ledger but not in the file (kept, never deleted by an import): {shown}{more}")
+        missing, more = first_few(preview.missing, 10)
+        shown = ", ".join(f"{m.kind.replace('_', ' ')} {m.label!r} (id {m.id})" for m in missing)
+        print(f"In the ledger but not in the file (kept, never deleted by an import): {shown}{f' and {more:,} more' if more else ''}")
     if preview.unknown_system_types:
         names = ", ".join(repr(n) for n in preview.unknown_system_types)
         print(f"Unknown system types: {names} (map with --map-type NAME=TYPE, or add them with --create-types)")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import items as item_lists
 from ..model import NO_AUTHORITY, PROGRAMS_EXAMPLES
+from ..words import first_few
 from .header_match import EXTRA
 from .plan import Batch, ImportPlan, Ref
 
@@ -411,7 +412,8 @@ def _notes(plan: ImportPlan, out: Inferred, empty: bool) -> None:
                           + ("; this ledger has no authorities yet: add one (python main.py add authority ..., or in the import "
                              "wizard: Create authority) and preview again" if empty else ""))
     if out.unknown_items:
-        shown = ", ".join(repr(t) for t in out.unknown_items[:8]) + (f" and {len(out.unknown_items) - 8} more" if len(out.unknown_items) > 8 else "")
+        few, more = first_few(out.unknown_items, 8)
+        shown = ", ".join(map(repr, few)) + (f" and {more:,} more" if more else "")
         plan.notes.append(f"{where}: {len(out.unknown_items)} item{'s' if len(out.unknown_items) != 1 else ''} matched no system type and count under {OTHER}: {shown} "
                           "(map one with --map-type 'ITEM=TYPE', or add it as an alias of a system type)")
 

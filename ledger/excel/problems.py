@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..words import article
+from ..words import article, first_few
 from .plan import Rejection
 
 __all__ = ["Message", "article", "rows_rejected", "summarise"]
@@ -50,7 +50,8 @@ def summarise(rejected: list[Rejection], rows_in: dict[str, int] | None = None) 
         elif len(items) == 1:
             out.append(Message(str(items[0]), 1))
         else:
-            shown = ", ".join(str(n) for n in rows[:ROWS_SHOWN]) + (f" and {len(rows) - ROWS_SHOWN:,} more" if len(rows) > ROWS_SHOWN else "")
+            few, more = first_few(rows, ROWS_SHOWN)
+            shown = ", ".join(map(str, few)) + (f" and {more:,} more" if more else "")
             col = f", column {column!r}" if column else ""
             values = {repr(r.value) for r in items if r.value not in (None, "")}
             value = f" ({next(iter(values))})" if len(values) == 1 else ""
