@@ -144,20 +144,31 @@ class UnitOfWork:
         if not records:
             return
         k = kind_of(records[0])
+        self.update_columns(k.name, [r.id for r in records], {f.name: [getattr(r, f.name) for r in records] for f in k.fields},
+                            step, records)
+
+    def update_columns(self, kind: str, ids: list[int], columns: dict[str, list], step: Callable[[int], None] | None = None,
+                       records: list | None = None) -> None:
+        """`update_many` of records given column by column (every field, record form): an import's block
+        of changed rows, written without building a record per row (`records`: the same, when at hand)."""
+        k = KINDS[kind]
+        if not ids:
+            return
         if rules.row_by_row(k) or k.name not in BATCH_UPDATES:
+            if records is None:
+                records = [k.cls(**{name: col[i] for name, col in columns.items()}, id=rid) for i, rid in enumerate(ids)]
             for i, record in enumerate(records):
                 if step and i and i % BULK_CHUNK == 0:
                     step(i)
                 self.update(record)
             return
-        ids = [r.id for r in records]
         old = store.fetch_rows(self.conn, k, ids)
         gone = next((i for i in ids if i not in old), None)
         if gone is not None:
             raise NotFoundError(f"no {k.name.replace('_', ' ')} with id {gone}")
         facts = BulkFacts(self.ledger)
         facts.removed_many(k, [old[i] for i in ids])
-        cols = _stored_columns(k, {f.name: [getattr(r, f.name) for r in records] for f in k.fields}, {}, len(ids), facts)
+        cols = _stored_columns(k, columns, {}, len(ids), facts)
         self._settle(validate.check_columns(facts, k, cols, ids)[0])
         names = list(cols)
         rows = [dict(zip(names, values), id=rid) for rid, values in zip(ids, zip(*(cols[n] for n in names)))]
@@ -167,9 +178,9 @@ class UnitOfWork:
         for start in range(0, len(rows), BULK_CHUNK):
             if step and start:
                 step(start)
-            chunk = rows[start : start + BULK_CHUNK]
-            history.record_updates(self.conn, self._history_id(), k.table, chunk)  # before: it reads the old rows
-            store.update_rows(self.conn, k, chunk, changed)
+            with store.staged(self.conn, k, rows[start : start + BULK_CHUNK]) as stage:
+                history.record_updates(self.conn, self._history_id(), k.table, stage)  # before: it reads the old rows
+                store.update_staged(self.conn, k, stage, changed)
         self.touched.add_many(k.name, [row["id"] for row in rows])
         if k.name == "line":  # deliveries against a line follow its system type
             for row in rows:
@@ -177,7 +188,7 @@ class UnitOfWork:
                     for d in self.ledger.records("disbursement", "line_id = ?", (row["id"],)):
                         self._raw_update("disbursement", replace(d, system_type_id=row["system_type_id"]))
         if step:
-            step(len(records))
+            step(len(ids))
 
     def _raw_update(self, kind: str, record: Any) -> None:
         """Write a consequence of a validated change (no checks of its own), recorded in history."""

@@ -65,16 +65,17 @@ def record(conn: sqlite3.Connection, action_id: int, table: str, record_id: int,
     )
 
 
-def record_updates(conn: sqlite3.Connection, action_id: int, table: str, rows: list[dict[str, Any]]) -> None:
-    """`record` of stored rows about to become `rows` (called before they are written): SQLite writes
-    each entry, the old row from the table and the new from the values, in one executemany."""
+def record_updates(conn: sqlite3.Connection, action_id: int, table: str, stage: str) -> None:
+    """`record` of the stored rows a staged table (`store.staged`) is about to rewrite (called before
+    they are written): SQLite writes every entry, the old row from the table and the new from the
+    stage, in one statement, in the stage's order."""
     names = sorted(store.columns(store.KIND_BY_TABLE[table]))
-    old = ", ".join(f"'{c}', {c}" for c in names)
-    new = ", ".join(f"'{c}', ?" for c in names)
-    conn.executemany(
+    old = ", ".join(f"'{c}', t.{c}" for c in names)
+    new = ", ".join(f"'{c}', s.{c}" for c in names)
+    conn.execute(
         "INSERT INTO history_changes (action_id, table_name, record_id, old, new) "
-        f"SELECT ?, ?, id, json_object({old}), json_object({new}) FROM {table} WHERE id = ?",
-        ((action_id, table, *[row[c] for c in names], row["id"]) for row in rows),
+        f"SELECT ?, ?, t.id, json_object({old}), json_object({new}) FROM {stage} s JOIN {table} t ON t.id = s.id ORDER BY s.rowid",
+        (action_id, table),
     )
 
 

@@ -154,16 +154,29 @@ def update_row(conn: sqlite3.Connection, kind: Kind, row: dict[str, Any]) -> Non
     )
 
 
-def update_rows(conn: sqlite3.Connection, kind: Kind, rows: list[dict[str, Any]], changed: Iterable[str] | None = None) -> None:
-    """`update_row` of many rows in one executemany; only the `changed` columns are set (the indexes
-    of the others are left alone), all of them when not said."""
+@contextmanager
+def staged(conn: sqlite3.Connection, kind: Kind, rows: list[dict[str, Any]]) -> Iterator[str]:
+    """Inside a transaction: `rows` (stored form, every column) in a temporary table, in their order
+    (its rowid), named by what this yields. A statement joining it reaches every row at once: one
+    UPDATE ... FROM costs a third of an UPDATE per row, bound and stepped from Python."""
+    cols = columns(kind)
+    name = f"staged_{kind.table}"
+    conn.execute(f"CREATE TEMP TABLE {name} ({', '.join(cols)})")
+    try:
+        conn.executemany(f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                         ([row[c] for c in cols] for row in rows))
+        yield name
+    finally:
+        conn.execute(f"DROP TABLE temp.{name}")
+
+
+def update_staged(conn: sqlite3.Connection, kind: Kind, stage: str, changed: Iterable[str] | None = None) -> None:
+    """Rewrite the stored rows a staged table holds (`staged`); only the `changed` columns are set
+    (the indexes of the others are left alone), all of them when not said."""
     cols = [c for c in columns(kind) if c != "id" and (changed is None or c in changed)]
     if not cols:
         return
-    conn.executemany(
-        f"UPDATE {kind.table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-        ([row[c] for c in cols] + [row["id"]] for row in rows),
-    )
+    conn.execute(f"UPDATE {kind.table} SET {', '.join(f'{c} = s.{c}' for c in cols)} FROM {stage} s WHERE {kind.table}.id = s.id")
 
 
 def fetch_rows(conn: sqlite3.Connection, kind: Kind, ids: list[int]) -> dict[int, dict[str, Any]]:

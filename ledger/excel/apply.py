@@ -1,8 +1,8 @@
 """Write a previewed import: one transaction, one history entry ("Import FILE"), all or nothing.
 
 Added records keep the ids the preview gave them (references between the file's rows already
-point at those ids) and go in with one executemany per kind and chunk; changed records are updated
-one by one. With `skip_invalid`, rows the preview rejected are left out, and rows the ledger's rules
+point at those ids) and go in with one executemany per kind and chunk; changed records are checked
+and updated as one batch per kind (a block of columns per sheet). With `skip_invalid`, rows the preview rejected are left out, and rows the ledger's rules
 reject on writing are dropped (with the rows that depend on them) and the write is tried again.
 """
 
@@ -17,7 +17,7 @@ from ..model import KIND_ORDER, KINDS
 from . import infer
 from .errors import Cancelled, ExcelError
 from .plan import Rejection
-from .preview import AddedBlock, AddedRows, Preview
+from .preview import AddedBlock, AddedRows, ChangedBlock, ChangedRows, Preview
 from .problems import article
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def apply_import(
     rejected = list(preview.rejected)
     if rejected and not skip_invalid:
         raise ImportRejected(rejected)
-    added, changed = preview.added, list(preview.changed)
+    added, changed = preview.added, preview.changed
     if not ledger.readonly:
         ledger.backup(f"before Import {preview.plan.path.name}")  # once: the rounds below retry a write that was rolled back
     for _ in range(MAX_ROUNDS):
@@ -103,14 +103,8 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
 
     with ledger.action(label, accept_warnings) as act:
         act.known = set(preview.plan.accepted_warnings)
-        by_kind: dict[str, list] = {}
-        blocks: dict[str, list[AddedBlock]] = {}
-        for part in added.parts if isinstance(added, AddedRows) else [added]:
-            if isinstance(part, AddedBlock):
-                blocks.setdefault(part.kind, []).append(part)
-            else:
-                for a in part:
-                    by_kind.setdefault(a.kind, []).append(a.record)
+        by_kind, blocks = _grouped(added, AddedRows, AddedBlock, lambda a: a.record)
+        updates_by_kind, update_blocks = _grouped(changed, ChangedRows, ChangedBlock, lambda c: c.new)
         for kind in WRITE_ORDER:
             records = by_kind.pop(kind, [])
             for rows in ([records] if records else []) + blocks.pop(kind, []):
@@ -125,9 +119,14 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
                     act.add_many(rows, keep_ids=True, step=step)
                 done += len(rows)
                 result.added[kind] = result.added.get(kind, 0) + len(rows)
-            updates = [c.new for c in changed if c.kind == kind]
-            act.update_many(updates, step=stepper(done))  # checked as one batch, as the added rows are
+            # Checked as one batch (or block of columns), as the added rows are.
+            updates = updates_by_kind.pop(kind, [])
+            act.update_many(updates, step=stepper(done))
             done += len(updates)
+            for block in update_blocks.pop(kind, []):
+                act.update_columns(kind, block.ids, block.columns(), step=stepper(done))
+                done += len(block)
+                updates += block.ids
             if updates:
                 result.changed[kind] = len(updates)
                 if progress:
@@ -143,6 +142,20 @@ def _write(ledger, preview, added, changed, rejected, accept_warnings, progress,
             # Its ids are the exporting ledger's: the same workbook, edited, matches rows by ID here too.
             ledger.set_meta("copied_from", preview.plan.origin)
     return result
+
+
+def _grouped(rows, rows_type: type, block_type: type, record: Callable) -> tuple[dict[str, list], dict[str, list]]:
+    """kind -> single records, and kind -> blocks of columns, of the preview's added or changed rows
+    (or of a plain list of them, once a round has dropped some)."""
+    single: dict[str, list] = {}
+    blocks: dict[str, list] = {}
+    for part in rows.parts if isinstance(rows, rows_type) else [rows]:
+        if isinstance(part, block_type):
+            blocks.setdefault(part.kind, []).append(part)
+        else:
+            for x in part:
+                single.setdefault(x.kind, []).append(record(x))
+    return single, blocks
 
 
 def _rejections(problems: list[Problem], where: dict) -> list[Rejection]:

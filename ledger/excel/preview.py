@@ -60,31 +60,32 @@ class AddedBlock:
         return Added(self.kind, self.sheet, self.numbers[i], self._build(values, self.ids[i]))
 
 
-class AddedRows(Sequence):
-    """The preview's added records: single ones and blocks of columns, read as one sequence of Added."""
+class _Rows(Sequence):
+    """Single rows and blocks of columns (each block a sequence that builds a row when asked), read as
+    one sequence."""
 
     def __init__(self) -> None:
-        self.parts: list[list[Added] | AddedBlock] = []
+        self.parts: list[list | AddedBlock | ChangedBlock] = []
 
-    def append(self, added: Added) -> None:
-        if not self.parts or isinstance(self.parts[-1], AddedBlock):
+    def append(self, row) -> None:
+        if not self.parts or not isinstance(self.parts[-1], list):
             self.parts.append([])
-        self.parts[-1].append(added)
+        self.parts[-1].append(row)
 
-    def add_block(self, block: AddedBlock) -> None:
+    def add_block(self, block) -> None:
         if len(block):
             self.parts.append(block)
 
     def __len__(self) -> int:
         return sum(len(p) for p in self.parts)
 
-    def __iter__(self) -> Iterator[Added]:
+    def __iter__(self) -> Iterator:
         for part in self.parts:
-            if isinstance(part, AddedBlock):
+            if isinstance(part, list):
+                yield from part
+            else:
                 for i in range(len(part)):
                     yield part[i]
-            else:
-                yield from part
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -95,7 +96,21 @@ class AddedRows(Sequence):
             if index < len(part):
                 return part[index]
             index -= len(part)
-        raise IndexError("added row index out of range")
+        raise IndexError("row index out of range")
+
+    def kind_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for part in self.parts:
+            if isinstance(part, list):
+                for a in part:
+                    out[a.kind] = out.get(a.kind, 0) + 1
+            else:
+                out[part.kind] = out.get(part.kind, 0) + len(part)
+        return out
+
+
+class AddedRows(_Rows):
+    """The preview's added records: single ones and blocks of columns, read as one sequence of Added."""
 
     def records_where(self, kind: str, name: str, value: Any) -> list[Any]:
         """The added records of `kind` whose field `name` is `value` (a block is looked at by its
@@ -112,15 +127,43 @@ class AddedRows(Sequence):
                 out += [a.record for a in part if a.kind == kind and getattr(a.record, name) == value]
         return out
 
-    def kind_counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for part in self.parts:
-            if isinstance(part, AddedBlock):
-                out[part.kind] = out.get(part.kind, 0) + len(part)
-            else:
-                for a in part:
-                    out[a.kind] = out.get(a.kind, 0) + 1
-        return out
+
+class ChangedBlock:
+    """Changed rows of one batch, held column by column: row i is stored record `ids[i]`, sheet row
+    `numbers[i]`. `new` and `old` hold every field's values (field -> column) over the batch's matched
+    rows, `at[i]` is row i's place in them, and `differ[name]` the places where that field changes.
+    Indexing builds the Changed of one row when it is asked for (a colleague's sheet can change a
+    hundred thousand records; the import writes them from the columns)."""
+
+    def __init__(self, kind: str, sheet: str, numbers: list[int], ids: list[int], at: list[int],
+                 new: dict[str, list], old: dict[str, list], differ: dict[str, set[int]]):
+        self.kind = kind
+        self.sheet = sheet
+        self.numbers = numbers
+        self.ids = ids
+        self.at = at
+        self.new = new
+        self.old = old
+        self.differ = differ
+        self._build = _builder(KINDS[kind].cls)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i: int) -> Changed:
+        r = self.at[i]
+        record = self._build({name: col[r] for name, col in self.new.items()}, self.ids[i])
+        diffs = tuple((name, self.old[name][r], col[r]) for name, col in self.new.items() if r in self.differ[name])
+        return Changed(self.kind, self.sheet, self.numbers[i], record, diffs)
+
+    def columns(self) -> dict[str, list]:
+        """Every field's new values, one per changed row (what the import writes)."""
+        at = self.at
+        return {name: [col[r] for r in at] for name, col in self.new.items()}
+
+
+class ChangedRows(_Rows):
+    """The preview's changed records: blocks of columns (and single ones), read as one sequence of Changed."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +195,7 @@ class Preview:
     plan: ImportPlan
     mode: str  # "by id" | "copy" | "by label"
     added: AddedRows = field(default_factory=AddedRows)
-    changed: list[Changed] = field(default_factory=list)
+    changed: ChangedRows = field(default_factory=ChangedRows)
     unchanged: dict[str, int] = field(default_factory=dict)
     missing: list[Missing] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
@@ -171,8 +214,8 @@ class Preview:
 
         for kind, n in self.added.kind_counts().items():
             bump(kind, "added", n)
-        for c in self.changed:
-            bump(c.kind, "changed")
+        for kind, n in self.changed.kind_counts().items():
+            bump(kind, "changed", n)
         for k, n in self.unchanged.items():
             bump(k, "unchanged", n)
         for m in self.missing:
@@ -419,7 +462,7 @@ class _Matcher:
         names = [f.name for f in k.fields]
         found = {r[0]: r[1:] for r in self.ledger.field_values(kind, ("id", *names), tids)} if rows else {}
         keep_stored = self.mode == "by label" and not self.plan.own
-        old_cols, new_cols, differ, differs = [], [], [], set()  # differ: per field, the rows it changes
+        old_cols, new_cols, differ, differs = {}, {}, {}, set()  # differ: per field, the rows it changes
         for j, name in enumerate(names):
             old = [found[t][j] for t in tids]
             new = [col[i] for i in rows] if (col := columns.get(name)) is not None else [defaults[name]] * len(rows)
@@ -427,15 +470,13 @@ class _Matcher:
                 new = [o if v in (None, "", ()) else v for v, o in zip(new, old)]
             # Equal columns are found in C; in the others only the unequal values can be a change.
             d = set() if old == new else {r for r, (a, b) in enumerate(zip(old, new)) if a != b and not _same(a, b)}
-            differ.append(d)
+            differ[name] = d
             differs |= d
-            old_cols.append(old)
-            new_cols.append(new)
-        build = _builder(k.cls)
-        for r in sorted(differs):
-            after = build(dict(zip(names, (c[r] for c in new_cols))), tids[r])
-            diffs = tuple((name, old_cols[j][r], new_cols[j][r]) for j, name in enumerate(names) if r in differ[j])
-            self.preview.changed.append(Changed(kind, batch.sheet, batch.numbers[rows[r]], after, diffs))
+            old_cols[name] = old
+            new_cols[name] = new
+        at = sorted(differs)
+        self.preview.changed.add_block(ChangedBlock(kind, batch.sheet, [batch.numbers[rows[r]] for r in at],
+                                                    [tids[r] for r in at], at, new_cols, old_cols, differ))
         if len(rows) > len(differs):
             self.preview.unchanged[kind] = self.preview.unchanged.get(kind, 0) + len(rows) - len(differs)
         if self.mode == "by id" or (self.mode == "by label" and kind in UNIQUE_LABEL):
