@@ -409,6 +409,29 @@ def test_import_wizard_preview_then_apply_then_undo(qtbot, tmp_path, exported, s
     w.close()
 
 
+def test_an_updated_sheet_opens_on_what_it_changes_and_writes_it(qtbot, window, exported):
+    import openpyxl
+
+    from ui.import_wizard import ImportWizard
+
+    wb = openpyxl.load_workbook(exported)
+    ws = wb["Packages"]
+    header = [c.value for c in ws[1]]
+    value, number = header.index("Value") + 1, header.index("Number") + 1
+    ws.cell(2, value).value = ws.cell(2, value).value + 1000  # a colleague revised one package's value
+    wb.save(exported)
+    wizard = ImportWizard(window.ledger, window.settings, str(exported), window)
+    assert finished(qtbot, wizard, wizard.run_preview())
+    assert not wizard.preview.added and len(wizard.preview.changed) == 1
+    assert wizard.tabs.currentWidget() is wizard.lists["changed"]  # nothing added: the tab of what changes is shown
+    assert "Value:" in wizard.lists["changed"].item(0).text()
+    (change,) = wizard.preview.changed
+    wizard.confirm = lambda parent, problems: True
+    assert finished(qtbot, wizard, wizard.apply()), wizard.summary.text()
+    assert window.ledger.get("package", change.new.id).value_cents == change.new.value_cents
+    assert ws.cell(2, number).value == change.new.number
+
+
 def test_import_cancelled_changes_nothing(qtbot, tmp_path, exported):
     from ui.import_wizard import ImportWizard
 

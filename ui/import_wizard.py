@@ -374,6 +374,8 @@ class ImportWizard(QDialog):
             self.tabs.setCurrentWidget(self.columns)
         elif p.rejected and not self.skip_invalid.isChecked():
             self.tabs.setCurrentWidget(self.lists["rejected"])
+        elif not p.added and p.changed and self.tabs.currentWidget() is self.lists["added"]:
+            self.tabs.setCurrentWidget(self.lists["changed"])  # an updated sheet adds nothing: show what it changes
 
     # -- an authority for packages that have none ---------------------------------------------------
 
