@@ -70,7 +70,7 @@ def list_backups(ledger_path: str | os.PathLike) -> list[Backup]:
             size = p.stat().st_size
         except OSError:
             continue
-        taken = dt.datetime.strptime(m.group(1), _STAMP).replace(tzinfo=dt.UTC)
+        taken = dt.datetime.fromisoformat(m.group(1)).replace(tzinfo=dt.UTC)  # _STAMP is ISO 8601 (basic)
         out.append(Backup(p, taken, m.group(2), size))
     out.sort(key=lambda b: b.taken_at, reverse=True)
     return out

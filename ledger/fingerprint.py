@@ -10,7 +10,6 @@ and redoing a change gives the same fingerprint again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 
@@ -23,6 +22,8 @@ CHUNK_ROWS = 50_000
 
 def digest(conn: sqlite3.Connection) -> str:
     """Hex SHA-256 of the canonical content of the ledger on `conn` (Ledger.fingerprint calls this)."""
+    import hashlib  # here: every command opens a ledger through the module that holds this, few fingerprint it
+
     h = hashlib.sha256()
     meta = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(META_KEYS))})", META_KEYS))
     h.update(json.dumps([[k, meta.get(k)] for k in META_KEYS], ensure_ascii=False, separators=(",", ":")).encode())

@@ -105,10 +105,13 @@ def record_inserted_runs(conn: sqlite3.Connection, action_id: int, table: str, r
     kept = [c for c in names if c not in set(null_columns)]
     pairs = ", ".join(f"'{c}', {c}" for c in names)
     one = f"INSERT INTO history_changes (action_id, table_name, record_id, old, new) SELECT ?, ?, id, NULL, json_object({pairs}) FROM {table} WHERE id = ?"
+    # Each row's array goes straight into the group (a subquery's column would hand it on as text, to be
+    # parsed again by json()); the range is read in id order, and a reader goes by each row's id anyway.
     block = (
         "INSERT INTO history_changes (action_id, table_name, record_id, last_id, old, new) "
-        "SELECT ?, ?, min(id), max(id), NULL, json_object('columns', json(?), 'rows', json_group_array(json(r))) "
-        f"FROM (SELECT id, json_array({', '.join(kept)}) AS r FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id)"
+        "SELECT ?, ?, min(id), max(id), NULL, "
+        f"json_object('columns', json(?), 'rows', json_group_array(json_array({', '.join(kept)}))) "
+        f"FROM {table} WHERE id BETWEEN ? AND ?"
     )
     header = json.dumps(kept)
     for first, last in runs:

@@ -12,7 +12,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import socket
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -44,7 +43,16 @@ class Holder:
             user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
         program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
         since = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
-        return cls(user, socket.gethostname(), os.getpid(), f"Aid Ledger ({program})", since)
+        return cls(user, _host(), os.getpid(), f"Aid Ledger ({program})", since)
+
+
+def _host() -> str:
+    """This machine's name: uname's where there is one (what gethostname returns there), else socket's."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket  # Windows
+
+    return socket.gethostname()
 
 
 def lock_path(ledger_path: str | os.PathLike) -> Path:
@@ -122,7 +130,7 @@ class WriterLock:
         # Without flock: the lock file's content is all there is.
         if previous is None or previous.pid == os.getpid():
             return True
-        if previous.host == socket.gethostname() and not pid_alive(previous.pid):
+        if previous.host == _host() and not pid_alive(previous.pid):
             self.cleared_stale = previous
             return True
         raise LedgerInUseError(where, previous)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-import uuid
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -119,6 +118,8 @@ def migrate(conn: sqlite3.Connection, version: int, currency: str) -> None:
         if version == 0:
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             # uid: tells this ledger from others, e.g. when an exported workbook comes back to it.
+            import uuid  # here: only a new ledger needs one (loading it costs every opening milliseconds)
+
             ident = uuid.uuid4().hex
             for key, value in (("currency", currency), ("created_at", now), ("created_by", __version__), ("uid", ident)):
                 conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -131,14 +133,15 @@ def _float_cents(cells: list, signed: bool) -> list[int] | None:
     any cell needs the careful path (another type, beyond its range, more than cents, negative)."""
     if not _only(cells, float):
         return None
-    # Each step a map of a C function: v * 100 rounded, and back (c / 100) equal to the cell.
+    # v * 100 rounded, and back (c / 100) equal to the cell: the check a map of C functions (operator's:
+    # a bound method such as (100).__rtruediv__ costs a wrapper call per cell).
     try:
-        cents = list(map(round, map((100.0).__mul__, cells)))
+        cents = [round(v * 100.0) for v in cells]
     except (ValueError, OverflowError):  # NaN, infinity
         return None
     if not (-FAST_FLOAT_LIMIT < min(cells) and max(cells) < FAST_FLOAT_LIMIT):
         return None
-    if not all(map(float.__eq__, map((100).__rtruediv__, cents), cells)):
+    if not all(map(operator.eq, map(operator.truediv, cents, itertools.repeat(100)), cells)):
         return None
     if not signed and min(cents) < 0:
         return None

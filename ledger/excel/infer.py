@@ -263,9 +263,12 @@ def _package_batch(plan: ImportPlan, batch: Batch, auths: list[_Auth], programs:
         program = _program_in(program_col[i], programs) or hint
         if program:
             numbers[i] = f"{program} {stripped[i]}"
-    taken = {x.strip().casefold() for x in numbers if isinstance(x, str)} if bare else set(map(str.casefold, stripped))
-    taken.discard("")
     missing = [i for i, x in enumerate(stripped) if not x] if "" in stripped else []
+    # The numbers in use: only rows without one are given one, never another row's (a full column needs none).
+    taken: set[str] = set()
+    if missing:
+        taken = {x.strip().casefold() for x in numbers if isinstance(x, str)} if bare else set(map(str.casefold, stripped))
+        taken.discard("")
     # A row without a number is the stored package of its date and value where there is exactly one
     # (the same list imported again, or a package the ledger has).
     for i in missing:

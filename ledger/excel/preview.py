@@ -385,8 +385,11 @@ class _Matcher:
         label_header = batch.columns.get(unique, k.field(unique).label) if unique else ""
         if unique in columns:
             labels = columns[unique]
-            keys = [v.strip().casefold() if v.__class__ is str else None for v in labels]
-            given = n - keys.count(None)
+            if set(map(type, labels)) == {str}:  # the usual column: C functions mapped over it
+                keys, given = list(map(str.casefold, map(str.strip, labels))), n
+            else:
+                keys = [v.strip().casefold() if v.__class__ is str else None for v in labels]
+                given = n - keys.count(None)
             if len(set(keys)) - (given < n) != given:  # a label twice: found where
                 first_label: dict[str, int] = {}
                 for i, key in enumerate(keys):
@@ -426,7 +429,7 @@ class _Matcher:
                         if v in failed:
                             reject(i, header, None, failed[v])
                 ids = {v: rid for v, (rid, _why) in found.items()}
-                col = [ids.get(v) for v in col]
+                col = list(map(ids.get, col))
             elif f.type == "aliases":
                 col = [() if v is None else v for v in col]
             columns[name] = col
