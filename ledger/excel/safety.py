@@ -27,6 +27,9 @@ CHUNK = 1 << 20
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 _HIDDEN_COL = re.compile(rb"<col\b[^>]*>")
+# A sheet's tags may carry a namespace prefix (<x:worksheet>, <x:c>, <x:f>: written by the .NET
+# Open XML SDK and tools built on it); the scan looks for the tags with the prefix its root uses.
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 
 
@@ -99,6 +102,7 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
         with zf.open(name) as fh:
             tail = b""
             head_done = not worksheet
+            cols, sheet_data, formula = _HIDDEN_COL, b"<sheetData", b"<f"
             while chunk := fh.read(CHUNK):
                 scan.size += len(chunk)
                 if scan.size > MAX_PART_BYTES:
@@ -107,8 +111,12 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                 if b"!" in data and b"<!" in data and _DOCTYPE.search(data):  # "!" is rare in a sheet (and found in C): the regex runs when "<!" is there
                     raise UnreadableFile(f"{path} was refused: {name} declares XML entities (never in a real workbook; an entity bomb?)")
                 if not head_done:
-                    end = data.find(b"<sheetData")
-                    for m in _HIDDEN_COL.finditer(data if end < 0 else data[:end]):
+                    if not tail and (root := _ROOT.search(data)) and root.group(1):
+                        prefix = root.group(1) + b":"
+                        cols = re.compile(b"<" + re.escape(prefix) + rb"col\b[^>]*>")
+                        sheet_data, formula = b"<" + prefix + b"sheetData", b"<" + prefix + b"f"
+                    end = data.find(sheet_data)
+                    for m in cols.finditer(data if end < 0 else data[:end]):
                         attrs = dict(_ATTR.findall(m.group(0)))
                         if attrs.get(b"hidden") in (b"1", b"true"):
                             lo, hi = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
@@ -117,7 +125,7 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                 # <f> <f ...> <f/>: a formula (one search per chunk; a <firstHeader> also matches and costs
                 # only the exact search for formula cells that follows). "<" is in every cell, which makes
                 # the two-byte search slow; "f" is rare outside formulas and found by memchr: asked first.
-                if worksheet and not scan.has_formulas and b"f" in data and b"<f" in data:
+                if worksheet and not scan.has_formulas and b"f" in data and formula in data:
                     scan.has_formulas = True
                 tail = data[-64:]
     except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, NotImplementedError, ValueError) as exc:
