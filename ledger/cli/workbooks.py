@@ -135,9 +135,10 @@ def _print_preview(preview, currency: str) -> None:
             print(line)
     counts = preview.counts()
     if counts:
-        print(f"{'':<16}{'added':>10}{'changed':>10}{'unchanged':>11}{'missing':>9}")
+        wide = max(16, *(len(KINDS[kind].plural) + 1 for kind in counts))  # "disbursements by authority" too
+        print(f"{'':<{wide}}{'added':>10}{'changed':>10}{'unchanged':>11}{'missing':>9}")
         for kind, c in counts.items():
-            print(f"{KINDS[kind].plural:<16}{c['added']:>10,}{c['changed']:>10,}{c['unchanged']:>11,}{c['missing']:>9,}")
+            print(f"{KINDS[kind].plural:<{wide}}{c['added']:>10,}{c['changed']:>10,}{c['unchanged']:>11,}{c['missing']:>9,}")
     from ..excel.preview import describe_change
 
     changed, more = first_few(preview.changed, SHOW_CHANGED)
