@@ -83,9 +83,10 @@ def test_an_authority_typed_for_a_packages_sheet_is_never_replaced_by_inference(
         assert led.count("package") == 0
 
 
-def test_an_authority_typed_that_the_files_own_sheet_holds_is_kept(tmp_path):
+def _authority_and_package(tmp_path, authority_column: bool):
+    """A ledger holding PDA FY2024, and a workbook adding the authority PDA FY2025 and a package (naming
+    it in an Authority column, or not)."""
     import openpyxl
-    from cli_helpers import run_cli
 
     path = tmp_path / "l.aidledger"
     _one_authority_ledger(path)
@@ -95,10 +96,17 @@ def test_an_authority_typed_that_the_files_own_sheet_holds_is_kept(tmp_path):
     ws.append(["Program", "Name", "Amount", "Available from"])
     ws.append(["PDA", "PDA FY2025", 1000, dt.date(2024, 1, 1)])
     ws = wb.create_sheet("Packages")
-    ws.append(["Number", "Announced", "Value"])
-    ws.append(["PDA 77", dt.date(2024, 5, 1), 100])
+    ws.append(["Number", "Announced", "Value", *(["Authority"] if authority_column else [])])
+    ws.append(["PDA 77", dt.date(2024, 5, 1), 100, *(["PDA FY2025"] if authority_column else [])])
     book = tmp_path / "two.xlsx"
     wb.save(book)
+    return path, book
+
+
+def test_an_authority_typed_that_the_files_own_sheet_holds_is_kept(tmp_path):
+    from cli_helpers import run_cli
+
+    path, book = _authority_and_package(tmp_path, authority_column=False)
     code, _, err = run_cli("import", book, "--ledger", path, "--set", "authority=PDA FY2025", "--yes")
     assert code == 0, err
     with Ledger.open(path, readonly=True) as led:
@@ -122,21 +130,9 @@ def test_a_name_of_many_authorities_that_matches_none_is_told_the_nearest(tmp_pa
 def test_an_authority_column_naming_one_of_the_files_authorities_is_kept(tmp_path):
     """The sheet's own Authority column, like a value typed, names an authority the file adds: it is
     that one, not the ledger's authority of the program open that day."""
-    import openpyxl
     from cli_helpers import run_cli
 
-    path = tmp_path / "l.aidledger"
-    _one_authority_ledger(path)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Authorities"
-    ws.append(["Program", "Name", "Amount", "Available from"])
-    ws.append(["PDA", "PDA FY2025", 1000, dt.date(2024, 1, 1)])
-    ws = wb.create_sheet("Packages")
-    ws.append(["Number", "Announced", "Value", "Authority"])
-    ws.append(["PDA 77", dt.date(2024, 5, 1), 100, "PDA FY2025"])
-    book = tmp_path / "two.xlsx"
-    wb.save(book)
+    path, book = _authority_and_package(tmp_path, authority_column=True)
     code, _, err = run_cli("import", book, "--ledger", path, "--yes")
     assert code == 0, err
     with Ledger.open(path, readonly=True) as led:

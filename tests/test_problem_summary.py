@@ -64,7 +64,8 @@ def test_a_question_never_grows_beyond_its_lines():
     assert lines[-1][1].endswith("more warnings")
 
 
-def test_the_command_line_says_thousands_of_warnings_in_a_few_lines(tmp_path):
+def _over_deliveries(tmp_path, rows: int):
+    """(ledger, sheet, the command line's import of it): `rows` deliveries of 2 against a line of 1."""
     path = tmp_path / "l.aidledger"
     with Ledger.open(path) as led:
         a = led.add(Authority("PDA", "PDA FY2024", 1_000_00, dt.date(2024, 4, 24)))
@@ -72,9 +73,14 @@ def test_the_command_line_says_thousands_of_warnings_in_a_few_lines(tmp_path):
         p = led.add(Package("PDA 56", D, a.id, 500_00))
         led.add(PackageLine(p.id, t.id, "HIMARS ammo", quantity=1))
     csv = tmp_path / "deliveries.csv"
-    csv.write_text("Date,Package,Line,Quantity\n" + "".join(f"2024-05-0{1 + i % 9},PDA 56,HIMARS ammo,2\n" for i in range(2000)))
+    csv.write_text("Date,Package,Line,Quantity\n" + "".join(f"2024-05-0{1 + i % 9},PDA 56,HIMARS ammo,2\n" for i in range(rows)))
     run = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", str(csv), "--ledger", str(path), "--yes",
                           "--kind", "disbursements"], capture_output=True, text=True, timeout=120)
+    return path, csv, run
+
+
+def test_the_command_line_says_thousands_of_warnings_in_a_few_lines(tmp_path):
+    path, csv, run = _over_deliveries(tmp_path, 2000)
     assert run.returncode != 0
     warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("Warning")]
     assert len(warnings) == 4, run.stderr
@@ -108,16 +114,7 @@ def test_the_apps_question_fits_the_screen(qapp, monkeypatch):
 
 
 def test_the_command_line_shows_a_fourth_warning_whole(tmp_path):
-    path = tmp_path / "l.aidledger"
-    with Ledger.open(path) as led:
-        a = led.add(Authority("PDA", "PDA FY2024", 1_000_00, dt.date(2024, 4, 24)))
-        t = led.add(SystemType("Fires", ("HIMARS",)))
-        p = led.add(Package("PDA 56", D, a.id, 500_00))
-        led.add(PackageLine(p.id, t.id, "HIMARS ammo", quantity=1))
-    csv = tmp_path / "deliveries.csv"
-    csv.write_text("Date,Package,Line,Quantity\n" + "".join(f"2024-05-0{1 + i},PDA 56,HIMARS ammo,2\n" for i in range(4)))
-    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", str(csv), "--ledger", str(path), "--yes",
-                          "--kind", "disbursements"], capture_output=True, text=True, timeout=120)
+    _path, _csv, run = _over_deliveries(tmp_path, 4)
     warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("Warning")]
     assert len(warnings) == 4, run.stderr
     assert "more" not in warnings[3].split(":")[0] and warnings[3].endswith("brings deliveries to 8, more than the line's 1")
