@@ -138,7 +138,7 @@ class UnitOfWork:
 
     def update_many(self, records: list[Any], step: Callable[[int], None] | None = None) -> None:
         """Update stored records of one kind (an import's changed rows): checked as one batch against
-        the ledger as the batch leaves it (`BulkFacts.removed_many`), written with one executemany.
+        the ledger as the batch leaves it (`BulkFacts.removed_many`), staged and written with one UPDATE.
         The same problems as `update` of each; kinds checked a row at a time (system types, the
         execution kinds) are updated one by one."""
         if not records:

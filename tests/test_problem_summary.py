@@ -126,6 +126,22 @@ def test_a_list_of_the_first_few_never_counts_one_more():
     assert first_few(list(range(4)), 3) == ([0, 1, 2, 3], 0)
     assert first_few(list(range(5)), 3) == ([0, 1, 2], 2)
     assert first_few([], 3) == ([], 0)
+    # Given only the first few of many (a list in the import wizard): the count comes from `total`.
+    assert first_few(list(range(4)), 3, total=4) == ([0, 1, 2, 3], 0)
+    assert first_few(list(range(4)), 3, total=5000) == ([0, 1, 2], 4997)
+
+
+def test_the_wizards_lists_show_one_left_over_whole(qapp, tmp_path):
+    from ui.import_wizard import LISTED, SHOWN, ImportWizard
+    from ui.settings import Settings
+
+    with Ledger.open(tmp_path / "l.aidledger") as led:
+        wizard = ImportWizard(led, Settings(), None)
+        for total, shown in ((SHOWN + 1, SHOWN + 1), (SHOWN + 2, SHOWN + 1), (5000, SHOWN + 1)):
+            wizard._fill("notes", [f"note {i}" for i in range(min(total, LISTED))], total)
+            lst = wizard.lists["notes"]
+            assert lst.count() == shown
+            assert (lst.item(lst.count() - 1).text() == f"… and {total - SHOWN:,} more") == (total > SHOWN + 1)
 
 
 def test_row_numbers_of_a_rejection_list_one_left_over_whole():

@@ -33,6 +33,7 @@ from ledger.errors import LedgerError
 from ledger.model import kind_of
 from ledger.money import format_cents
 from ledger.service import Ledger
+from ledger.words import first_few
 
 from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
@@ -53,7 +54,8 @@ KINDS_OFFERED = (
     ("Reported figures", "reported-figures"),
     ("Disbursements by authority", "disbursements-by-authority"),
 )
-SHOWN = 1000  # rows listed per tab; the counts say how many there are in all
+SHOWN = 1000  # rows listed per tab (all of them where one is left over); the counts say how many in all
+LISTED = SHOWN + 1  # rows a tab is given: enough to tell
 
 
 def _word(kind: str) -> str:
@@ -346,7 +348,7 @@ class ImportWizard(QDialog):
         self.summary.setText("\n".join(text))
 
         fill = self._fill
-        shown = p.added[:SHOWN]
+        shown = p.added[:LISTED]
         describe = _describer(self.ledger, [a.record for a in shown])
         fill("added", [(f"{_word(a.kind)} from sheet {a.sheet!r} row {a.row}: " if a.row else
                         f"{_word(a.kind)} the rows need: ") + describe(a.record) for a in shown], len(p.added))
@@ -354,18 +356,18 @@ class ImportWizard(QDialog):
             "changed",
             [
                 f"{_word(c.kind)} {_label(c.new)} (row {c.row}): " + desktop.describe_change(c, self.ledger.currency)
-                for c in p.changed[:SHOWN]
+                for c in p.changed[:LISTED]
             ],
             len(p.changed),
         )
         fill("unchanged", [f"{_word(kind)}: {n:,}" for kind, n in p.unchanged.items() if n], sum(p.unchanged.values()))
         fill(
             "missing",
-            [f"{_word(m.kind)} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:SHOWN]],
+            [f"{_word(m.kind)} {m.label} (id {m.id}): in the ledger, not in the file; it stays" for m in p.missing[:LISTED]],
             len(p.missing),
         )
         messages = desktop.problem_messages(p.rejected, plan.sheet_rows())
-        fill("rejected", messages[:SHOWN], len(messages))
+        fill("rejected", messages[:LISTED], len(messages))
         notes = list(plan.notes) + ([] if plan.own else desktop.column_lines(plan))
         fill("notes", notes, len(notes))
         can = p.has_changes and (not p.rejected or self.skip_invalid.isChecked()) and not self.ledger.readonly
@@ -493,19 +495,20 @@ class ImportWizard(QDialog):
         return True
 
     def _fill(self, key: str, items: list[str], total: int) -> None:
-        """One tab's list: its first SHOWN items, and how many there are in all."""
+        """One tab's list: its first items (`items`, LISTED at most), and how many there are in all."""
         lst = self.lists[key]
         lst.clear()
-        lst.addItems(items[:SHOWN])
-        if total > SHOWN:
-            lst.addItem(f"… and {total - SHOWN:,} more")
+        few, more = first_few(items, SHOWN, total)
+        lst.addItems(few)
+        if more:
+            lst.addItem(f"… and {more:,} more")
         self.tabs.setTabText(self.tabs.indexOf(lst), f"{key.capitalize()} ({total:,})")
 
     def _applied(self, r) -> None:
         self.result = r
         if r.rejected:  # the rows the ledger's rules refused on writing join those the preview refused
             messages = desktop.problem_messages(r.rejected, self.plan.sheet_rows())
-            self._fill("rejected", messages[:SHOWN], len(messages))
+            self._fill("rejected", messages[:LISTED], len(messages))
         added = sum(r.added.values())
         changed = sum(r.changed.values())
         self.summary.setText(

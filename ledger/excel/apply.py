@@ -2,8 +2,9 @@
 
 Added records keep the ids the preview gave them (references between the file's rows already
 point at those ids) and go in with one executemany per kind and chunk; changed records are checked
-and updated as one batch per kind (a block of columns per sheet). With `skip_invalid`, rows the preview rejected are left out, and rows the ledger's rules
-reject on writing are dropped (with the rows that depend on them) and the write is tried again.
+and updated as one batch per kind (a block of columns per sheet). With `skip_invalid`, rows the
+preview rejected are left out, and rows the ledger's rules reject on writing are dropped (with the
+rows that depend on them) and the write is tried again.
 """
 
 from __future__ import annotations
