@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 _HIDDEN_COL = re.compile(rb"<col\b[^>]*>")
 # A sheet's tags may carry a namespace prefix (<x:worksheet>, <x:c>, <x:f>: written by the .NET
 # Open XML SDK and tools built on it); the scan looks for the tags with the prefix its root uses.
-_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
+ROOT_TAG = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 
 
@@ -94,9 +95,11 @@ def check_zip(path: Path) -> zipfile.ZipFile:
     return zf
 
 
-def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False) -> PartScan:
+def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False,
+             passed: Callable[[bytes], None] | None = None) -> PartScan:
     """Stream one part: refuse DOCTYPEs (entity bombs) and expansion beyond the cap; for a worksheet,
-    note hidden columns and formulas (with or without a cached value)."""
+    note hidden columns and formulas (with or without a cached value). `passed` is given each chunk
+    once it has passed the checks (a sheet read in pieces as it streams: split_read.py)."""
     scan = PartScan()
     try:
         with zf.open(name) as fh:
@@ -111,7 +114,7 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                 if b"!" in data and b"<!" in data and _DOCTYPE.search(data):  # "!" is rare in a sheet (and found in C): the regex runs when "<!" is there
                     raise UnreadableFile(f"{path} was refused: {name} declares XML entities (never in a real workbook; an entity bomb?)")
                 if not head_done:
-                    if not tail and (root := _ROOT.search(data)) and root.group(1):
+                    if not tail and (root := ROOT_TAG.search(data)) and root.group(1):
                         prefix = root.group(1) + b":"
                         cols = re.compile(b"<" + re.escape(prefix) + rb"col\b[^>]*>")
                         sheet_data, formula = b"<" + prefix + b"sheetData", b"<" + prefix + b"f"
@@ -127,6 +130,8 @@ def scan_xml(zf: zipfile.ZipFile, name: str, path: Path, worksheet: bool = False
                 # the two-byte search slow; "f" is rare outside formulas and found by memchr: asked first.
                 if worksheet and not scan.has_formulas and b"f" in data and formula in data:
                     scan.has_formulas = True
+                if passed:
+                    passed(chunk)
                 tail = data[-64:]
     except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, NotImplementedError, ValueError) as exc:
         raise UnreadableFile(f"{path} is damaged ({name}: {exc}); was it cut short while copying?") from None

@@ -1,0 +1,188 @@
+"""Reading one big worksheet in pieces, on several cores at once.
+
+python-calamine reads a sheet whole, on one core (about 100 MB of XML a second here). A big sheet
+is cut into pieces at the start of a row as the safety scan streams its XML, and each piece, made a
+small workbook of its own (the same styles, shared strings and workbook parts, stored uncompressed),
+is read by python-calamine in a worker thread as soon as it is complete: calamine releases the
+interpreter while it parses, so the pieces are read side by side while the scan goes on. Every
+piece is made of bytes the scan has already passed, so no parser sees what the scan has not checked.
+
+The rows are then what reading the sheet whole gives: numbered from row 1 (blank rows included),
+each from the first used column to the last. Calamine places every cell by its row's `r`
+attribute, so a piece keeps its rows' numbers; a sheet whose rows lack it, or whose XML holds a
+comment or CDATA (where "<row" might not start a row), is read whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from .safety import ROOT_TAG
+
+SPLIT_FROM = 16 * 1024**2  # bytes of sheet XML: below this, one core reads it in a fraction of a second
+SPLIT_UP_TO = 128 * 1024**2  # above this the pieces held at once would cost more memory than the time saved
+PIECE_FROM = 4 * 1024**2
+PIECES_PER_WORKER = 2  # a worker starts on a piece while the scan goes on to the next
+MAX_WORKERS = 4
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+
+
+def workers() -> int:
+    """Cores this process may use, at most MAX_WORKERS (1: read whole)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        n = os.cpu_count() or 1
+    return min(n, MAX_WORKERS)
+
+
+def worth_splitting(zf: zipfile.ZipFile, part: str) -> bool:
+    """A sheet big enough to gain, small enough to hold, whose shared strings (read again by every
+    piece) are small beside it, on a machine with more than one core."""
+    info = zf.NameToInfo.get(part)
+    if info is None or not SPLIT_FROM <= info.file_size <= SPLIT_UP_TO or workers() < 2:
+        return False
+    strings = zf.NameToInfo.get("xl/sharedStrings.xml")
+    return strings is None or strings.file_size * 8 <= info.file_size
+
+
+class SplitSheet:
+    """Fed the sheet's XML chunk by chunk (`feed`), as the safety scan reads it; `finish` reads the
+    last piece and returns the sheet's rows, or None when the sheet must be read whole."""
+
+    def __init__(self, zf: zipfile.ZipFile, part: str, sheet_name: str):
+        self.part, self.sheet_name = part, sheet_name
+        n = workers()
+        self.piece_bytes = max(PIECE_FROM, zf.NameToInfo[part].file_size // (PIECES_PER_WORKER * n))
+        # The parts a piece's workbook needs to be read as this sheet: every part but the worksheets
+        # and the media (read once, here, before any thread starts).
+        self.others = [(i.filename, zf.read(i.filename)) for i in zf.infolist()
+                       if i.filename.endswith((".xml", ".rels")) and not i.filename.startswith("xl/worksheets/")]
+        self.row_tag = self.sheet_data = self.tail = b""  # with the prefix the root's tag uses, from the first chunk
+        self.head: bytes | None = None  # the XML up to and including <sheetData>, without its <dimension>
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.first = True
+        self.ok = True
+        self.pool = ThreadPoolExecutor(n, thread_name_prefix="sheet-piece")
+        self.pieces: list[Future] = []
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.ok:
+            return
+        if b"<!" in chunk or (self.chunks and b"<!" in self.chunks[-1][-1:] + chunk[:1]):
+            return self._give_up()
+        if not self.row_tag:
+            root = ROOT_TAG.search(chunk)
+            prefix = root.group(1) + b":" if root and root.group(1) else b""
+            self.row_tag, self.sheet_data = b"<" + prefix + b"row ", b"<" + prefix + b"sheetData"
+            self.tail = b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        if self.size >= self.piece_bytes:
+            self._cut()
+
+    def _cut(self) -> None:
+        data = b"".join(self.chunks)
+        if self.head is None:
+            at = data.find(self.sheet_data)
+            end = data.find(b">", at) if at >= 0 else -1
+            if end < 0:  # the rows have not started yet
+                return
+            if data[end - 1:end] == b"/":  # <sheetData/>: none at all
+                return self._give_up()
+            self.head = _DIMENSION.sub(b"", data[:end + 1])
+        cut = data.rfind(self.row_tag)
+        close = data.find(b">", cut) if cut > 0 else -1
+        if cut > 0 and close < 0:  # the last row's tag goes on in the next chunk: cut at the one before
+            cut = data.rfind(self.row_tag, 0, cut)
+            close = data.find(b">", cut) if cut > 0 else -1
+        if close < 0 or cut <= len(self.head):  # no row has ended yet in this piece
+            return
+        if b' r="' not in data[cut:close]:  # rows numbered by their place alone: a piece would renumber them
+            return self._give_up()
+        piece = data[:cut] if self.first else self.head + data[:cut]
+        self.pieces.append(self.pool.submit(self._read, piece + self.tail))
+        self.first = False
+        self.chunks, self.size = [data[cut:]], len(data) - cut
+
+    def finish(self) -> tuple[list[tuple[int, int, tuple[int, Iterator[list]]]], list] | None:
+        """(first row, first column, (width, rows)) of each piece, and the merged ranges; None: read it whole."""
+        if not self.ok:
+            return None
+        try:
+            if self.first:  # never cut: nothing gained
+                return None
+            self.pieces.append(self.pool.submit(self._read, self.head + b"".join(self.chunks)))
+            self.chunks = []
+            out = [f.result() for f in self.pieces]
+        except Exception:  # whatever a piece could not give, reading the sheet whole says in its own words
+            return None
+        finally:
+            self.close()
+        return [(start, col, rows) for start, col, rows, _ in out if rows is not None], out[-1][3]
+
+    def _read(self, xml: bytes) -> tuple[int, int, list, list]:
+        from python_calamine import CalamineWorkbook
+
+        # A file, not a BytesIO: python-calamine reads a file object by small growing reads, holding
+        # the interpreter (0.1 s for 50 MB), and a file by path without it.
+        fd, name = tempfile.mkstemp(suffix=".xlsx", prefix="aidledger-piece-")
+        try:
+            with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zo:
+                for part, data in self.others:
+                    zo.writestr(part, data)
+                zo.writestr(self.part, xml)
+            del xml
+            wb = CalamineWorkbook.from_path(name)
+            try:
+                sh = wb.get_sheet_by_name(self.sheet_name)
+            finally:
+                wb.close()
+        finally:
+            os.unlink(name)
+        merged, start = sh.merged_cell_ranges or [], sh.start
+        if start is None:  # a piece of blank rows
+            return 0, 0, None, merged
+        # Its rows one at a time, as reading the sheet whole gives them (the cells stay in calamine's
+        # compact form until then); calamine yields the rows before the piece's first as blanks.
+        rows = sh.iter_rows()
+        next(itertools.islice(rows, start[0], start[0]), None)
+        return start[0], start[1], (sh.width, rows), merged
+
+    def _give_up(self) -> None:
+        self.ok = False
+        self.chunks = []
+        self.close()
+
+    def close(self) -> None:
+        for f in self.pieces:
+            f.cancel()
+        self.pool.shutdown(wait=False)
+
+
+def joined_rows(pieces: list[tuple[int, int, tuple[int, Iterator[list]]]]) -> tuple[int, Iterator[tuple[int, list]]]:
+    """The first used column, and the pieces' rows as reading the sheet whole numbers them: from row 1,
+    blank rows between pieces filled in, each row from that column to the sheet's last."""
+    col0 = min(col for _, col, _ in pieces)
+    width = max(col + w for _, col, (w, _) in pieces) - col0
+
+    def rows() -> Iterator[tuple[int, list]]:
+        number = 1
+        for start, col, (w, block) in pieces:
+            blank = [""] * width
+            while number <= start:
+                yield number, list(blank)
+                number += 1
+            left, right = col - col0, width - (col - col0) - w
+            for row in block:
+                yield number, ([""] * left + row + [""] * right) if left or right else row
+                number += 1
+
+    return col0, rows()

@@ -1,0 +1,198 @@
+"""A big sheet read in pieces on several cores gives exactly the rows, first column and merged ranges
+of the sheet read whole; sheets it cannot cut safely are read whole.
+
+The size limits are lowered here so that small workbooks are cut into many pieces (a piece a few
+rows long), which puts piece boundaries next to everything that could go wrong at one: blank rows,
+leading blank columns, merged cells, shared strings, dates, a namespace prefix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import foreign_corpus
+import openpyxl
+import pytest
+from test_excel_libreoffice import SOFFICE, soffice
+
+from ledger.excel import split_read
+from ledger.excel.sources import open_book
+
+
+def _read(path: Path) -> dict:
+    book = open_book(path)
+    try:
+        out = {}
+        for name in book.sheet_names:
+            sheet = book.open_sheet(name)
+            out[name] = (sheet.col0, sorted(map(tuple, sheet.merged)), sheet.hidden_columns, list(sheet.rows))
+        return out
+    finally:
+        book.close()
+
+
+class _Cuts(list):
+    """The pieces read, and for each sheet whether it was read in pieces."""
+
+    def __init__(self):
+        super().__init__()
+        self.sheets = []
+
+
+@pytest.fixture
+def pieces(monkeypatch):
+    """Cut every sheet into pieces of about 300 bytes of XML, on two workers; count the cuts."""
+    cuts = _Cuts()
+    monkeypatch.setattr("ledger.excel.sources.worth_splitting", lambda zf, part: part in zf.NameToInfo)
+    monkeypatch.setattr(split_read, "PIECE_FROM", 300)
+    monkeypatch.setattr(split_read, "PIECES_PER_WORKER", 10_000)
+    monkeypatch.setattr(split_read, "workers", lambda: 2)
+    real = split_read.SplitSheet._read
+
+    def counted(self, xml):
+        cuts.append(len(xml))
+        return real(self, xml)
+
+    monkeypatch.setattr(split_read.SplitSheet, "_read", counted)
+    real_finish = split_read.SplitSheet.finish
+
+    def finish(self):
+        out = real_finish(self)
+        cuts.sheets.append(out is not None)
+        return out
+
+    monkeypatch.setattr(split_read.SplitSheet, "finish", finish)
+    monkeypatch.setattr("ledger.excel.safety.CHUNK", 256)  # the scan's chunks: pieces are cut as they come
+    return cuts
+
+
+def _whole(path: Path, monkeypatch) -> dict:
+    with monkeypatch.context() as m:
+        m.setattr("ledger.excel.sources.worth_splitting", lambda zf, part: False)
+        return _read(path)
+
+
+def _messy(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Deliveries"
+    ws["C2"] = "Deliveries to Ukraine (reported)"
+    ws.merge_cells("C2:F2")
+    ws.append([])
+    ws.append([None, None, "Date", "Package", "Quantity", "Value", "Notes"])
+    for i in range(400):
+        if i % 37 == 5:
+            ws.append([])  # blank rows, some of them where a piece ends
+            ws.append([])
+            continue
+        ws.append([None, None, dt.date(2023, 1, 1) + dt.timedelta(days=i), f"PDA {i % 40}", i % 7 or None,
+                   1000.5 * i, ("note é ∑ " * (i % 3)) or None])
+    ws.merge_cells("G100:H101")
+    ws["B300"] = "a cell in a column no other row uses"
+    ws.column_dimensions["F"].hidden = True
+    other = wb.create_sheet("Small")
+    other.append(["Name", "Amount"])
+    other.append(["one", 1])
+    wb.save(path)
+    return path
+
+
+def test_a_messy_sheet_read_in_pieces_is_the_sheet_read_whole(tmp_path, pieces, monkeypatch):
+    path = _messy(tmp_path / "messy.xlsx")
+    whole = _whole(path, monkeypatch)
+    assert whole["Deliveries"][0] == 1  # the stray cell in B moves the first column
+    assert _read(path) == whole
+    assert len(pieces) > 20
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (libreoffice-calc-nogui) is not installed")
+def test_a_sheet_libreoffice_saved_reads_alike(tmp_path, pieces, monkeypatch):
+    """LibreOffice writes every text as a shared string, read again by every piece."""
+    path = soffice(tmp_path, _messy(tmp_path / "messy.xlsx"), "xlsx", "lo") / "messy.xlsx"
+    with zipfile.ZipFile(path) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()
+    assert _read(path) == _whole(path, monkeypatch)
+    assert len(pieces) > 20
+
+
+def test_a_sheet_with_prefixed_tags_reads_alike(tmp_path, pieces, monkeypatch):
+    src = _messy(tmp_path / "src.xlsx")
+    prefixed = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(prefixed, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode().replace('xmlns="http://schemas', 'xmlns:x="http://schemas')
+                data = re.sub(r"<(/?)([A-Za-z]+)(?=[\s>/])", r"<\1x:\2", text).encode()
+                assert b"<x:row " in data
+            zout.writestr(info, data)
+    assert _read(prefixed) == _whole(prefixed, monkeypatch)
+    assert len(pieces) > 20
+
+
+def test_the_foreign_corpus_reads_alike(tmp_path, pieces, monkeypatch):
+    for case in foreign_corpus.CASES:
+        path = case.build(tmp_path)
+        if path.suffix != ".xlsx":
+            continue
+        assert _read(path) == _whole(path, monkeypatch), path.name
+
+
+def test_rows_without_numbers_or_with_comments_are_read_whole(tmp_path, pieces, monkeypatch):
+    src = _messy(tmp_path / "src.xlsx")
+    for name, change in (("unnumbered", lambda t: re.sub(r'<row r="\d+"', "<row", t)),
+                         ("commented", lambda t: t.replace("</row>", "</row><!-- a row ends -->"))):
+        dst = tmp_path / f"{name}.xlsx"
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    data = change(data.decode()).encode()
+                zout.writestr(info, data)
+        pieces.sheets.clear()
+        assert _read(dst) == _whole(dst, monkeypatch), name
+        assert pieces.sheets == [False, True], name  # the changed sheet read whole, the other in pieces
+
+
+def test_the_limits_leave_small_sheets_big_shared_strings_and_one_core_alone(tmp_path, monkeypatch):
+    path = _messy(tmp_path / "messy.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        part = "xl/worksheets/sheet1.xml"
+        size = zf.getinfo(part).file_size
+        monkeypatch.setattr(split_read, "workers", lambda: 2)
+        assert not split_read.worth_splitting(zf, part)  # far below the size it pays from
+        monkeypatch.setattr(split_read, "SPLIT_FROM", 0)
+        assert split_read.worth_splitting(zf, part)
+        strings = zipfile.ZipInfo("xl/sharedStrings.xml")
+        monkeypatch.setitem(zf.NameToInfo, strings.filename, strings)
+        strings.file_size = size // 8
+        assert split_read.worth_splitting(zf, part)
+        strings.file_size = size // 2  # every piece would read them again
+        assert not split_read.worth_splitting(zf, part)
+        strings.file_size = 0
+        monkeypatch.setattr(split_read, "SPLIT_UP_TO", size - 1)  # too big to hold in pieces
+        assert not split_read.worth_splitting(zf, part)
+        monkeypatch.setattr(split_read, "SPLIT_UP_TO", size)
+        assert split_read.worth_splitting(zf, part)
+        monkeypatch.setattr(split_read, "workers", lambda: 1)
+        assert not split_read.worth_splitting(zf, part)
+
+
+def test_our_own_export_is_cut_and_imports_alike(tmp_path, pieces, monkeypatch):
+    from ledger.excel import export_workbook
+    from ledger.excel.read import read_import
+    from ledger.sample import write_sample
+
+    led, _ = write_sample(tmp_path / "s.aidledger")
+    with led:
+        export_workbook(led, tmp_path / "own.xlsx")
+    before = len(pieces)
+    split = read_import(tmp_path / "own.xlsx")
+    assert len(pieces) - before > 10
+    with monkeypatch.context() as m:
+        m.setattr("ledger.excel.sources.worth_splitting", lambda zf, part: False)
+        whole = read_import(tmp_path / "own.xlsx")
+    assert repr(split.batches) == repr(whole.batches)
