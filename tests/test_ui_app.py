@@ -290,6 +290,7 @@ def test_preferences_and_settings_are_typed(window, monkeypatch):
     dialog.try_accept()
     assert window.ledger.default_deadline == "2025-03-01"
     assert Settings().currency_display == "full"
+    window.resize(1280, 800)  # wide enough for full figures (a narrow card shows the compact one)
     window.apply_preferences()
     window.refresh_all()
     assert window.dashboard.cards["committed_cents"].value.text().endswith(".00")
