@@ -290,6 +290,7 @@ def test_preferences_and_settings_are_typed(window, monkeypatch):
     dialog.try_accept()
     assert window.ledger.default_deadline == "2025-03-01"
     assert Settings().currency_display == "full"
+    window.resize(1280, 800)  # wide enough for full figures (a narrow card shows the compact one)
     window.apply_preferences()
     window.refresh_all()
     assert window.dashboard.cards["committed_cents"].value.text().endswith(".00")
@@ -520,3 +521,23 @@ def test_find_focuses_the_search_box_of_the_current_table(window, qtbot):
     window.act_find.trigger()
     view = window.records["authority"]
     qtbot.waitUntil(lambda: view.search.hasFocus() or window.focusWidget() is view.search)
+
+
+def test_first_start_fits_a_screen_smaller_than_the_default_size(window):
+    # The offscreen screen is 800 pixels high: 1280x800 would hide the status bar and the chart's readout.
+    room = window.screen().availableGeometry()
+    assert room.height() < 800 + 48
+    assert window.frameGeometry().height() <= room.height()
+    assert room.contains(window.geometry().topLeft())
+
+
+def test_a_saved_window_size_comes_back(qtbot, sample_copy):
+    first = ui_app.build_window(str(sample_copy))
+    qtbot.addWidget(first)
+    first.resize(700, 500)
+    first.save_window()
+    first.close()
+    again = ui_app.build_window(str(sample_copy))
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (700, 500)
+    again.close()

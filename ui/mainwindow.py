@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from .welcome import Welcome
 log = logging.getLogger("aid_ledger.ui")
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+FRAME_ROOM = QSize(16, 48)  # a window manager's title bar and borders, kept free on a first start
 # Tables in the order people look for them.
 TABLE_KINDS = ("package", "line", "disbursement", "authority", "adjustment", "observation", "reported_figure",
                "disbursement_by_authority", "system_type", "source")
@@ -57,7 +58,6 @@ class MainWindow(LedgerFiles, QMainWindow):
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh_all)
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
 
         self.stack = QStackedWidget()
         self.welcome = Welcome(str(default_ledger()))
@@ -486,8 +486,22 @@ class MainWindow(LedgerFiles, QMainWindow):
     def _restore_window(self) -> None:
         if geometry := self.settings.bytes("geometry"):
             self.restoreGeometry(geometry)
+        else:
+            self._first_size()
         if state := self.settings.bytes("state"):
             self.restoreState(state)
+
+    def _first_size(self) -> None:
+        """1280x800, or less on a smaller screen (a 1366x768 laptop): a window taller than the screen
+        hides its status bar and the chart's readout, and without a window manager nothing shrinks it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen else None
+        if room is None or room.isEmpty():
+            self.resize(1280, 800)
+            return
+        # Leave room for the title bar and borders the window manager adds around the window.
+        self.resize(min(1280, room.width() - FRAME_ROOM.width()), min(800, room.height() - FRAME_ROOM.height()))
+        self.move(room.topLeft())
 
     def _restore_splitter(self, key: str, splitter) -> None:
         if state := self.settings.bytes(f"splitter_{key}"):
