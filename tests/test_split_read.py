@@ -16,6 +16,7 @@ import foreign_corpus
 import openpyxl
 import pytest
 from test_excel_libreoffice import SOFFICE, soffice
+from test_prefixed_sheet import _prefixed
 
 from ledger.excel import split_read
 from ledger.excel.sources import open_book
@@ -119,16 +120,7 @@ def test_a_sheet_libreoffice_saved_reads_alike(tmp_path, pieces, monkeypatch):
 
 
 def test_a_sheet_with_prefixed_tags_reads_alike(tmp_path, pieces, monkeypatch):
-    src = _messy(tmp_path / "src.xlsx")
-    prefixed = tmp_path / "prefixed.xlsx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(prefixed, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode().replace('xmlns="http://schemas', 'xmlns:x="http://schemas')
-                data = re.sub(r"<(/?)([A-Za-z]+)(?=[\s>/])", r"<\1x:\2", text).encode()
-                assert b"<x:row " in data
-            zout.writestr(info, data)
+    prefixed = _prefixed(_messy(tmp_path / "src.xlsx"), tmp_path / "prefixed.xlsx")
     assert _read(prefixed) == _whole(prefixed, monkeypatch)
     assert len(pieces) > 20
 
