@@ -1,0 +1,56 @@
+"""The window on a small laptop's screen: the dashboard's cards never run over each other or over
+their own figures, whatever the window's size; what does not fit scrolls."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.ui_helpers import overlapping  # noqa: E402
+
+# Screens people have, less what a window manager takes for the title bar and a panel.
+WINDOWS = {"1024x600": (1008, 552), "1366x768": (1350, 720), "1920x1080": (1280, 800)}
+
+
+def settle(rounds: int = 5) -> None:
+    for _ in range(rounds):
+        QApplication.processEvents()
+
+
+def card_parts(card):
+    return [card.title, card.value, card.detail]
+
+
+@pytest.mark.parametrize("screen", list(WINDOWS))
+def test_cards_and_their_notes_never_overlap(sample_window, screen):
+    w = sample_window
+    w.resize(*WINDOWS[screen])
+    w.show_view(0)
+    settle()
+    cards = list(w.dashboard.cards.values())
+    note = w.dashboard.cards["remaining_authority_cents"].detail.text()
+    assert "overcommitted" in note  # the sample's longest note: it wraps on a narrow card
+    assert overlapping(cards) == []
+    for card in cards:
+        assert overlapping(card_parts(card)) == [], card.title.text()
+        # Each part has the height its text needs at its width, and lies inside its card.
+        detail = card.detail
+        assert detail.height() >= detail.heightForWidth(detail.width()), card.title.text()
+        assert card.value.height() >= card.value.sizeHint().height(), card.title.text()
+        assert card.rect().contains(detail.geometry()), card.title.text()
+
+
+def test_a_short_window_scrolls_the_dashboard_instead_of_squeezing_it(sample_window):
+    w = sample_window
+    w.resize(*WINDOWS["1024x600"])
+    w.show_view(0)
+    settle()
+    d = w.dashboard
+    assert d.scroll.verticalScrollBar().maximum() > 0
+    # The tables keep a few rows each, reached by scrolling.
+    row = d.table.verticalHeader().defaultSectionSize()
+    assert d.table.height() > d.table.horizontalHeader().height() + 3 * row
+    assert d.execution.table.height() > d.execution.table.horizontalHeader().height() + 3 * row
