@@ -336,7 +336,6 @@ class RecordsView(QWidget):
             self.assign_button = QPushButton("Assign authority…")
             self.assign_button.setAccessibleName("Assign an authority to the selected packages")
             self.assign_button.clicked.connect(lambda: assign_selected(self, ask_accept_warnings))
-            self.assign_button.setEnabled(not ledger.readonly)
             bar.addWidget(self.assign_button)
         lay.addLayout(bar)
 
@@ -403,10 +402,14 @@ class RecordsView(QWidget):
         self._update_delete()
 
     def _update_delete(self) -> None:
-        """Delete works on the selected rows: disabled, saying so, while none is selected."""
+        """Delete and Assign authority work on the selected rows: disabled, saying so, while none is."""
         has = bool(self.table.selectionModel().selectedRows()) or self.table.currentIndex().isValid()
-        self.delete_button.setEnabled(not self.ledger.readonly and has)
-        self.delete_button.setToolTip(self.readonly_reason or ("" if has else "Select the rows to delete first"))
+        buttons = [(self.delete_button, "Select the rows to delete first")]
+        if hasattr(self, "assign_button"):
+            buttons.append((self.assign_button, "Select the packages first (Shift or Ctrl and click for several)"))
+        for button, first in buttons:
+            button.setEnabled(not self.ledger.readonly and has)
+            button.setToolTip(self.readonly_reason or ("" if has else first))
 
     def _update_count(self, *args) -> None:
         m = self.model
@@ -534,7 +537,7 @@ class RecordsView(QWidget):
         if current is not None:
             self.select_id(current.id)
         else:
-            self.detail.clear()
+            self.show_detail(-1)
 
     def current_record(self) -> Any:
         idx = self.table.currentIndex()
@@ -543,7 +546,7 @@ class RecordsView(QWidget):
     def select_id(self, record_id: int) -> bool:
         row = self.model.row_of(record_id)
         if row is None:
-            self.detail.clear()
+            self.show_detail(-1)
             return False
         self.table.setCurrentIndex(self.model.index(row, max(self.table.currentIndex().column(), 0)))
         self.show_detail(row)
@@ -555,6 +558,8 @@ class RecordsView(QWidget):
             self.detail.setHtml(
                 detail_html(self.ledger, self.kind, rec, self.model.display, self.model.labels, self._details_open)
             )
+        elif self.model.total == 0:  # an empty table keeps saying why and how to add rows (also after an undo)
+            self.detail.setHtml(empty_note(self.kind, self.model.search_text))
         else:
             self.detail.clear()
 
@@ -570,6 +575,7 @@ class RecordsView(QWidget):
     def add_record(self) -> None:
         dialog = RecordDialog(self.ledger, self.kind, self.settings.day_first if self.settings else None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.record is not None:
+            self.model.refresh()  # the window refreshes its views a moment later: the new row is needed now
             self.select_id(dialog.record.id)
 
     def selected_ids(self) -> list[int]:

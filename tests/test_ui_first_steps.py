@@ -1,0 +1,77 @@
+"""A new user's first steps in an empty ledger: adding records with the forms, what the tables and
+their buttons say before and after, undo from the menu."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QDialog  # noqa: E402
+
+from ui import app as ui_app  # noqa: E402
+from ui import tables  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, message_boxes):
+    ui_app.make_app()
+    w = ui_app.build_window(None)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.create_ledger(tmp_path / "new.aidledger")
+    yield w
+    w.close()
+
+
+def fill_and_accept(fields: dict[str, str]):
+    """RecordDialog.exec as a user does it: type into the form, press OK (once more after an error)."""
+
+    def exec_(dialog) -> int:
+        for name, text in fields.items():
+            dialog.edits[name].setText(text)
+        dialog.try_accept()
+        return QDialog.DialogCode.Accepted if dialog.record is not None else QDialog.DialogCode.Rejected
+
+    return exec_
+
+
+AUTHORITY = {"program": "PDA", "name": "PDA FY2025", "amount_cents": "1B", "available_from": "2025-01-01"}
+PDA1 = {"number": "PDA 1", "announced_on": "2025-02-01", "authority_id": "PDA FY2025", "value_cents": "5M"}
+
+
+def add(qtbot, view, monkeypatch, fields: dict[str, str]) -> None:
+    monkeypatch.setattr(tables.RecordDialog, "exec", fill_and_accept(fields))
+    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_record_just_added_is_the_current_row_with_its_details(qtbot, window, monkeypatch):
+    view = window.show_table("authority")
+    add(qtbot, view, monkeypatch, AUTHORITY)
+    record = view.current_record()
+    assert record is not None and record.name == "PDA FY2025"
+    assert "PDA FY2025" in view.detail.toPlainText()
+    assert view.delete_button.isEnabled()  # it can be deleted at once
+
+
+def test_assign_authority_waits_for_selected_packages_as_delete_does(qtbot, window, monkeypatch):
+    view = window.show_table("package")
+    for button in (view.assign_button, view.delete_button):
+        assert not button.isEnabled() and button.toolTip().startswith("Select the")
+    add(qtbot, window.show_table("authority"), monkeypatch, AUTHORITY)
+    view = window.show_table("package")
+    add(qtbot, view, monkeypatch, PDA1)
+    assert view.assign_button.isEnabled() and view.assign_button.toolTip() == ""
+
+
+def test_an_empty_table_says_how_to_add_rows_again_after_undo(qtbot, window, monkeypatch):
+    add(qtbot, window.show_table("authority"), monkeypatch, AUTHORITY)
+    view = window.show_table("package")
+    assert "No packages yet" in view.detail.toPlainText()
+    add(qtbot, view, monkeypatch, PDA1)
+    assert "PDA 1" in view.detail.toPlainText()
+    window.act_undo.trigger()  # Edit > Undo Add package
+    window.refresh_all()
+    assert view.model.total == 0
+    assert "No packages yet" in view.detail.toPlainText() and "Add one with Add" in view.detail.toPlainText()
