@@ -8,10 +8,11 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QDialog  # noqa: E402
+from PySide6.QtWidgets import QDialog, QDialogButtonBox  # noqa: E402
 
 from ui import app as ui_app  # noqa: E402
 from ui import tables  # noqa: E402
+from ui.record_dialog import RecordDialog  # noqa: E402
 
 
 @pytest.fixture
@@ -75,3 +76,27 @@ def test_an_empty_table_says_how_to_add_rows_again_after_undo(qtbot, window, mon
     window.refresh_all()
     assert view.model.total == 0
     assert "No packages yet" in view.detail.toPlainText() and "Add one with Add" in view.detail.toPlainText()
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "said"),
+    [
+        ({**PDA1, "announced_on": "2025-13-01"}, "announced_on", "Announced"),  # not a date
+        ({**PDA1, "authority_id": "PDA F"}, "authority_id", "no authority named"),  # no such authority
+        ({**PDA1, "value_cents": ""}, "value_cents", "Value is required"),
+    ],
+)
+def test_a_refused_form_puts_the_cursor_on_the_field_it_is_about(qtbot, window, monkeypatch, typed, field, said):
+    add(qtbot, window.show_table("authority"), monkeypatch, AUTHORITY)
+    window.show_table("package")
+    dialog = RecordDialog(window.ledger, "package", None, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for name, text in typed.items():
+        dialog.edits[name].setText(text)
+    dialog.edits["notes"].setFocus()  # where the user was when pressing OK
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.record is None and said in dialog.message.text()
+    assert dialog.focusWidget() is dialog.edits[field]
+    assert dialog.edits[field].selectedText() == typed[field]
