@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from ledger.service import Ledger  # noqa: E402
@@ -143,3 +144,18 @@ def test_a_backup_is_said_by_what_and_when_never_by_its_file_name(reason, taken,
     b = Backup(Path(f"x.aidledger.backups/20261202T164000.000000Z-{reason}.aidledger"), local.astimezone(dt.UTC),
                reason, 1)
     assert b.words(dt.date(*today)) == said
+
+
+def test_the_selection_stays_on_its_backup_when_newer_ones_come_in_above(qtbot, opened, monkeypatch):
+    dialog = BackupsDialog(opened)
+    qtbot.addWidget(dialog)
+    daily = dialog.backups[0]
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)  # a manual backup, now row 0
+    assert dialog.selected() == daily
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.restore_button.click()  # the backup before the restore comes in above as well
+    with qtbot.waitSignal(dialog.restore_job.finished, timeout=20_000):
+        pass
+    assert [b.reason for b in dialog.backups] == ["before-restore", "manual", "daily"]
+    assert dialog.selected() == daily  # a second Restore… would bring back the same one, not another

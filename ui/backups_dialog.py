@@ -105,6 +105,10 @@ class BackupsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        # The selection stays on the backup it was on: a new backup comes in above it, and the row
+        # selected by number would be another backup, one click away from Restore.
+        was = self.selected()
+        self.table.clearSelection()
         self.backups = self.ledger.backups()
         self.table.setRowCount(len(self.backups))
         for i, b in enumerate(self.backups):
@@ -121,6 +125,9 @@ class BackupsDialog(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, col, item)
         self.table.resizeColumnsToContents()
+        paths = [b.path for b in self.backups]
+        if was is not None and was.path in paths:
+            self.table.selectRow(paths.index(was.path))
         self.empty.setVisible(not self.backups)
         self._update_buttons()
 
