@@ -100,3 +100,19 @@ def test_a_refused_form_puts_the_cursor_on_the_field_it_is_about(qtbot, window, 
     assert dialog.record is None and said in dialog.message.text()
     assert dialog.focusWidget() is dialog.edits[field]
     assert dialog.edits[field].selectedText() == typed[field]
+
+
+def test_a_search_that_finds_rows_again_takes_its_no_match_note_away(qtbot, window, monkeypatch):
+    add(qtbot, window.show_table("authority"), monkeypatch, AUTHORITY)
+    view = window.show_table("package")
+    add(qtbot, view, monkeypatch, PDA1)
+    view.table.clearSelection()
+    view.table.setCurrentIndex(view.model.index(-1, -1))
+    for text in ("javelin", "PDA 1"):
+        qtbot.keyClicks(view.search, text)
+        qtbot.waitUntil(lambda t=text: view.model.search_text == t)
+        if text == "javelin":
+            assert "No packages match “javelin”" in view.detail.toPlainText()
+            view.search.clear()
+    assert view.model.total == 1
+    assert "javelin" not in view.detail.toPlainText()

@@ -413,8 +413,8 @@ class RecordsView(QWidget):
 
     def _update_count(self, *args) -> None:
         m = self.model
-        if m.total == 0:
-            self.detail.setHtml(empty_note(self.kind, m.search_text))
+        if m.total == 0 or self.current_record() is None:
+            self.show_detail(-1)  # why the table is empty, or nothing: never a note of a search gone by
         plural, one = KINDS[self.kind].plural, self.kind.replace("_", " ")
         text = f"{m.total:,} {plural if m.total != 1 else one}"
         if m.offset:  # from the last page: say where these rows stand
