@@ -7,6 +7,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.ui_helpers import overlapping  # noqa: E402
@@ -54,3 +55,26 @@ def test_a_short_window_scrolls_the_dashboard_instead_of_squeezing_it(sample_win
     row = d.table.verticalHeader().defaultSectionSize()
     assert d.table.height() > d.table.horizontalHeader().height() + 3 * row
     assert d.execution.table.height() > d.execution.table.horizontalHeader().height() + 3 * row
+
+
+def test_tab_goes_from_the_grouping_to_the_first_card_and_scrolls_to_the_tables(qtbot, sample_window):
+    w = sample_window
+    w.resize(*WINDOWS["1024x600"])
+    w.show_view(0)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    d = w.dashboard
+    d.by.setFocus()
+    qtbot.keyClick(d.by, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is d.cards["authorized_cents"]  # no stop on the scrolling area itself
+    for _ in range(len(d.cards)):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is d.table
+    below = d.execution.table
+    top = below.mapTo(d.scroll.widget(), below.rect().topLeft()).y()
+    assert top > d.scroll.viewport().height()  # the reported figures start below the fold
+    qtbot.keyClick(d.table, Qt.Key.Key_Tab)
+    settle()
+    assert QApplication.focusWidget() is below
+    shown = d.scroll.verticalScrollBar().value()
+    assert shown <= top < shown + d.scroll.viewport().height()  # scrolled into view
