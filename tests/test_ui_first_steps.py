@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QDialog, QDialogButtonBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox  # noqa: E402
 
 from ui import app as ui_app  # noqa: E402
 from ui import tables  # noqa: E402
@@ -116,3 +116,30 @@ def test_a_search_that_finds_rows_again_takes_its_no_match_note_away(qtbot, wind
             view.search.clear()
     assert view.model.total == 1
     assert "javelin" not in view.detail.toPlainText()
+
+
+def test_a_right_click_offers_the_tables_buttons_and_ctrl_c_copies_rows(qtbot, sample_window):
+    view = sample_window.show_table("package")
+    view.select_id(sample_window.ledger.find("package", "PDA 71").id)
+    row = view.table.currentIndex().row()
+    rect = view.table.visualRect(view.model.index(row, 1))
+    view.table.customContextMenuRequested.emit(rect.center())
+    menu = view.context_menu
+    actions = {a.text(): a for a in menu.actions() if a.text()}
+    assert list(actions) == ["Add…", "Delete", "Assign authority…", "Copy rows", "Copy cell"]
+    assert all(a.isEnabled() for a in actions.values())
+    menu.close()
+    actions["Copy cell"].trigger()
+    assert QApplication.clipboard().text() == "PDA 71"
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    cells = QApplication.clipboard().text().split("\t")
+    assert cells[:4] == [str(view.current_record().id), "PDA 71", "2024-12-02", "PDA FY2024"]
+
+
+def test_the_context_menu_of_an_empty_table_offers_add_only(qtbot, window):
+    view = window.show_table("package")
+    view.table.customContextMenuRequested.emit(view.table.viewport().rect().center())
+    enabled = [a.text() for a in view.context_menu.actions() if a.text() and a.isEnabled()]
+    view.context_menu.close()
+    assert enabled == ["Add…"]

@@ -9,12 +9,14 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -392,6 +394,15 @@ class RecordsView(QWidget):
         self.add_button.setEnabled(not ledger.readonly)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_delete())
         self.model.modelReset.connect(self._update_delete)
+        # Ctrl+C copies the selected rows as a spreadsheet pastes them; a right-click offers the same
+        # as the buttons above, on the rows under the pointer. A cell being edited keeps Ctrl+C for its text.
+        self.copy_action = QAction("Copy rows", self.table)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.triggered.connect(lambda: self.copy_rows())
+        self.table.addAction(self.copy_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self._update_delete()
         self._update_count()
         self._restore_columns()
@@ -578,11 +589,46 @@ class RecordsView(QWidget):
             self.model.refresh()  # the window refreshes its views a moment later: the new row is needed now
             self.select_id(dialog.record.id)
 
-    def selected_ids(self) -> list[int]:
+    def _selected_rows(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         if not rows and self.table.currentIndex().isValid():
             rows = [self.table.currentIndex().row()]
-        return [self.model.record(r).id for r in rows]
+        return rows
+
+    def copy_rows(self) -> str:
+        """The selected rows as the table shows them, a tab between cells: pasted into a spreadsheet,
+        each lands in its own cell. Returns the text put on the clipboard."""
+        columns = [c for c in range(self.model.columnCount()) if not self.table.isColumnHidden(c)]
+        lines = []
+        for row in self._selected_rows():
+            cells = (self.model.index(row, c).data(Qt.ItemDataRole.DisplayRole) for c in columns)
+            lines.append("\t".join("" if v is None else str(v).replace("\t", " ").replace("\n", " ") for v in cells))
+        text = "\n".join(lines)
+        if text:
+            QApplication.clipboard().setText(text)
+        return text
+
+    def _context_menu(self, pos) -> QMenu:
+        menu = QMenu(self.table)
+        cell = self.table.indexAt(pos)
+        for button in (self.add_button, self.delete_button, getattr(self, "assign_button", None)):
+            if button is not None:
+                act = menu.addAction(button.text(), button.click)
+                act.setEnabled(button.isEnabled())
+                act.setToolTip(button.toolTip())
+        menu.addSeparator()
+        copy = menu.addAction(self.copy_action.text(), self.copy_rows)
+        copy.setShortcut(self.copy_action.shortcut())
+        copy.setEnabled(bool(self._selected_rows()))
+        text = cell.data(Qt.ItemDataRole.DisplayRole) if cell.isValid() else None
+        one = menu.addAction("Copy cell", lambda: QApplication.clipboard().setText(str(text)))
+        one.setEnabled(text not in (None, ""))
+        self.context_menu = menu  # kept for tests, which look at it instead of clicking a popup
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        return menu
+
+    def selected_ids(self) -> list[int]:
+        return [self.model.record(r).id for r in self._selected_rows()]
 
     def delete_selected(self, confirm: bool = True) -> int:
         ids = self.selected_ids()
