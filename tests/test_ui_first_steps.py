@@ -143,3 +143,13 @@ def test_the_context_menu_of_an_empty_table_offers_add_only(qtbot, window):
     enabled = [a.text() for a in view.context_menu.actions() if a.text() and a.isEnabled()]
     view.context_menu.close()
     assert enabled == ["Add…"]
+
+
+def test_delete_names_the_package_as_the_table_shows_it(qtbot, sample_window, message_boxes):
+    view = sample_window.show_table("package")
+    pda4 = sample_window.ledger.find("package", "PDA 4")
+    view.select_id(pda4.id)
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)  # asked, and answered No
+    assert message_boxes[-1][2] == "Delete package PDA 4 with its lines and disbursements? Undo brings it back."
+    assert view.delete_selected(confirm=False)
+    assert sample_window.ledger.undo_label() == "Delete package PDA 4"  # Edit > Undo Delete package PDA 4

@@ -635,9 +635,14 @@ class RecordsView(QWidget):
         if not ids:
             return 0
         k = KINDS[self.kind]
-        what = f"{len(ids)} {k.plural}" if len(ids) > 1 else f"{self.kind.replace('_', ' ')} {ids[0]}"
+        if len(ids) > 1:
+            what = f"{len(ids)} {k.plural}"
+        else:  # by the name the table shows ("package PDA 4"): its id is a number the user never typed
+            label = getattr(self.ledger.get(self.kind, ids[0]), k.label_field, None)
+            what = f"{self.kind.replace('_', ' ')} {label if label not in (None, '') else ids[0]}"
         if confirm:
-            extra = " with its lines and disbursements" if self.kind == "package" else ""
+            extra = (" with its lines and disbursements" if len(ids) == 1 else " with their lines and disbursements"
+                     ) if self.kind == "package" else ""
             answer = QMessageBox.question(self, "Delete", f"Delete {what}{extra}? Undo brings it back.")
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
