@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.ui_helpers import overlapping  # noqa: E402
+from ui.chart import PLOT_MIN_HEIGHT  # noqa: E402
 
 # Screens people have, less what a window manager takes for the title bar and a panel.
 WINDOWS = {"1024x600": (1008, 552), "1366x768": (1350, 720), "1920x1080": (1280, 800)}
@@ -78,3 +79,16 @@ def test_tab_goes_from_the_grouping_to_the_first_card_and_scrolls_to_the_tables(
     assert QApplication.focusWidget() is below
     shown = d.scroll.verticalScrollBar().value()
     assert shown <= top < shown + d.scroll.viewport().height()  # scrolled into view
+
+
+def test_the_window_is_never_made_too_short_for_the_chart(sample_window):
+    w = sample_window
+    w.show_view(1)
+    settle()
+    w.resize(WINDOWS["1024x600"][0], 200)  # what dragging the bottom edge up asks for
+    settle()
+    plot = w.chart.plot
+    assert w.height() >= w.minimumSizeHint().height() > PLOT_MIN_HEIGHT
+    assert plot.height() >= PLOT_MIN_HEIGHT
+    view = plot.getPlotItem().getViewBox()
+    assert view.height() > 100  # a plot, between the axes, the deadline names and the legend
