@@ -92,3 +92,26 @@ def test_the_window_is_never_made_too_short_for_the_chart(sample_window):
     assert plot.height() >= PLOT_MIN_HEIGHT
     view = plot.getPlotItem().getViewBox()
     assert view.height() > 100  # a plot, between the axes, the deadline names and the legend
+
+
+def test_dialogs_fit_the_screen_with_their_buttons_on_it(sample_window, monkeypatch):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from ui.backups_dialog import BackupsDialog
+    from ui.import_wizard import ImportWizard
+
+    area = QRect(0, 0, 1024, 600)  # a small laptop's screen, shorter than the wizard would like
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: area)
+    w = sample_window
+    w.move(0, 0)
+    w.resize(*WINDOWS["1024x600"])
+    wizard = ImportWizard(w.ledger, w.settings, None, w)
+    backups = BackupsDialog(w.ledger, w)
+    for dialog, button in ((wizard, wizard.apply_button), (backups, backups.restore_button)):
+        dialog.show()
+        settle()
+        assert area.contains(dialog.frameGeometry()), type(dialog).__name__
+        corner = button.mapToGlobal(button.rect().bottomRight())
+        assert area.contains(corner), button.text()
+        dialog.close()

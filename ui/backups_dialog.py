@@ -29,6 +29,8 @@ from ledger.errors import LedgerError
 from ledger.service import Backup, Ledger
 from ledger.words import capital
 
+from . import screen_room
+
 COL_WHEN, COL_REASON, COL_SIZE, COL_FILE = range(4)
 
 
@@ -39,7 +41,7 @@ class BackupsDialog(QDialog):
         self.restore_file = restore_file
         self.restore_job = None  # the restore running on a worker, if one is
         self.setWindowTitle("Backups")
-        self.resize(720, 420)
+        self.resize(screen_room.fitted(parent or self, 720, 420))
         lay = QVBoxLayout(self)
         folder = ledger.backups_folder
         self.where = QLabel(
