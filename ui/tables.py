@@ -421,6 +421,9 @@ class RecordsView(QWidget):
         for button, first in buttons:
             button.setEnabled(not self.ledger.readonly and has)
             button.setToolTip(self.readonly_reason or ("" if has else first))
+        if hasattr(self, "copy_action"):  # copying writes nothing: a read-only ledger copies too
+            self.copy_action.setEnabled(has)
+            self.copy_action.setToolTip("" if has else "Select the rows to copy first")
 
     def _update_count(self, *args) -> None:
         m = self.model
@@ -619,7 +622,7 @@ class RecordsView(QWidget):
         menu.addSeparator()
         copy = menu.addAction(self.copy_action.text(), self.copy_rows)
         copy.setShortcut(self.copy_action.shortcut())
-        copy.setEnabled(bool(self._selected_rows()))
+        copy.setEnabled(self.copy_action.isEnabled())
         text = cell.data(Qt.ItemDataRole.DisplayRole) if cell.isValid() else None
         one = menu.addAction("Copy cell", lambda: QApplication.clipboard().setText(str(text)))
         one.setEnabled(text not in (None, ""))
