@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from ..model import Field
 from ..money import FAST_FLOAT_LIMIT
 from .plan import Ref
 
-__all__ = ["CellError", "column_converter", "converter", "id_cell", "id_column", "is_blank", "text_column"]
+__all__ = ["CellError", "FigureCells", "column_converter", "converter", "id_cell", "id_column", "is_blank", "text_column"]
 
 Converter = convert.Converter
 
@@ -44,6 +45,41 @@ def id_cell(v: Any) -> int:
     if n <= 0:
         raise CellError(f"{n} is not an id (ids start at 1)")
     return n
+
+
+# What publishers print where a figure is not known or not given: no value (a required field then says
+# so once for all such rows), never "not an amount" row by row.
+NOT_GIVEN = frozenset({"n/a", "n.a.", "n.a", "na", "-", "--", "\u2014", "\u2013", "..", "...", "\u2026", "tbd", "tba",
+                       "not available", "not known", "unknown", "?"})
+# A footnote mark after a figure ("1,250.5*", "500\u2020", "725\u00b9", "400[a]"): the figure stands, the mark points to a note.
+_FOOTNOTE = re.compile(r"(?<=[0-9a-zA-Z).])\s*(?:[*\u2020\u2021\u00a7\u00b6]+|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\[[0-9a-z]{1,2}\])$")
+
+
+class FigureCells:
+    """A foreign sheet's figure column (amounts, dates, counts) as publishers print it: a footnote mark
+    after a figure is dropped and "n/a" or a dash is no value; both are counted for the plan's notes
+    (`marked`, `not_given`: text -> cells), never dropped unsaid."""
+
+    def __init__(self, convert: ColumnConverter):
+        self.convert = convert
+        self.marked: dict[str, int] = {}
+        self.not_given: dict[str, int] = {}
+
+    def __call__(self, cells: list) -> tuple[list, list[tuple[int, str]]]:
+        if str in set(map(type, cells)):  # a column of numbers or dates is handed on untouched
+            cells = [self._clean(v) if v.__class__ is str else v for v in cells]
+        return self.convert(cells)
+
+    def _clean(self, v: str):
+        text = v.strip()
+        if text.casefold() in NOT_GIVEN:
+            self.not_given[text] = self.not_given.get(text, 0) + 1
+            return None
+        m = _FOOTNOTE.search(text)
+        if m and m.start() > 0:
+            self.marked[text] = self.marked.get(text, 0) + 1
+            return text[: m.start()]
+        return v
 
 
 # -- a column at a time ------------------------------------------------------------------------------

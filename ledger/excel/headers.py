@@ -133,5 +133,13 @@ def normalise(text: object) -> Header:
     return Header(raw, base, unit)
 
 
+_MONEY = re.compile(r"\busd\b|us\$|\$|\beur\b|\u20ac|\bgbp\b|\u00a3|\buah\b|\u20b4")
+
+
+def is_money_header(h: Header) -> bool:
+    """The header names a currency ("Announced value ($M)", "tot_value_eur"): its column holds money."""
+    return _MONEY.search(h.text.lower().replace("_", " ")) is not None
+
+
 def is_amount_header(h: Header) -> bool:
     return h.base == "" and (h.unit != 1 or _CURRENCY.search(h.text.lower()) is not None)

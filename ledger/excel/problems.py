@@ -8,6 +8,7 @@ they have.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,16 +31,43 @@ class Message:
     rows: int
 
 
+_ID = "\x00id\x00"  # stands for the id a reference names, in a reason grouped over many ids
+
+
+_WITH_ID = re.compile(r"\bwith id (\d+)\b")
+
+
+def _by_id(r: Rejection) -> str:
+    """The reason, the id it names taken out: lines of thirty deleted packages are one message, not thirty."""
+    return _WITH_ID.sub(f"with id {_ID}", r.why, count=1)
+
+
+def _id_of(r: Rejection) -> int:
+    return int(_WITH_ID.search(r.why)[1])
+
+
 def summarise(rejected: list[Rejection], rows_in: dict[str, int] | None = None) -> list[Message]:
     """The problems grouped: per (sheet, column, reason), in the order first met. `rows_in` (sheet ->
     rows read) tells a field missing from every row from one missing in a few."""
     groups: dict[tuple[str, str, str], list[Rejection]] = {}
     for r in rejected:
-        groups.setdefault((r.sheet, r.column, r.why), []).append(r)
+        groups.setdefault((r.sheet, r.column, _by_id(r)), []).append(r)
     out = []
     for (sheet, column, why), items in groups.items():
         rows = sorted({r.row for r in items})
         where = f"sheet {sheet!r}" if sheet else "the file"
+        if _ID in why:
+            ids = sorted({_id_of(r) for r in items})
+            if len(ids) == 1:
+                why = why.replace(_ID, str(ids[0]))
+            else:
+                few, more = first_few(ids, ROWS_SHOWN)
+                why = why.replace(f"id {_ID}", "ids " + ", ".join(map(str, few)) + (f" and {more:,} more" if more else ""))
+                why = why.replace("its row was rejected", "their rows were rejected")
+            if len(items) == 1:
+                out.append(Message(str(Rejection(sheet, items[0].row, column, items[0].value, why)), 1))
+                continue
+            items = [Rejection(r.sheet, r.row, r.column, None, why) for r in items]  # the ids are in the text
         if why.endswith(" is required") and rows_in and len(rows) >= rows_in.get(sheet, 0) > 1:
             label = why.removesuffix(" is required")
             name = label.capitalize()

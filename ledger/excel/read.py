@@ -20,7 +20,7 @@ from ..model import KINDS
 from . import header_match as hm
 from . import headers as hdr
 from . import layout
-from .cells_in import CellError, column_converter, converter, id_column, is_blank, text_column
+from .cells_in import CellError, FigureCells, column_converter, converter, id_column, is_blank, text_column
 from .errors import Cancelled, ExcelError, UnreadableFile
 from .plan import Batch, ImportPlan, Rejection
 from .problems import article
@@ -42,6 +42,7 @@ IMPORT_KINDS = ("package", "line", "disbursement", "authority", "observation", "
 KIND_WORDS = {"packages": "package", "lines": "line", "package-lines": "line", "disbursements": "disbursement",
               "authorities": "authority", "observations": "observation", "reported-figures": "reported_figure",
               "disbursements-by-authority": "disbursement_by_authority"}
+_FIGURES = ("cents", "signed_cents", "date", "int")  # columns whose text cells may carry footnote marks
 MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a million errors helps no one
 CHECK_EVERY = 5000
 BLOCK_ROWS = 20_000  # foreign rows converted a column at a time; only a block of raw cells is held
@@ -173,12 +174,34 @@ class _Reader:
 
     def own(self) -> None:
         names = {n.casefold(): n for n in self.book.sheet_names}
+        by_kind = {k: names[layout.SHEET_NAMES[k].casefold()] for k in layout.DATA_KINDS if layout.SHEET_NAMES[k].casefold() in names}
+        ours = {n.casefold() for n in (layout.ABOUT_SHEET, layout.SUMMARY_SHEET, layout.SERIES_SHEET, *layout.SHEET_NAMES.values())}
+        others = [n for n in self.book.sheet_names if n.casefold() not in ours]
+        for name in others:  # a sheet renamed by whoever edited the export is still its kind's, by its columns
+            kind = self._renamed_kind(name, [k for k in layout.DATA_KINDS if k not in by_kind])
+            if kind is None:
+                self.plan.notes.append(f"sheet {name!r} is not part of an Aid Ledger export: ignored")
+            else:
+                by_kind[kind] = name
+                self.plan.notes.append(f"sheet {name!r} read as the {layout.SHEET_NAMES[kind]} sheet (its columns are that sheet's)")
         for kind in layout.DATA_KINDS:
-            name = names.get(layout.SHEET_NAMES[kind].casefold())
-            if name is None:
-                continue
-            self._own_sheet(kind, self.book.open_sheet(name))
+            if kind in by_kind:
+                self._own_sheet(kind, self.book.open_sheet(by_kind[kind]))
         self.finish()
+
+    def _renamed_kind(self, name: str, kinds: list[str]) -> str | None:
+        """The kind whose export columns the sheet's first row holds (its ID and most of the rest), if any."""
+        header = next((values for _, values in self.book.open_sheet(name).rows if any(not is_blank(v) for v in values)), [])
+        texts = {str(v).strip().casefold() for v in header if not is_blank(v)}
+        if "id" not in texts:
+            return None
+        best, share = None, 0.6  # most of a kind's columns: a few may have been deleted
+        for kind in kinds:
+            wanted = {c.header.casefold() for c in layout.columns(kind)}
+            found = len(wanted & texts) / len(wanted)
+            if found > share:
+                best, share = kind, found
+        return best
 
     def _own_sheet(self, kind: str, sheet: Sheet) -> None:
         cols_by_header = {c.header.casefold(): c for c in layout.columns(kind)}
@@ -428,6 +451,7 @@ class _Reader:
         tops: dict[tuple[int, int], Any] = {}
         cells = [(i, column_converter(spec(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
                                       by_name=True), headers[i].text) for i, f in col_list]
+        cells = [(i, FigureCells(conv) if spec(f).type in _FIGURES else conv, h) for (i, conv, h), (_, f) in zip(cells, col_list)]
         numbers: list[int] = []
         block: list[list] = []
 
@@ -490,7 +514,23 @@ class _Reader:
                 flush()
         flush()
         self.rows_read += unticked
+        for _, conv, header in cells:
+            if isinstance(conv, FigureCells):
+                self._figure_notes(sheet.name, header, conv)
         return True
+
+    def _figure_notes(self, name: str, header: str, cells: FigureCells) -> None:
+        """What a figure column's cells said beside their figures, once per column."""
+        where = f"sheet {name!r}, column {header!r}"
+        if cells.marked:
+            n = sum(cells.marked.values())
+            few = ", ".join(repr(t) for t in list(cells.marked)[:3])
+            self.plan.notes.append(f"{where}: footnote marks after {n:,} figure{'s' if n != 1 else ''} ignored "
+                                   f"({few}{', ...' if len(cells.marked) > 3 else ''}): read the notes under the table")
+        if cells.not_given:
+            n = sum(cells.not_given.values())
+            few = ", ".join(repr(t) for t in cells.not_given)
+            self.plan.notes.append(f"{where}: {n:,} cell{'s say' if n != 1 else ' says'} no figure ({few}): read as empty")
 
     def _convert_block(self, sheet: Sheet, batch: Batch, cells, numbers: list[int], block: list[list], amount_at, sums,
                        fixed_values: list) -> None:
