@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .. import accepted
+from ..dates import MONTHS
 from ..model import KINDS
+from ..words import first_few
 from . import header_match as hm
 from . import headers as hdr
 from . import layout
@@ -315,6 +318,13 @@ class _Reader:
                                  else f"{self.plan.path.name}: every sheet is empty or hidden: there is nothing to import")
             seen = "; ".join(f"sheet {name!r} row {row}: {', '.join(repr(t) for t in texts[:12])}" for name, row, texts in self.unrecognised[:3])
             needs = "; ".join(f"{KINDS[k].plural} need {' and '.join(hm.label(k, f) for f in NEEDED[k])}" for k in ([kind] if kind else NEEDED))
+            wide = next((texts for _, _, texts in self.unrecognised if sum(map(_is_period, texts)) >= 3), None)
+            if wide:
+                # A tracker with a column per month is a table to turn, not columns to map.
+                raise ExcelError(
+                    f"{self.plan.path.name}: {where} has a column per period ({', '.join([t for t in wide if _is_period(t)][:3])}, ...), "
+                    "not a row per record: the ledger reads one row per package, with its date and value. Turn the table "
+                    "so that each period's figure is a row (in Excel: Data > From Table/Range, then Unpivot Columns), give each row the package's announcement date, and import that")
             raise ExcelError(
                 f"{self.plan.path.name}: no column recognised in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
                 + (f" (found {seen})" if seen else "") + f". {needs[:1].upper() + needs[1:]}. Name a column's field with --map 'HEADER=FIELD' "
@@ -451,7 +461,9 @@ class _Reader:
         tops: dict[tuple[int, int], Any] = {}
         cells = [(i, column_converter(spec(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
                                       by_name=True), headers[i].text) for i, f in col_list]
-        cells = [(i, FigureCells(conv) if spec(f).type in _FIGURES else conv, h) for (i, conv, h), (_, f) in zip(cells, col_list)]
+        cells = [(i, FigureCells(conv, sheet.decimal_comma and spec(f).type in ("cents", "signed_cents"),
+                                 self.day_first is None and spec(f).type == "date") if spec(f).type in _FIGURES
+                  else conv, h) for (i, conv, h), (_, f) in zip(cells, col_list)]
         numbers: list[int] = []
         block: list[list] = []
 
@@ -517,7 +529,24 @@ class _Reader:
         for _, conv, header in cells:
             if isinstance(conv, FigureCells):
                 self._figure_notes(sheet.name, header, conv)
+        self._hidden_rows_note(sheet, batch, header_number)
         return True
+
+    def _hidden_rows_note(self, sheet: Sheet, batch: Batch, header_number: int) -> None:
+        """Rows Excel hides are read like the others (nothing is left out unseen), and said."""
+        if not sheet.hidden_rows:
+            return
+        read = {r.row for r in self.plan.rejected if r.sheet == sheet.name} | set(batch.numbers)
+        rows = sorted(n for n in sheet.hidden_rows if n > header_number and n in read)
+        if not rows:
+            return
+        few, more = first_few(rows, 12)
+        shown = ", ".join(map(str, few)) + (f" and {more:,} more" if more else "")
+        by = "by the filter left on in the workbook" if sheet.filtered else "in the workbook"
+        one = len(rows) == 1
+        self.plan.notes.append(f"sheet {sheet.name!r}: {'row' if one else f'{len(rows):,} rows'} {shown} {'is' if one else 'are'} "
+                               f"hidden {by}: read like the others; delete {'it' if one else 'them'} from the sheet "
+                               f"if {'it' if one else 'they'} should not be imported")
 
     def _figure_notes(self, name: str, header: str, cells: FigureCells) -> None:
         """What a figure column's cells said beside their figures, once per column."""
@@ -527,6 +556,15 @@ class _Reader:
             few = ", ".join(repr(t) for t in list(cells.marked)[:3])
             self.plan.notes.append(f"{where}: footnote marks after {n:,} figure{'s' if n != 1 else ''} ignored "
                                    f"({few}{', ...' if len(cells.marked) > 3 else ''}): read the notes under the table")
+        if cells.ordered:
+            n = sum(cells.ordered.values())
+            order = "day first" if next(iter(cells.orders)) else "month first"
+            self.plan.notes.append(f"{where}: {n:,} date{'s' if n != 1 else ''} such as {next(iter(cells.ordered))!r} read {order}, "
+                                   f"as the column's other dates are written (say otherwise with --day-first or --month-first; "
+                                   "in the app: Dates like 1/2/2024)")
+        if cells.commas:
+            self.plan.notes.append(f"{where}: {cells.commas:,} amount{'s' if cells.commas != 1 else ''} read with a decimal comma "
+                                   "(1.250,5 as 1250.5), as the file separates its columns with semicolons")
         if cells.not_given:
             n = sum(cells.not_given.values())
             few = ", ".join(repr(t) for t in cells.not_given)
@@ -568,6 +606,18 @@ class _Reader:
         bad_rows = {p[0] for p in problems}
         keep = [j for j in range(len(numbers)) if j not in bad_rows]
         return [numbers[j] for j in keep], [[col[j] for j in keep] for col in out_cols]
+
+
+_PERIOD = re.compile(r"^(?:[a-z]{3,9}\.?\s*'?\d{2}(?:\d{2})?|(?:fy|q[1-4])\s*\d{2,4}(?:\s*q[1-4])?|\d{4}(?:-\d{2})?|\d{4}\s*q[1-4])$", re.I)
+
+
+def _is_period(text: str) -> bool:
+    """A header naming a month, quarter or year ("Jan 2024", "FY2023 Q2", "2024-03"): a wide tracker's column."""
+    text = text.strip()
+    if not _PERIOD.match(text):
+        return False
+    word = re.match(r"[a-z]+", text, re.I)
+    return word is None or word[0].lower().rstrip(".") in MONTHS or word[0].lower() in ("fy", "q")
 
 
 def _saved_profile_for(head, kind) -> tuple[str, dict] | None:
