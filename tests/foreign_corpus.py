@@ -376,7 +376,7 @@ CASES = [
          said=("3 amounts read with a decimal comma", "1 date such as '02/12/2024' read day first")),
     Case("several_sheets", several_sheets, 3, 1200 * M, 0, 0, 0),
     Case("hidden_rows", hidden_rows, 4, 600 * M, 0, 0, 0, said=("row 4 is hidden in the workbook",)),
-    Case("filter_left_on", filter_left_on, 4, 8900 * M, 0, 0, 0, said=("2 rows 3, 5 are hidden by the filter left on",)),
+    Case("filter_left_on", filter_left_on, 4, 8900 * M, 0, 0, 0, said=("2 rows (3, 5) are hidden by the filter left on",)),
 ]
 
 

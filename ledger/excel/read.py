@@ -544,7 +544,7 @@ class _Reader:
         shown = ", ".join(map(str, few)) + (f" and {more:,} more" if more else "")
         by = "by the filter left on in the workbook" if sheet.filtered else "in the workbook"
         one = len(rows) == 1
-        self.plan.notes.append(f"sheet {sheet.name!r}: {'row' if one else f'{len(rows):,} rows'} {shown} {'is' if one else 'are'} "
+        self.plan.notes.append(f"sheet {sheet.name!r}: {f'row {shown} is' if one else f'{len(rows):,} rows ({shown}) are'} "
                                f"hidden {by}: read like the others; delete {'it' if one else 'them'} from the sheet "
                                f"if {'it' if one else 'they'} should not be imported")
 
