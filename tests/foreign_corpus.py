@@ -351,6 +351,20 @@ def filter_left_on(folder: Path) -> Path:
     return path
 
 
+def unit_in_title(folder: Path) -> Path:
+    """The unit said once above the table, not in the header: "Value" holds millions."""
+    wb, ws = _book("Table 3")
+    ws.append(["Table 3. Drawdowns Announced in FY2024 After P.L. 118-50"])
+    ws.append(["(in millions of current dollars)"])
+    ws.append(["Tranche", "Date", "Value"])
+    ws.append(["PDA 56", dt.date(2024, 4, 24), 1000])
+    ws.append(["PDA 57", dt.date(2024, 5, 10), 400])
+    ws.append(["Source: CRS, from DoD announcements."])
+    path = folder / "unit_in_title.xlsx"
+    wb.save(path)
+    return path
+
+
 CASES = [
     Case("dod_release", dod_release, 3, 1025 * M, 13, 0, 0),
     Case("state_fact_sheet", state_fact_sheet, 3, 2738 * M, 0, 0, 0),
@@ -376,6 +390,8 @@ CASES = [
          said=("3 amounts read with a decimal comma", "1 date such as '02/12/2024' read day first")),
     Case("several_sheets", several_sheets, 3, 1200 * M, 0, 0, 0),
     Case("hidden_rows", hidden_rows, 4, 600 * M, 0, 0, 0, said=("row 4 is hidden in the workbook",)),
+    Case("unit_in_title", unit_in_title, 2, 1400 * M, 0, 0, 0,
+         said=("column 'Value': plain numbers read in millions, as the title '(in millions of current dollars)' says",)),
     Case("filter_left_on", filter_left_on, 4, 8900 * M, 0, 0, 0, said=("2 rows (3, 5) are hidden by the filter left on",)),
 ]
 

@@ -20,7 +20,7 @@ def corpus(tmp_path_factory):
 
 
 def test_the_corpus_is_broad():
-    assert len(CASES) >= 22
+    assert len(CASES) >= 23
 
 
 def _import(led: Ledger, path, options, accept_warnings=False):

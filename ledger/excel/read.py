@@ -394,7 +394,25 @@ class _Reader:
             if headers[i].text:
                 how = "used (mapped)" if i in columns else "ignored"
                 self.plan.notes.append(f"sheet {sheet.name!r}: hidden column {headers[i].text!r} {how}")
+        headers = self._title_unit(sheet.name, kind, headers, columns)
         return self._foreign_rows(sheet, kind, number, headers, columns, defaults, merged, head[header_at + 1 :], rows, shape)
+
+    def _title_unit(self, name: str, kind: str, headers: list, columns: dict[int, str]) -> list:
+        """A unit said above the table ("(in millions of current dollars)", "USD thousands") is the unit of
+        its amount columns whose header says none: without it "1000" would be a thousand dollars."""
+        units = {u: t for t in self.plan.titles.get(name, []) if (u := hdr.title_unit(t))}
+        if len(units) != 1:
+            return headers
+        (unit, said), = units.items()
+        out = list(headers)
+        for i, f in columns.items():
+            h = headers[i]
+            if h.unit == 1 and hm.field_spec(kind, f).type in ("cents", "signed_cents"):
+                out[i] = hdr.Header(h.text, h.base, unit)
+                words = {10**3: "thousands", 10**6: "millions", 10**9: "billions"}[unit]
+                self.plan.notes.append(f"sheet {name!r}, column {h.text!r}: plain numbers read in {words}, as the title "
+                                       f"{said!r} says")
+        return out
 
     def _find_header(self, sheet: Sheet, head, kind, lowered_map):
         kinds = [kind] if kind else list(IMPORT_KINDS)
