@@ -72,8 +72,34 @@ def test_a_header_naming_a_currency_is_an_amount_never_a_date(tmp_path):
     assert plan.confidence["Quarterly"]["Announced value ($M)"] < 90  # flagged weak: the person checks it
     led = Ledger.memory()
     messages = [m.text for m in summarise(preview_import(led, plan).rejected, plan.sheet_rows())]
-    assert any("no Announced column or value: 2 rows" in m for m in messages), messages
+    assert any("no Number or Announced column or value: 2 rows" in m for m in messages), messages
     assert not any("1901" in n for n in plan.notes), plan.notes
+
+
+def test_a_summary_table_beside_the_packages_is_one_message_naming_the_sheet_to_import(tmp_path):
+    wb, ws = _book("Packages")
+    ws.append(["Package", "Date", "Value ($M)"])
+    ws.append(["PDA 66", dt.date(2024, 9, 25), 375])
+    ws.append(["PDA 67", dt.date(2024, 10, 15), 425])
+    by_year = wb.create_sheet("By fiscal year")
+    by_year.append(["Fiscal year", "Total value ($M)"])
+    by_year.append(["FY2024", 800])
+    by_year.append(["FY2025", 0])
+    path = tmp_path / "two_tables.xlsx"
+    wb.save(path)
+    ledger = _new(tmp_path)
+    code, out, err = run_cli("import", path, "--ledger", ledger, "--yes")
+    assert code == 1
+    rejected = [line for line in (out + err).splitlines() if line.startswith("Rejected")]
+    assert len(rejected) == 1, rejected  # both fields the summary lacks, and the way out, in one message
+    assert rejected[0].startswith("Rejected: sheet 'By fiscal year': no Number or Announced column or value: 2 rows.")
+    assert rejected[0].endswith("or import only the sheet 'Packages' (--sheet 'Packages'; in the app: choose it under Sheet)")
+    with Ledger.open(ledger) as led:
+        assert led.count("package") == 0
+    code, out, _ = run_cli("import", path, "--ledger", ledger, "--yes", "--sheet", "Packages")
+    assert code == 0, out
+    with Ledger.open(ledger) as led:
+        assert led.count("package") == 2
 
 
 def test_a_tracker_with_a_column_per_month_is_told_to_be_turned(tmp_path):

@@ -52,7 +52,8 @@ def summarise(rejected: list[Rejection], rows_in: dict[str, int] | None = None) 
     groups: dict[tuple[str, str, str], list[Rejection]] = {}
     for r in rejected:
         groups.setdefault((r.sheet, r.column, _by_id(r)), []).append(r)
-    out = []
+    out: list = []
+    lacking: dict[str, tuple[int, int, list[str]]] = {}  # sheet -> (place in out, rows, labels of the fields it lacks)
     for (sheet, column, why), items in groups.items():
         rows = sorted({r.row for r in items})
         where = f"sheet {sheet!r}" if sheet else "the file"
@@ -69,12 +70,11 @@ def summarise(rejected: list[Rejection], rows_in: dict[str, int] | None = None) 
                 continue
             items = [Rejection(r.sheet, r.row, r.column, None, why) for r in items]  # the ids are in the text
         if why.endswith(" is required") and rows_in and len(rows) >= rows_in.get(sheet, 0) > 1:
-            label = why.removesuffix(" is required")
-            name = label.capitalize()
-            out.append(Message(
-                f"{where}: no {name} column or value: {len(rows):,} rows. On the command line map a column to it "
-                f"(--map 'HEADER={label}') or give one value for every row (--set {label.replace(' ', '_')}=VALUE); in the app, "
-                f"choose the column on the Columns tab or type the value under 'Fields the sheet lacks'", len(rows)))
+            # Every field a sheet lacks in all its rows: one message for the sheet, at the first one's place.
+            if sheet not in lacking:
+                lacking[sheet] = (len(out), len(rows), [])
+                out.append(None)
+            lacking[sheet][2].append(why.removesuffix(" is required"))
         elif len(items) == 1:
             out.append(Message(str(items[0]), 1))
         else:
@@ -84,4 +84,20 @@ def summarise(rejected: list[Rejection], rows_in: dict[str, int] | None = None) 
             values = {repr(r.value) for r in items if r.value not in (None, "")}
             value = f" ({next(iter(values))})" if len(values) == 1 else ""
             out.append(Message(f"{where}{col}{value}: {why}: {len(rows):,} rows ({shown})", len(rows)))
+    for sheet, (at, n, labels) in lacking.items():
+        out[at] = Message(_lacking(sheet, n, labels, [s for s in (rows_in or {}) if s != sheet]), n)
     return out
+
+
+def _lacking(sheet: str, n: int, labels: list[str], others: list[str]) -> str:
+    """A sheet without a column for fields every row needs: what, and the ways to give them."""
+    where = f"sheet {sheet!r}" if sheet else "the file"
+    names = " or ".join(label.capitalize() for label in labels)
+    label = labels[0]
+    each = "it" if len(labels) == 1 else "each"
+    # A workbook's other table (a summary by year beside the packages) is most often the one to leave out.
+    other = (f"; or import only the sheet {others[0]!r} (--sheet '{others[0]}'; in the app: choose it under Sheet)" if len(others) == 1
+             else "; or import only one of the other sheets (--sheet NAME; in the app: choose it under Sheet)" if others else "")
+    return (f"{where}: no {names} column or value: {n:,} rows. On the command line map a column to {each} "
+            f"(--map 'HEADER={label}') or give one value for every row (--set {label.replace(' ', '_')}=VALUE); in the app, "
+            f"choose the column on the Columns tab or type the value under 'Fields the sheet lacks'{other}")
