@@ -256,3 +256,24 @@ def test_a_file_that_cannot_be_read_leaves_nothing_of_the_last_preview(qtbot, em
     for key, lst in wizard.lists.items():
         assert lst.count() == 0, key
         assert wizard.tabs.tabText(wizard.tabs.indexOf(lst)) == f"{key.capitalize()} (0)"
+
+
+def test_a_summary_sheet_beside_the_packages_points_to_the_sheet_to_import(qtbot, empty, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Packages"
+    wb.active.append(["Package", "Date", "Value ($M)"])
+    wb.active.append(["PDA 66", dt.date(2024, 9, 25), 375])
+    by_year = wb.create_sheet("By fiscal year")
+    by_year.append(["Fiscal year", "Total value ($M)"])
+    by_year.append(["FY2024", 800])
+    by_year.append(["FY2025", 0])
+    wb.save(tmp_path / "two_tables.xlsx")
+    wizard = open_wizard(qtbot, empty, tmp_path / "two_tables.xlsx")
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, True)
+    assert "or import only the sheet 'Packages' (choose it under Sheet)." in wizard.summary.text()
+    assert not wizard.apply_button.isEnabled()
+    wizard.sheet.setCurrentIndex(wizard.sheet.findData("Packages"))
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, True)
+    assert "choose it under Sheet" not in wizard.summary.text() and wizard.apply_button.isEnabled()

@@ -326,10 +326,14 @@ class ImportWizard(QDialog):
             )
         lacking = self.columns.missing_required()
         if lacking:
+            # A workbook's other table (a summary by year) is most often the one to leave out.
+            others = [n for n in dict.fromkeys(names) if n not in {sheet for sheet, _ in lacking}]
             text.append(
                 "No column holds "
                 + ", ".join(f"{label} (sheet {sheet!r})" for sheet, label in lacking)
-                + ": choose the column under Columns, or give a value for every row there."
+                + ": choose the column under Columns, or give a value for every row there"
+                + (f"; or import only {'the sheet ' + repr(others[0]) if len(others) == 1 else 'another sheet'} (choose it under Sheet)."
+                   if others and self.sheet.currentData() is None else ".")
             )
         waiting = p.added.records_where("package", "authority_id", None)
         if waiting:
