@@ -197,3 +197,20 @@ def test_a_colleagues_edit_changes_nothing_in_the_ledger_it_came_from(colleague_
     preview = preview_import(led, read_import(path))
     assert not preview.rejected and not preview.changed, [str(r) for r in preview.rejected]
     assert [m.kind for m in preview.missing] == ["package"] * 10  # listed, never deleted
+
+
+def test_dates_either_order_reads_are_one_message_with_the_way_to_say_the_order(tmp_path):
+    path = tmp_path / "us_dates.csv"
+    path.write_text("Package,Announced,Value ($M)\nPDA 71,12/02/2024,725\nPDA 69,11/01/2024,425\nPDA 67,10/11/2024,425\n")
+    ledger = _new(tmp_path)
+    code, out, err = run_cli("import", path, "--ledger", ledger, "--yes")
+    assert code == 1
+    rejected = [line for line in (out + err).splitlines() if line.startswith("Rejected")]
+    assert rejected == ["Rejected: sheet 'us_dates', column 'Announced' ('12/02/2024', ...): could be day/month or month/day: "
+                        "say the order with --day-first or --month-first (in the app: Dates like 1/2/2024): 3 rows (2, 3, 4)"]
+    with Ledger.open(ledger) as led:
+        assert led.count("package") == 0
+    code, out, _ = run_cli("import", path, "--ledger", ledger, "--yes", "--month-first")
+    assert code == 0, out
+    with Ledger.open(ledger) as led:
+        assert sorted(p.announced_on.isoformat() for p in led.records("package")) == ["2024-10-11", "2024-11-01", "2024-12-02"]

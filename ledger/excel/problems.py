@@ -37,8 +37,16 @@ _ID = "\x00id\x00"  # stands for the id a reference names, in a reason grouped o
 _WITH_ID = re.compile(r"\bwith id (\d+)\b")
 
 
+_EITHER_ORDER = re.compile(r"^'[^']*' could be day/month or month/day: choose the date order$")
+EITHER_ORDER = ("could be day/month or month/day: say the order with --day-first or --month-first "
+                "(in the app: Dates like 1/2/2024)")
+
+
 def _by_id(r: Rejection) -> str:
-    """The reason, the id it names taken out: lines of thirty deleted packages are one message, not thirty."""
+    """The reason, the id it names taken out: lines of thirty deleted packages are one message, not
+    thirty; so are the dates of a column that either day/month order reads."""
+    if _EITHER_ORDER.match(r.why):
+        return EITHER_ORDER
     return _WITH_ID.sub(f"with id {_ID}", r.why, count=1)
 
 
@@ -76,13 +84,14 @@ def summarise(rejected: list[Rejection], rows_in: dict[str, int] | None = None) 
                 out.append(None)
             lacking[sheet][2].append(why.removesuffix(" is required"))
         elif len(items) == 1:
-            out.append(Message(str(items[0]), 1))
+            r = items[0]
+            out.append(Message(str(Rejection(r.sheet, r.row, r.column, r.value, f"{r.value!r} {why}") if why == EITHER_ORDER else r), 1))
         else:
             few, more = first_few(rows, ROWS_SHOWN)
             shown = ", ".join(map(str, few)) + (f" and {more:,} more" if more else "")
             col = f", column {column!r}" if column else ""
             values = {repr(r.value) for r in items if r.value not in (None, "")}
-            value = f" ({next(iter(values))})" if len(values) == 1 else ""
+            value = f" ({next(iter(values))})" if len(values) == 1 else f" ({items[0].value!r}, ...)" if why == EITHER_ORDER else ""
             out.append(Message(f"{where}{col}{value}: {why}: {len(rows):,} rows ({shown})", len(rows)))
     for sheet, (at, n, labels) in lacking.items():
         out[at] = Message(_lacking(sheet, n, labels, [s for s in (rows_in or {}) if s != sheet]), n)
