@@ -214,3 +214,11 @@ def test_dates_either_order_reads_are_one_message_with_the_way_to_say_the_order(
     assert code == 0, out
     with Ledger.open(ledger) as led:
         assert sorted(p.announced_on.isoformat() for p in led.records("package")) == ["2024-10-11", "2024-11-01", "2024-12-02"]
+
+
+def test_a_column_of_dates_in_both_orders_is_said(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text("Package,Announced,Value ($M)\nPDA 71,13/02/2024,725\nPDA 69,11/21/2024,425\n")
+    plan = read_import(path)
+    assert ("sheet 'mixed', column 'Announced': dates written in both day/month orders ('13/02/2024' is day first, "
+            "'11/21/2024' month first): each is read as its numbers allow; check them") in plan.notes

@@ -83,7 +83,7 @@ class FigureCells:
         # A date column without a date order given: the order its unambiguous dates show ("16.02.2024"
         # is day first) reads its ambiguous ones ("11.06.2024"); dates showing both orders read none.
         self.dates = dates
-        self.orders: set[bool] = set()
+        self.orders: dict[bool, str] = {}  # day first? -> a date of the column that shows it
         self.ordered: dict[str, int] = {}  # ambiguous dates read in the column's order
         self.marked: dict[str, int] = {}
         self.not_given: dict[str, int] = {}
@@ -101,7 +101,10 @@ class FigureCells:
 
     def _in_order(self, cells: list) -> list:
         texts = [v for v in dict.fromkeys(cells) if v.__class__ is str and dates.is_numeric_date(v)]
-        self.orders.update(o for o in map(dates.numeric_order, texts) if o is not None)
+        for t in texts:
+            order = dates.numeric_order(t)
+            if order is not None and order not in self.orders:
+                self.orders[order] = t  # the first date showing it, for the note when both orders are shown
         if len(self.orders) != 1:
             return cells
         day_first = next(iter(self.orders))

@@ -574,6 +574,9 @@ class _Reader:
             few = ", ".join(repr(t) for t in list(cells.marked)[:3])
             self.plan.notes.append(f"{where}: footnote marks after {n:,} figure{'s' if n != 1 else ''} ignored "
                                    f"({few}{', ...' if len(cells.marked) > 3 else ''}): read the notes under the table")
+        if len(cells.orders) == 2:
+            self.plan.notes.append(f"{where}: dates written in both day/month orders ({cells.orders[True]!r} is day first, "
+                                   f"{cells.orders[False]!r} month first): each is read as its numbers allow; check them")
         if cells.ordered:
             n = sum(cells.ordered.values())
             order = "day first" if next(iter(cells.orders)) else "month first"
