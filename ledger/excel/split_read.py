@@ -7,10 +7,12 @@ is read by python-calamine in a worker thread as soon as it is complete: calamin
 interpreter while it parses, so the pieces are read side by side while the scan goes on. Every
 piece is made of bytes the scan has already passed, so no parser sees what the scan has not checked.
 
-The rows are then what reading the sheet whole gives: numbered from row 1 (blank rows included),
-each from the first used column to the last. Calamine places every cell by its row's `r`
-attribute, so a piece keeps its rows' numbers; a sheet whose rows lack it, or whose XML holds a
-comment or CDATA (where "<row" might not start a row), is read whole.
+The rows are the cells reading the sheet whole gives, at the same places: numbered from row 1
+(blank rows included), the values from column A. The first piece's rows are taken while the others
+are still being parsed, so no piece can wait for the widest or leftmost of them: a row is as wide
+as the widest row before it (the header's width, from the first piece, is every row's). Calamine
+places every cell by its row's `r` attribute, so a piece keeps its rows' numbers; a sheet whose rows
+lack it, or whose XML holds a comment or CDATA (where "<row" might not start a row), is read whole.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from .safety import ROOT_TAG
@@ -28,9 +30,10 @@ from .safety import ROOT_TAG
 SPLIT_FROM = 16 * 1024**2  # bytes of sheet XML: below this, one core reads it in a fraction of a second
 SPLIT_UP_TO = 128 * 1024**2  # above this the pieces held at once would cost more memory than the time saved
 PIECE_FROM = 4 * 1024**2
-PIECES_PER_WORKER = 2  # a worker starts on a piece while the scan goes on to the next
+PIECES_PER_WORKER = 4  # a worker starts on a piece while the scan goes on to the next; the first piece's rows are taken sooner
 MAX_WORKERS = 4
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+Whole = Callable[[], tuple[int, Iterator[tuple[int, list]], list]]  # the sheet read whole: first column, rows, merged
 
 
 def workers() -> int:
@@ -112,21 +115,56 @@ class SplitSheet:
         self.first = False
         self.chunks, self.size = [data[cut:]], len(data) - cut
 
-    def finish(self) -> tuple[list[tuple[int, int, tuple[int, Iterator[list]]]], list] | None:
-        """(first row, first column, (width, rows)) of each piece, and the merged ranges; None: read it whole."""
+    def finish(self, whole: Whole) -> tuple[Iterator[tuple[int, list]], list] | None:
+        """The sheet's rows (numbered from 1, values from column A) and its merged ranges; None: read it
+        whole. The rows come as each piece is read: the first piece's rows are taken while the
+        others are still being parsed. `whole()` gives the sheet read whole (python-calamine), for
+        the rows that follow a piece calamine could not read."""
         if not self.ok:
             return None
-        try:
-            if self.first:  # never cut: nothing gained
-                return None
-            self.pieces.append(self.pool.submit(self._read, self.head + b"".join(self.chunks)))
-            self.chunks = []
-            out = [f.result() for f in self.pieces]
-        except Exception:  # whatever a piece could not give, reading the sheet whole says in its own words
+        if self.first:  # never cut: nothing gained
+            self.close()
             return None
+        last = self.head + b"".join(self.chunks)
+        # Merged ranges follow the rows, so only the last piece can hold them: waited for when it does.
+        merging = b"mergeCell" in last
+        self.pieces.append(self.pool.submit(self._read, last))
+        self.chunks = []
+        del last
+        try:
+            merged = self.pieces[-1].result()[3] if merging else []
+            first = self.pieces[0].result()
+        except Exception:  # whatever a piece could not give, reading the sheet whole says in its own words
+            self.close()
+            return None
+        return self._rows(first, whole), merged
+
+    def _rows(self, first, whole: Whole) -> Iterator[tuple[int, list]]:
+        """Each piece's rows in turn, as reading the sheet whole numbers them, from column A: blank rows
+        between pieces filled in, each row at least as wide as those before it (the header's width,
+        from the first piece, is every row's), a piece's leading blank columns filled in."""
+        number, width = 1, 0
+        try:
+            for i in range(len(self.pieces)):
+                try:
+                    start, col, block, _ = first if i == 0 else self.pieces[i].result()
+                    self.pieces[i] = None  # its cells are let go once its rows are read
+                    if block is None:  # a piece of blank rows
+                        continue
+                    w, it = block
+                    width = max(width, col + w)
+                    while number <= start:
+                        yield number, [""] * width
+                        number += 1
+                    left, right = [""] * col, [""] * (width - col - w)
+                    for row in it:
+                        yield number, (left + row + right) if col or width > col + w else row
+                        number += 1
+                except Exception:
+                    yield from _rest_whole(whole, number)
+                    return
         finally:
             self.close()
-        return [(start, col, rows) for start, col, rows, _ in out if rows is not None], out[-1][3]
 
     def _read(self, xml: bytes) -> tuple[int, int, list, list]:
         from python_calamine import CalamineWorkbook
@@ -163,26 +201,14 @@ class SplitSheet:
 
     def close(self) -> None:
         for f in self.pieces:
-            f.cancel()
+            if f is not None:
+                f.cancel()
         self.pool.shutdown(wait=False)
 
 
-def joined_rows(pieces: list[tuple[int, int, tuple[int, Iterator[list]]]]) -> tuple[int, Iterator[tuple[int, list]]]:
-    """The first used column, and the pieces' rows as reading the sheet whole numbers them: from row 1,
-    blank rows between pieces filled in, each row from that column to the sheet's last."""
-    col0 = min(col for _, col, _ in pieces)
-    width = max(col + w for _, col, (w, _) in pieces) - col0
-
-    def rows() -> Iterator[tuple[int, list]]:
-        number = 1
-        for start, col, (w, block) in pieces:
-            blank = [""] * width
-            while number <= start:
-                yield number, list(blank)
-                number += 1
-            left, right = col - col0, width - (col - col0) - w
-            for row in block:
-                yield number, ([""] * left + row + [""] * right) if left or right else row
-                number += 1
-
-    return col0, rows()
+def _rest_whole(whole: Whole, number: int) -> Iterator[tuple[int, list]]:
+    """The rows from `number` on of the sheet read whole, from column A."""
+    col, rows, _ = whole()
+    for at, row in rows:
+        if at >= number:
+            yield at, ([""] * col + row) if col else row
