@@ -79,7 +79,8 @@ class SplitSheet:
     def feed(self, chunk: bytes) -> None:
         if not self.ok:
             return
-        if b"<!" in chunk or (self.chunks and b"<!" in self.chunks[-1][-1:] + chunk[:1]):
+        # "!" is rare in a sheet and found by memchr: the slower two-byte search runs only when it is there.
+        if (b"!" in chunk and b"<!" in chunk) or (self.chunks and self.chunks[-1].endswith(b"<") and chunk.startswith(b"!")):
             return self._give_up()
         if not self.row_tag:
             root = ROOT_TAG.search(chunk)
@@ -92,8 +93,8 @@ class SplitSheet:
             self._cut()
 
     def _cut(self) -> None:
-        data = b"".join(self.chunks)
         if self.head is None:
+            data = b"".join(self.chunks)
             at = data.find(self.sheet_data)
             end = data.find(b">", at) if at >= 0 else -1
             if end < 0:  # the rows have not started yet
@@ -101,19 +102,28 @@ class SplitSheet:
             if data[end - 1:end] == b"/":  # <sheetData/>: none at all
                 return self._give_up()
             self.head = _DIMENSION.sub(b"", data[:end + 1])
-        cut = data.rfind(self.row_tag)
-        close = data.find(b">", cut) if cut > 0 else -1
-        if cut > 0 and close < 0:  # the last row's tag goes on in the next chunk: cut at the one before
-            cut = data.rfind(self.row_tag, 0, cut)
-            close = data.find(b">", cut) if cut > 0 else -1
-        if close < 0 or cut <= len(self.head):  # no row has ended yet in this piece
+            self.chunks = [data[end + 1:]]
+        # The piece ends before the last row that starts in its last two chunks (a chunk holds many rows;
+        # two, for a row tag split between them). The chunks are handed on as they are, not joined.
+        last = self.chunks[-2][-len(self.row_tag):] + self.chunks[-1] if len(self.chunks) > 1 else self.chunks[-1]
+        dropped = len(last) - len(self.chunks[-1])  # bytes of the chunk before, at the start of `last`
+        cut = last.rfind(self.row_tag)
+        close = last.find(b">", cut) if cut >= 0 else -1
+        if cut >= 0 and close < 0:  # the last row's tag goes on in the next chunk: cut at the one before
+            cut = last.rfind(self.row_tag, 0, cut)
+            close = last.find(b">", cut) if cut >= 0 else -1
+        at = cut - dropped  # in the last chunk; below 0: in the chunk before
+        if close < 0 or (at <= 0 and len(self.chunks) == 1):  # no row has ended yet in this piece
             return
-        if b' r="' not in data[cut:close]:  # rows numbered by their place alone: a piece would renumber them
+        if b' r="' not in last[cut:close]:  # rows numbered by their place alone: a piece would renumber them
             return self._give_up()
-        piece = data[:cut] if self.first else self.head + data[:cut]
-        self.pieces.append(self.pool.submit(self._read, piece + self.tail))
+        if at >= 0:
+            parts, rest = self.chunks[:-1] + [self.chunks[-1][:at]], self.chunks[-1][at:]
+        else:
+            parts, rest = self.chunks[:-2] + [self.chunks[-2][:at]], self.chunks[-2][at:] + self.chunks[-1]
+        self.pieces.append(self.pool.submit(self._read, [self.head] + parts + [self.tail]))
         self.first = False
-        self.chunks, self.size = [data[cut:]], len(data) - cut
+        self.chunks, self.size = [rest], len(rest)
 
     def finish(self, whole: Whole) -> tuple[Iterator[tuple[int, list]], list] | None:
         """The sheet's rows (numbered from 1, values from column A) and its merged ranges; None: read it
@@ -125,12 +135,10 @@ class SplitSheet:
         if self.first:  # never cut: nothing gained
             self.close()
             return None
-        last = self.head + b"".join(self.chunks)
         # Merged ranges follow the rows, so only the last piece can hold them: waited for when it does.
-        merging = b"mergeCell" in last
-        self.pieces.append(self.pool.submit(self._read, last))
+        merging = any(b"mergeCell" in c for c in self.chunks)
+        self.pieces.append(self.pool.submit(self._read, [self.head] + self.chunks))
         self.chunks = []
-        del last
         try:
             merged = self.pieces[-1].result()[3] if merging else []
             first = self.pieces[0].result()
@@ -166,7 +174,9 @@ class SplitSheet:
         finally:
             self.close()
 
-    def _read(self, xml: bytes) -> tuple[int, int, list, list]:
+    def _read(self, xml: list[bytes]) -> tuple[int, int, list, list]:
+        """A piece read by python-calamine; its sheet XML comes in parts (the head, its rows' chunks,
+        the tail), written out one after the other."""
         from python_calamine import CalamineWorkbook
 
         # A file, not a BytesIO: python-calamine reads a file object by small growing reads, holding
@@ -176,7 +186,10 @@ class SplitSheet:
             with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zo:
                 for part, data in self.others:
                     zo.writestr(part, data)
-                zo.writestr(self.part, xml)
+                info = zipfile.ZipInfo(self.part, date_time=(1980, 1, 1, 0, 0, 0))
+                with zo.open(info, "w") as out:
+                    for data in xml:
+                        out.write(data)
             del xml
             wb = CalamineWorkbook.from_path(name)
             try:
