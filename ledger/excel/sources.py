@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import UnreadableFile
 from .safety import check_zip, kind_of_file, scan_xml
-from .split_read import SplitSheet, joined_rows, worth_splitting
+from .split_read import SplitSheet, worth_splitting
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _SHEET_TAG = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"|<(?:\w+:)?sheet\b[^>]*?r:id="([^"]*)"[^>]*?name="([^"]*)"')
@@ -99,9 +99,18 @@ def _xlsx(path: Path) -> Book:
     visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet}
     names = [n for n in wb.sheet_names if n in visible]
 
+    def whole(name: str) -> tuple[int, Iterator[tuple[int, list]], list]:
+        try:
+            sh = wb.get_sheet_by_name(name)
+            merged = sh.merged_cell_ranges or []
+            start = sh.start
+        except Exception as exc:
+            raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
+        return (start[1] if start else 0), _numbered(sh, name, path), merged
+
     def open_sheet(name: str) -> Sheet:
         part = parts.get(name)
-        scan = pieces = None
+        scan = split = None
         if part and part in zf.NameToInfo:
             split = SplitSheet(zf, part, name) if worth_splitting(zf, part) else None
             try:
@@ -110,18 +119,11 @@ def _xlsx(path: Path) -> Book:
                 if split:
                     split.close()
                 raise
-            pieces = split and split.finish()
-        if pieces and pieces[0]:
-            col0, rows = joined_rows(pieces[0])
-            merged = pieces[1]
+        pieces = split and split.finish(lambda: whole(name))
+        if pieces:
+            (rows, merged), col0 = pieces, 0
         else:
-            try:
-                sh = wb.get_sheet_by_name(name)
-                merged = sh.merged_cell_ranges or []
-                start = sh.start
-            except Exception as exc:
-                raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
-            col0, rows = (start[1] if start else 0), _numbered(sh, name, path)
+            col0, rows, merged = whole(name)
         sheet = Sheet(name, rows, col0, date1904=date1904, merged=list(merged), hidden=not visible.get(name, True))
         if scan:
             sheet.hidden_columns = scan.hidden_columns
