@@ -37,6 +37,9 @@ class Sheet:
     formula_blanks: set[tuple[int, int]] = field(default_factory=set)  # (row number, 0-based column)
     date1904: bool = False
     hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based, hidden by hand or by a filter
+    filtered: bool = False  # an AutoFilter is on
+    decimal_comma: bool = False  # a CSV separated by semicolons: written where the comma is the decimal mark
 
 
 @dataclass
@@ -124,6 +127,7 @@ def _xlsx(path: Path) -> Book:
         sheet = Sheet(name, rows, col0, date1904=date1904, merged=list(merged), hidden=not visible.get(name, True))
         if scan:
             sheet.hidden_columns = scan.hidden_columns
+            sheet.hidden_rows, sheet.filtered = scan.hidden_rows, scan.filtered
             if scan.has_formulas:
                 sheet.formula_blanks = _formula_blanks(zf, part, path)
         return sheet
@@ -213,7 +217,7 @@ def _csv(path: Path) -> Book:
                 raise UnreadableFile(f"{path} mixes text encodings (text after line {reader.line_num} is not {encoding}): "
                                      "save it again as UTF-8 CSV") from None
 
-    return Book("csv", [name], lambda _name: Sheet(name, rows()))
+    return Book("csv", [name], lambda _name: Sheet(name, rows(), decimal_comma=delimiter == ";"))
 
 
 def _encoding(path: Path) -> str:
