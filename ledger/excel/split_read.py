@@ -156,7 +156,7 @@ class SplitSheet:
             for i in range(len(self.pieces)):
                 try:
                     start, col, block, _ = first if i == 0 else self.pieces[i].result()
-                    self.pieces[i] = None  # its cells are let go once its rows are read
+                    first = self.pieces[i] = None  # its cells are let go once its rows are read
                     if block is None:  # a piece of blank rows
                         continue
                     w, it = block
