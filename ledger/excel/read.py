@@ -189,12 +189,12 @@ class _Reader:
                 self.plan.notes.append(f"sheet {name!r} read as the {layout.SHEET_NAMES[kind]} sheet (its columns are that sheet's)")
         for kind in layout.DATA_KINDS:
             if kind in by_kind:
-                self._own_sheet(kind, self.book.open_sheet(by_kind[kind]))
+                self._own_sheet(kind, self.book.open_sheet(by_kind[kind], hidden_rows=False))
         self.finish()
 
     def _renamed_kind(self, name: str, kinds: list[str]) -> str | None:
         """The kind whose export columns the sheet's first row holds (its ID and most of the rest), if any."""
-        header = next((values for _, values in self.book.open_sheet(name).rows if any(not is_blank(v) for v in values)), [])
+        header = next((values for _, values in self.book.open_sheet(name, hidden_rows=False).rows if any(not is_blank(v) for v in values)), [])
         texts = {str(v).strip().casefold() for v in header if not is_blank(v)}
         if "id" not in texts:
             return None

@@ -46,7 +46,7 @@ class Sheet:
 class Book:
     format: str  # "xlsx" | "csv"
     sheet_names: list[str]
-    open_sheet: object  # name -> Sheet
+    open_sheet: object  # (name, hidden_rows=True) -> Sheet
     close: object = None
 
 
@@ -108,13 +108,14 @@ def _xlsx(path: Path) -> Book:
             raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
         return (start[1] if start else 0), _numbered(sh, name, path), merged
 
-    def open_sheet(name: str) -> Sheet:
+    def open_sheet(name: str, hidden_rows: bool = True) -> Sheet:
+        """`hidden_rows`: note the rows Excel hides (a foreign sheet says them; our own sheets need not)."""
         part = parts.get(name)
         scan = split = None
         if part and part in zf.NameToInfo:
             split = SplitSheet(zf, part, name) if worth_splitting(zf, part) else None
             try:
-                scan = scan_xml(zf, part, path, worksheet=True, passed=split and split.feed)
+                scan = scan_xml(zf, part, path, worksheet=True, passed=split and split.feed, hidden_rows=hidden_rows)
             except BaseException:
                 if split:
                     split.close()
@@ -217,7 +218,7 @@ def _csv(path: Path) -> Book:
                 raise UnreadableFile(f"{path} mixes text encodings (text after line {reader.line_num} is not {encoding}): "
                                      "save it again as UTF-8 CSV") from None
 
-    return Book("csv", [name], lambda _name: Sheet(name, rows(), decimal_comma=delimiter == ";"))
+    return Book("csv", [name], lambda _name, hidden_rows=True: Sheet(name, rows(), decimal_comma=delimiter == ";"))
 
 
 def _encoding(path: Path) -> str:
