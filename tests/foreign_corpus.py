@@ -34,6 +34,7 @@ class Case:
     sample_lines: int  # lines added there
     options: dict = field(default_factory=dict)  # read_import options
     currency: str = "USD"  # of the empty ledger it goes into
+    said: tuple[str, ...] = ()  # texts the plan's notes must hold (what was read unlike a plain cell)
 
 
 def _book(title: str):
@@ -238,6 +239,132 @@ def eu_semicolon_csv(folder: Path) -> Path:
     return path
 
 
+def think_tank_monitor(folder: Path) -> Path:
+    """A think-tank's table: a title block, 'Package' merged over two header rows, values as text with
+    footnote marks ("1,250.0*", "500†"), dates as "Dec. 2, 2024", and the footnotes under it."""
+    wb, ws = _book("Table 1")
+    ws.append(["Ukraine Security Assistance Monitor"])
+    ws.append(["Presidential drawdown packages announced since the election, as tracked by the Institute"])
+    ws.append(["Last updated: 15 January 2025"])
+    ws.append([])
+    ws.append(["Package", None, "Value", None])
+    ws.append(["No.", "Announced", "(USD millions)", "Notes"])
+    ws.merge_cells("A5:B5")
+    ws.append(["PDA 71", "Dec. 2, 2024", "725", "Includes NASAMS munitions"])
+    ws.append(["PDA 72", "Dec. 12, 2024", "500*", None])
+    ws.append(["PDA 73", "Dec. 30, 2024", "1,250.0*", "Largest since April"])
+    ws.append(["PDA 74", "Jan. 9, 2025", "500†", None])
+    ws.append([])
+    ws.append(["* Value as announced; later revaluations not reflected."])
+    ws.append(["† Final package of the administration."])
+    ws.append(["Source: DoD press releases; Institute calculations."])
+    path = folder / "think_tank_monitor.xlsx"
+    wb.save(path)
+    return path
+
+
+def thousands_text_dates(folder: Path) -> Path:
+    """Amounts in USD thousands said in the header, bare tranche numbers, dates typed in three styles."""
+    wb, ws = _book("Drawdowns")
+    ws.append(["Drawdowns, fiscal year 2022"])
+    ws.append(["Tranche", "Date", "Value (USD thousands)"])
+    ws.append([18, "08/08/2022", 1_000_000])
+    ws.append([19, "19/08/2022", 775_000])
+    ws.append([20, "8 September 2022", 675_000])
+    ws.append([21, "Sept. 15, 2022", 600_000])
+    path = folder / "thousands_text_dates.xlsx"
+    wb.save(path)
+    return path
+
+
+def windows_excel_csv(folder: Path) -> Path:
+    """'CSV' as Excel saves it on a German Windows: cp1252 (the euro sign and dashes as single bytes),
+    semicolons, CRLF, day-first dates with dots and amounts with a decimal comma."""
+    text = ("Announced;Package;Value (€ m);Remarks\r\n"
+            "16.02.2024;DE-2024-1;1.100,0;Howitzers – 36\r\n"
+            "11.06.2024;DE-2024-2;500,5;IRIS-T – «SLM»\r\n")
+    path = folder / "excel_windows.csv"
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+def excel_utf8_csv(folder: Path) -> Path:
+    """'CSV UTF-8' from Excel set to a European locale: a BOM, semicolons, '1.250.000.000,00', and a
+    first date either order reads (02/12/2024) that the column's 30/12/2024 shows is day first."""
+    text = ("﻿Announced;Package;Value (USD)\r\n"
+            "02/12/2024;PDA 71;725.000.000,00\r\n"
+            "12/12/2024;PDA 72;500.000.000,00\r\n"
+            "30/12/2024;PDA 73;1.250.000.000,00\r\n")
+    path = folder / "excel_utf8_semicolons.csv"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def several_sheets(folder: Path) -> Path:
+    """A workbook sent with a brief: a read-me, a lookup table and chart data beside the one table."""
+    wb, ws = _book("Read me")
+    ws.append(["This workbook accompanies our brief of January 2025."])
+    ws.append(["Contact: research desk"])
+    lookup = wb.create_sheet("Lookup")
+    lookup.append(["Code", "Meaning"])
+    lookup.append(["PDA", "Presidential Drawdown Authority"])
+    lookup.append(["USAI", "Ukraine Security Assistance Initiative"])
+    chart = wb.create_sheet("Chart data")
+    chart.append(["Month", "Cumulative ($bn)"])
+    chart.append([dt.date(2024, 9, 1), 62.1])
+    chart.append([dt.date(2024, 10, 1), 62.9])
+    packages = wb.create_sheet("Packages")
+    packages.append(["Package", "Date", "Value ($M)"])
+    for n, day, value in [(66, dt.date(2024, 9, 25), 375), (67, dt.date(2024, 10, 15), 425), (68, dt.date(2024, 10, 21), 400)]:
+        packages.append([f"PDA {n}", day, value])
+    path = folder / "several_sheets.xlsx"
+    wb.save(path)
+    return path
+
+
+def hidden_rows(folder: Path) -> Path:
+    """A tracker with a row hidden by hand (imported like the others, and said)."""
+    wb, ws = _book("Tracker")
+    ws.append(["Package", "Date", "Value ($M)", "Status"])
+    for n, day, value, status in [(50, dt.date(2023, 11, 3), 125, "announced"), (51, dt.date(2023, 11, 20), 100, "announced"),
+                                  (52, dt.date(2023, 12, 6), 175, "check figure"), (53, dt.date(2023, 12, 12), 200, "announced")]:
+        ws.append([f"PDA {n}", day, value, status])
+    ws.row_dimensions[4].hidden = True
+    path = folder / "hidden_rows.xlsx"
+    wb.save(path)
+    return path
+
+
+def filter_left_on(folder: Path) -> Path:
+    """A colleague's sheet saved with a filter still on (Program = PDA): the USAI rows are hidden."""
+    wb, ws = _book("All aid")
+    ws.append(["Program", "Date", "Value ($M)"])
+    for row in [("PDA", dt.date(2024, 4, 24), 1000), ("USAI", dt.date(2024, 4, 26), 6000),
+                ("PDA", dt.date(2024, 5, 10), 400), ("USAI", dt.date(2024, 7, 29), 1500)]:
+        ws.append(list(row))
+    ws.auto_filter.ref = "A1:C5"
+    ws.auto_filter.add_filter_column(0, ["PDA"])
+    ws.row_dimensions[3].hidden = True
+    ws.row_dimensions[5].hidden = True
+    path = folder / "filter_left_on.xlsx"
+    wb.save(path)
+    return path
+
+
+def unit_in_title(folder: Path) -> Path:
+    """The unit said once above the table, not in the header: "Value" holds millions."""
+    wb, ws = _book("Table 3")
+    ws.append(["Table 3. Drawdowns Announced in FY2024 After P.L. 118-50"])
+    ws.append(["(in millions of current dollars)"])
+    ws.append(["Tranche", "Date", "Value"])
+    ws.append(["PDA 56", dt.date(2024, 4, 24), 1000])
+    ws.append(["PDA 57", dt.date(2024, 5, 10), 400])
+    ws.append(["Source: CRS, from DoD announcements."])
+    path = folder / "unit_in_title.xlsx"
+    wb.save(path)
+    return path
+
+
 CASES = [
     Case("dod_release", dod_release, 3, 1025 * M, 13, 0, 0),
     Case("state_fact_sheet", state_fact_sheet, 3, 2738 * M, 0, 0, 0),
@@ -254,6 +381,18 @@ CASES = [
     Case("unlabelled_total", unlabelled_total, 2, 250 * M, 0, 0, 0),
     Case("sheet_named_program", sheet_named_program, 3, 2650 * M, 0, 450 * M, 0),
     Case("eu_semicolon_csv", eu_semicolon_csv, 2, 1600 * M, 3, 1600 * M, 3, currency="EUR"),
+    Case("think_tank_monitor", think_tank_monitor, 4, 2975 * M, 0, 0, 0,
+         said=("footnote marks after 3 figures ignored", "a note, not a record ('* Value as", "a note, not a record ('† Final")),
+    Case("thousands_text_dates", thousands_text_dates, 4, 3050 * M, 0, 0, 0),
+    Case("windows_excel_csv", windows_excel_csv, 2, 16005 * M // 10, 0, 16005 * M // 10, 0, currency="EUR",
+         said=("2 amounts read with a decimal comma", "1 date such as '11.06.2024' read day first")),
+    Case("excel_utf8_csv", excel_utf8_csv, 3, 2475 * M, 0, 0, 0,
+         said=("3 amounts read with a decimal comma", "1 date such as '02/12/2024' read day first")),
+    Case("several_sheets", several_sheets, 3, 1200 * M, 0, 0, 0),
+    Case("hidden_rows", hidden_rows, 4, 600 * M, 0, 0, 0, said=("row 4 is hidden in the workbook",)),
+    Case("unit_in_title", unit_in_title, 2, 1400 * M, 0, 0, 0,
+         said=("column 'Value': plain numbers read in millions, as the title '(in millions of current dollars)' says",)),
+    Case("filter_left_on", filter_left_on, 4, 8900 * M, 0, 0, 0, said=("2 rows (3, 5) are hidden by the filter left on",)),
 ]
 
 

@@ -20,7 +20,7 @@ def corpus(tmp_path_factory):
 
 
 def test_the_corpus_is_broad():
-    assert len(CASES) >= 15
+    assert len(CASES) >= 23
 
 
 def _import(led: Ledger, path, options, accept_warnings=False):
@@ -44,6 +44,8 @@ def test_imports_into_an_empty_ledger(case, corpus, tmp_path):
         assert led.count("line") == case.lines
         assert len(led.backups()) == 1  # one backup for the import, before its first write
         assert led.count("line", "value_cents IS NOT NULL") == 0  # no value invented for an item
+        for text in case.said:  # a cell read unlike a plain one is said, never done silently
+            assert any(text in n for n in plan.notes), (text, plan.notes)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -234,3 +234,46 @@ def test_items_no_type_matched_are_mapped_in_the_wizard_and_remembered(qtbot, em
     assert not later.map_items_button.isVisible()
     line = next(a.record for a in later.preview.added if a.kind == "line")
     assert empty.get("system_type", line.system_type_id).name == "Sustainment and services"
+
+
+def test_a_file_that_cannot_be_read_leaves_nothing_of_the_last_preview(qtbot, empty, tmp_path):
+    """A wide tracker after a sheet that previewed: the tabs held the first file's packages and Create
+    authority stayed, ready to add the authority those packages needed."""
+    wizard = open_wizard(qtbot, empty, usai_sheet(tmp_path / "usai.xlsx"))
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, True), wizard.summary.text()
+    assert wizard.lists["added"].count() and wizard.create_authority_button.isVisible()
+    wb = openpyxl.Workbook()
+    wb.active.append(["Program", "Jan 2024", "Feb 2024", "Mar 2024"])
+    wb.active.append(["PDA", 300, 1000, 675])
+    wb.save(tmp_path / "monthly.xlsx")
+    wizard.path.setText(str(tmp_path / "monthly.xlsx"))
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    assert not finished(qtbot, wizard, True)
+    assert "has a column per period" in wizard.summary.text()
+    assert wizard.preview is None and not wizard.apply_button.isEnabled()
+    assert not wizard.create_authority_button.isVisible()
+    for key, lst in wizard.lists.items():
+        assert lst.count() == 0, key
+        assert wizard.tabs.tabText(wizard.tabs.indexOf(lst)) == f"{key.capitalize()} (0)"
+
+
+def test_a_summary_sheet_beside_the_packages_points_to_the_sheet_to_import(qtbot, empty, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Packages"
+    wb.active.append(["Package", "Date", "Value ($M)"])
+    wb.active.append(["PDA 66", dt.date(2024, 9, 25), 375])
+    by_year = wb.create_sheet("By fiscal year")
+    by_year.append(["Fiscal year", "Total value ($M)"])
+    by_year.append(["FY2024", 800])
+    by_year.append(["FY2025", 0])
+    wb.save(tmp_path / "two_tables.xlsx")
+    wizard = open_wizard(qtbot, empty, tmp_path / "two_tables.xlsx")
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, True)
+    assert "or import only the sheet 'Packages' (choose it under Sheet)." in wizard.summary.text()
+    assert not wizard.apply_button.isEnabled()
+    wizard.sheet.setCurrentIndex(wizard.sheet.findData("Packages"))
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    assert finished(qtbot, wizard, True)
+    assert "choose it under Sheet" not in wizard.summary.text() and wizard.apply_button.isEnabled()

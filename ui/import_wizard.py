@@ -279,6 +279,7 @@ class ImportWizard(QDialog):
     def _previewed(self, outcome: WorkOutcome) -> None:
         self.apply_button.setEnabled(False)
         if not outcome.ok:
+            self._forget_preview()  # what the tabs showed was another file's (or this one's before it changed)
             self._failed(outcome)
             return
         self.plan, self.preview = outcome.result
@@ -326,10 +327,14 @@ class ImportWizard(QDialog):
             )
         lacking = self.columns.missing_required()
         if lacking:
+            # A workbook's other table (a summary by year) is most often the one to leave out.
+            others = [n for n in dict.fromkeys(names) if n not in {sheet for sheet, _ in lacking}]
             text.append(
                 "No column holds "
                 + ", ".join(f"{label} (sheet {sheet!r})" for sheet, label in lacking)
-                + ": choose the column under Columns, or give a value for every row there."
+                + ": choose the column under Columns, or give a value for every row there"
+                + (f"; or import only {'the sheet ' + repr(others[0]) if len(others) == 1 else 'another sheet'} (choose it under Sheet)."
+                   if others and self.sheet.currentData() is None else ".")
             )
         waiting = p.added.records_where("package", "authority_id", None)
         if waiting:
@@ -520,14 +525,22 @@ class ImportWizard(QDialog):
         self.apply_button.setEnabled(False)
         self.imported.emit(f"Import {Path(self.plan.path).name}")
 
+    def _forget_preview(self) -> None:
+        """No preview: the tabs empty, and no button left acting on the last one (Create authority
+        would add the authority another file's packages needed)."""
+        self.plan = self.preview = None
+        for key in self.lists:
+            self._fill(key, [], 0)
+        self.create_authority_button.setVisible(False)
+        self.map_items_button.setVisible(bool(self.item_map))
+
     def _failed(self, outcome: WorkOutcome) -> None:
         if outcome.details:
             show_unexpected(self, RuntimeError(outcome.message), outcome.details)
         self.summary.setText(outcome.message)
         if outcome.rejected or any(p.level == "error" for p in outcome.problems):  # every row left out, every error
-            self.lists["rejected"].clear()
-            self.lists["rejected"].addItems([*desktop.problem_messages(outcome.rejected),
-                                             *(str(p) for p in outcome.problems if p.level == "error")][:SHOWN])
+            messages = [*desktop.problem_messages(outcome.rejected), *(str(p) for p in outcome.problems if p.level == "error")]
+            self._fill("rejected", messages[:LISTED], len(messages))
             self.tabs.setCurrentWidget(self.lists["rejected"])
 
 

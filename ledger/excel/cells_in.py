@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
-from .. import convert
+from .. import convert, dates
 from ..convert import ConvertError as CellError
 from ..convert import is_blank
 from ..model import Field
 from ..money import FAST_FLOAT_LIMIT
 from .plan import Ref
 
-__all__ = ["CellError", "column_converter", "converter", "id_cell", "id_column", "is_blank", "text_column"]
+__all__ = ["CellError", "FigureCells", "column_converter", "converter", "id_cell", "id_column", "is_blank", "text_column"]
 
 Converter = convert.Converter
 
@@ -44,6 +45,101 @@ def id_cell(v: Any) -> int:
     if n <= 0:
         raise CellError(f"{n} is not an id (ids start at 1)")
     return n
+
+
+# What publishers print where a figure is not known or not given: no value (a required field then says
+# so once for all such rows), never "not an amount" row by row.
+NOT_GIVEN = frozenset({"n/a", "n.a.", "n.a", "na", "-", "--", "\u2014", "\u2013", "..", "...", "\u2026", "tbd", "tba",
+                       "not available", "not known", "unknown", "?"})
+# A footnote mark after a figure ("1,250.5*", "500\u2020", "725\u00b9", "400[a]"): the figure stands, the mark points to a note.
+_FOOTNOTE = re.compile(r"(?<=[0-9a-zA-Z).])\s*(?:[*\u2020\u2021\u00a7\u00b6]+|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\[[0-9a-z]{1,2}\])$")
+
+
+_DIGITS = re.compile(r"\d[\d.,\s]*")
+
+
+def _decimal_mark(text: str) -> str | None:
+    """The decimal mark an amount's text shows: ',' for "1.250,5" or "500,5", '.' for "2.5" or
+    "1,250.5"; None when either reads it ("1,500", "1.500", "725")."""
+    m = _DIGITS.search(text)
+    digits = m[0].rstrip(" .,") if m else ""
+    last = max(digits.rfind(","), digits.rfind("."))
+    if last < 0:
+        return None
+    mark, other = digits[last], "." if digits[last] == "," else ","
+    if other in digits[:last] or digits.count(mark) == 1 and len(digits) - last - 1 != 3:
+        return mark
+    return None if digits.count(mark) == 1 else other  # "1.250.000": dots group thousands, so the comma is decimal
+
+
+class FigureCells:
+    """A foreign sheet's figure column (amounts, dates, counts) as publishers print it: a footnote mark
+    after a figure is dropped and "n/a" or a dash is no value; both are counted for the plan's notes
+    (`marked`, `not_given`: text -> cells), never dropped unsaid."""
+
+    def __init__(self, convert: ColumnConverter, decimal_comma: bool = False, dates: bool = False):
+        self.convert = convert
+        self.decimal_comma = decimal_comma  # amounts as "1.250.000,50" (a CSV separated by semicolons)
+        # A date column without a date order given: the order its unambiguous dates show ("16.02.2024"
+        # is day first) reads its ambiguous ones ("11.06.2024"); dates showing both orders read none.
+        self.dates = dates
+        self.orders: dict[bool, str] = {}  # day first? -> a date of the column that shows it
+        self.ordered: dict[str, int] = {}  # ambiguous dates read in the column's order
+        self.marked: dict[str, int] = {}
+        self.not_given: dict[str, int] = {}
+        self.commas = 0  # amounts read with a decimal comma
+        self.comma_marks: set[str] = set()  # the decimal marks the column's amounts show
+
+    def __call__(self, cells: list) -> tuple[list, list[tuple[int, str]]]:
+        if str in set(map(type, cells)):  # a column of numbers or dates is handed on untouched
+            cells = [self._clean(v) if v.__class__ is str else v for v in cells]
+            if self.dates:
+                cells = self._in_order(cells)
+            if self.decimal_comma:
+                cells = self._commas(cells)
+        return self.convert(cells)
+
+    def _in_order(self, cells: list) -> list:
+        texts = [v for v in dict.fromkeys(cells) if v.__class__ is str and dates.is_numeric_date(v)]
+        for t in texts:
+            order = dates.numeric_order(t)
+            if order is not None and order not in self.orders:
+                self.orders[order] = t  # the first date showing it, for the note when both orders are shown
+        if len(self.orders) != 1:
+            return cells
+        day_first = next(iter(self.orders))
+        found = {}
+        for t in texts:
+            a, b = t.replace(".", "/").replace("-", "/").split("/")[:2]
+            if a != b and int(a) <= 12 and int(b) <= 12:
+                try:
+                    found[t] = dates.parse_date(t, day_first)
+                except dates.DateError:
+                    continue
+                self.ordered[t] = self.ordered.get(t, 0) + cells.count(t)
+        return [found.get(v, v) if v.__class__ is str else v for v in cells] if found else cells
+
+    def _clean(self, v: str):
+        text = v.strip()
+        if text.casefold() in NOT_GIVEN:
+            self.not_given[text] = self.not_given.get(text, 0) + 1
+            return None
+        m = _FOOTNOTE.search(text)
+        if m and m.start() > 0:
+            self.marked[text] = self.marked.get(text, 0) + 1
+            text = v = text[: m.start()]
+        return v
+
+    def _commas(self, cells: list) -> list:
+        """Amounts of a column written with a decimal comma ("1.250,5", "500,5"): read so only where the
+        column shows it and no amount of it shows a decimal point ("2.5"); "1,500" alone stays 1500."""
+        texts = [v for v in dict.fromkeys(cells) if v.__class__ is str and ("," in v or "." in v)]
+        self.comma_marks.update(m for m in map(_decimal_mark, texts) if m)
+        if self.comma_marks != {","}:
+            return cells
+        found = {t: t.replace(".", "").replace(",", ".") for t in texts}
+        self.commas += sum(1 for v in cells if v in found)
+        return [found.get(v, v) if v.__class__ is str else v for v in cells]
 
 
 # -- a column at a time ------------------------------------------------------------------------------

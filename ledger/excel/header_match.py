@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import KINDS, Field
-from .headers import HEADER_SEARCH_ROWS, SYNONYMS, Header, is_amount_header, normalise
+from .headers import HEADER_SEARCH_ROWS, SYNONYMS, Header, is_amount_header, is_money_header, normalise
 
 SURE = 90  # at or above: shown as a plain match
 WEAK = 75  # at or above: used, flagged as weak; below: not a match
@@ -115,6 +115,8 @@ def match(kind: str, h: Header) -> Match:
         amounts = [n for n, f in ((f.name, f) for f in KINDS[kind].fields) if f.type in ("cents", "signed_cents")]
         return Match(amounts[0], 100) if amounts and is_amount_header(h) else Match(None, 0)
     form = words(h.base)
+    if is_money_header(h):
+        return _money_match(kind, form)
     # A score of 100 is the same words in any order: found without scoring, as are its ties.
     key = sorted(form.split())
     sure = [name for name, ws in vocabulary(kind).items() if any(w == form or sorted(w.split()) == key for w in ws)]
@@ -140,6 +142,31 @@ def match(kind: str, h: Header) -> Match:
     if ties:
         return Match(None, round(top), (top_name, *ties))
     return Match(top_name, round(top))
+
+
+def _money_match(kind: str, form: str) -> Match:
+    """A header naming a currency holds money: only an amount field can be it ("Announced value ($M)" is
+    the value, never the date). Scored as any header; one holding all the words of a synonym and more
+    ("announced value") is a weak match, for the person to check."""
+    from rapidfuzz import fuzz
+
+    vocab = vocabulary(kind)
+    amounts = [n for n in vocab if field_spec(kind, n).type in ("cents", "signed_cents")]
+    key = sorted(form.split())
+
+    def best(n: str) -> float:
+        if any(w == form or sorted(w.split()) == key for w in vocab[n]):
+            return 100.0
+        fuzzy = max((fuzz.token_sort_ratio(form, w) for w in vocab[n]), default=0.0)
+        within = any(set(w.split()) <= set(key) for w in vocab[n])
+        return max(fuzzy, WEAK if within else 0.0)
+
+    scores = {n: best(n) for n in amounts}
+    if not scores or max(scores.values()) < WEAK:
+        return Match(None, round(max(scores.values(), default=0)))
+    top = max(scores.values())
+    best = [n for n, s in scores.items() if s == top]
+    return Match(best[0], round(top)) if len(best) == 1 else Match(None, round(top), tuple(best))
 
 
 def match_columns(kind: str, headers: list[Header], skip: set[int]) -> tuple[dict[int, str], dict[int, Match]]:

@@ -133,5 +133,32 @@ def normalise(text: object) -> Header:
     return Header(raw, base, unit)
 
 
+_MONEY = re.compile(r"\busd\b|us\$|\$|\beur\b|\u20ac|\bgbp\b|\u00a3|\buah\b|\u20b4")
+
+
+def is_money_header(h: Header) -> bool:
+    """The header names a currency ("Announced value ($M)", "tot_value_eur"): its column holds money."""
+    return _MONEY.search(h.text.lower().replace("_", " ")) is not None
+
+
+_TITLE_UNIT = re.compile(
+    r"^\(?\s*(?:(?:amounts?|values?|figures?|all figures|figures are)\s+)?(?:in\s+)?(?:(?:usd|us\$|\$|eur|\u20ac|gbp|\u00a3)\s*)?"
+    r"(thousands|millions|billions)(?:\s+of\s+(?:current\s+|constant\s+|nominal\s+)?(?:u\.?s\.?\s+)?"
+    r"(?:dollars|euros|pounds|usd|eur))?\s*\)?\.?$")
+_TITLE_SCALE = {"thousands": 10**3, "millions": 10**6, "billions": 10**9}
+
+
+def title_unit(text: str) -> int | None:
+    """The unit a title row above a table states for its amounts: the whole row ("(in millions of
+    current dollars)", "USD thousands"), or its last part after a comma ("Packages, USD billions");
+    None for a title that only mentions an amount ("The $1.25 billion package")."""
+    low = " ".join(text.lower().split())
+    for part in (low, low.rsplit(",", 1)[-1].strip(), low.rsplit("(", 1)[-1].strip() if "(" in low else ""):
+        m = _TITLE_UNIT.match(part) if part else None
+        if m and (m.group(0).startswith(("(", "in", "amount", "value", "figure", "all")) or _MONEY.search(part) or "of" in part):
+            return _TITLE_SCALE[m.group(1)]
+    return None
+
+
 def is_amount_header(h: Header) -> bool:
     return h.base == "" and (h.unit != 1 or _CURRENCY.search(h.text.lower()) is not None)

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .. import accepted
+from ..dates import MONTHS
 from ..model import KINDS
+from ..words import first_few
 from . import header_match as hm
 from . import headers as hdr
 from . import layout
-from .cells_in import CellError, column_converter, converter, id_column, is_blank, text_column
+from .cells_in import CellError, FigureCells, column_converter, converter, id_column, is_blank, text_column
 from .errors import Cancelled, ExcelError, UnreadableFile
 from .plan import Batch, ImportPlan, Rejection
 from .problems import article
@@ -42,6 +45,7 @@ IMPORT_KINDS = ("package", "line", "disbursement", "authority", "observation", "
 KIND_WORDS = {"packages": "package", "lines": "line", "package-lines": "line", "disbursements": "disbursement",
               "authorities": "authority", "observations": "observation", "reported-figures": "reported_figure",
               "disbursements-by-authority": "disbursement_by_authority"}
+_FIGURES = ("cents", "signed_cents", "date", "int")  # columns whose text cells may carry footnote marks
 MAX_REJECTIONS = 10_000  # beyond this only the count grows: a report of a million errors helps no one
 CHECK_EVERY = 5000
 BLOCK_ROWS = 20_000  # foreign rows converted a column at a time; only a block of raw cells is held
@@ -173,12 +177,34 @@ class _Reader:
 
     def own(self) -> None:
         names = {n.casefold(): n for n in self.book.sheet_names}
+        by_kind = {k: names[layout.SHEET_NAMES[k].casefold()] for k in layout.DATA_KINDS if layout.SHEET_NAMES[k].casefold() in names}
+        ours = {n.casefold() for n in (layout.ABOUT_SHEET, layout.SUMMARY_SHEET, layout.SERIES_SHEET, *layout.SHEET_NAMES.values())}
+        others = [n for n in self.book.sheet_names if n.casefold() not in ours]
+        for name in others:  # a sheet renamed by whoever edited the export is still its kind's, by its columns
+            kind = self._renamed_kind(name, [k for k in layout.DATA_KINDS if k not in by_kind])
+            if kind is None:
+                self.plan.notes.append(f"sheet {name!r} is not part of an Aid Ledger export: ignored")
+            else:
+                by_kind[kind] = name
+                self.plan.notes.append(f"sheet {name!r} read as the {layout.SHEET_NAMES[kind]} sheet (its columns are that sheet's)")
         for kind in layout.DATA_KINDS:
-            name = names.get(layout.SHEET_NAMES[kind].casefold())
-            if name is None:
-                continue
-            self._own_sheet(kind, self.book.open_sheet(name))
+            if kind in by_kind:
+                self._own_sheet(kind, self.book.open_sheet(by_kind[kind], hidden_rows=False))
         self.finish()
+
+    def _renamed_kind(self, name: str, kinds: list[str]) -> str | None:
+        """The kind whose export columns the sheet's first row holds (its ID and most of the rest), if any."""
+        header = next((values for _, values in self.book.open_sheet(name, hidden_rows=False).rows if any(not is_blank(v) for v in values)), [])
+        texts = {str(v).strip().casefold() for v in header if not is_blank(v)}
+        if "id" not in texts:
+            return None
+        best, share = None, 0.6  # most of a kind's columns: a few may have been deleted
+        for kind in kinds:
+            wanted = {c.header.casefold() for c in layout.columns(kind)}
+            found = len(wanted & texts) / len(wanted)
+            if found > share:
+                best, share = kind, found
+        return best
 
     def _own_sheet(self, kind: str, sheet: Sheet) -> None:
         cols_by_header = {c.header.casefold(): c for c in layout.columns(kind)}
@@ -292,6 +318,13 @@ class _Reader:
                                  else f"{self.plan.path.name}: every sheet is empty or hidden: there is nothing to import")
             seen = "; ".join(f"sheet {name!r} row {row}: {', '.join(repr(t) for t in texts[:12])}" for name, row, texts in self.unrecognised[:3])
             needs = "; ".join(f"{KINDS[k].plural} need {' and '.join(hm.label(k, f) for f in NEEDED[k])}" for k in ([kind] if kind else NEEDED))
+            wide = next((texts for _, _, texts in self.unrecognised if sum(map(_is_period, texts)) >= 3), None)
+            if wide:
+                # A tracker with a column per month is a table to turn, not columns to map.
+                raise ExcelError(
+                    f"{self.plan.path.name}: {where} has a column per period ({', '.join([t for t in wide if _is_period(t)][:3])}, ...), "
+                    "not a row per record: the ledger reads one row per package, with its date and value. Turn the table "
+                    "so that each period's figure is a row (in Excel: Data > From Table/Range, then Unpivot Columns), give each row the package's announcement date, and import that")
             raise ExcelError(
                 f"{self.plan.path.name}: no column recognised in the first {hdr.HEADER_SEARCH_ROWS} rows of {where}"
                 + (f" (found {seen})" if seen else "") + f". {needs[:1].upper() + needs[1:]}. Name a column's field with --map 'HEADER=FIELD' "
@@ -361,7 +394,25 @@ class _Reader:
             if headers[i].text:
                 how = "used (mapped)" if i in columns else "ignored"
                 self.plan.notes.append(f"sheet {sheet.name!r}: hidden column {headers[i].text!r} {how}")
+        headers = self._title_unit(sheet.name, kind, headers, columns)
         return self._foreign_rows(sheet, kind, number, headers, columns, defaults, merged, head[header_at + 1 :], rows, shape)
+
+    def _title_unit(self, name: str, kind: str, headers: list, columns: dict[int, str]) -> list:
+        """A unit said above the table ("(in millions of current dollars)", "USD thousands") is the unit of
+        its amount columns whose header says none: without it "1000" would be a thousand dollars."""
+        units = {u: t for t in self.plan.titles.get(name, []) if (u := hdr.title_unit(t))}
+        if len(units) != 1:
+            return headers
+        (unit, said), = units.items()
+        out = list(headers)
+        for i, f in columns.items():
+            h = headers[i]
+            if h.unit == 1 and hm.field_spec(kind, f).type in ("cents", "signed_cents"):
+                out[i] = hdr.Header(h.text, h.base, unit)
+                words = {10**3: "thousands", 10**6: "millions", 10**9: "billions"}[unit]
+                self.plan.notes.append(f"sheet {name!r}, column {h.text!r}: plain numbers read in {words}, as the title "
+                                       f"{said!r} says")
+        return out
 
     def _find_header(self, sheet: Sheet, head, kind, lowered_map):
         kinds = [kind] if kind else list(IMPORT_KINDS)
@@ -428,6 +479,9 @@ class _Reader:
         tops: dict[tuple[int, int], Any] = {}
         cells = [(i, column_converter(spec(f), unit=headers[i].unit, day_first=self.day_first, date1904=sheet.date1904,
                                       by_name=True), headers[i].text) for i, f in col_list]
+        cells = [(i, FigureCells(conv, sheet.decimal_comma and spec(f).type in ("cents", "signed_cents"),
+                                 self.day_first is None and spec(f).type == "date") if spec(f).type in _FIGURES
+                  else conv, h) for (i, conv, h), (_, f) in zip(cells, col_list)]
         numbers: list[int] = []
         block: list[list] = []
 
@@ -490,7 +544,52 @@ class _Reader:
                 flush()
         flush()
         self.rows_read += unticked
+        for _, conv, header in cells:
+            if isinstance(conv, FigureCells):
+                self._figure_notes(sheet.name, header, conv)
+        self._hidden_rows_note(sheet, batch, header_number)
         return True
+
+    def _hidden_rows_note(self, sheet: Sheet, batch: Batch, header_number: int) -> None:
+        """Rows Excel hides are read like the others (nothing is left out unseen), and said."""
+        if not sheet.hidden_rows:
+            return
+        read = {r.row for r in self.plan.rejected if r.sheet == sheet.name} | set(batch.numbers)
+        rows = sorted(n for n in sheet.hidden_rows if n > header_number and n in read)
+        if not rows:
+            return
+        few, more = first_few(rows, 12)
+        shown = ", ".join(map(str, few)) + (f" and {more:,} more" if more else "")
+        by = "by the filter left on in the workbook" if sheet.filtered else "in the workbook"
+        one = len(rows) == 1
+        self.plan.notes.append(f"sheet {sheet.name!r}: {f'row {shown} is' if one else f'{len(rows):,} rows ({shown}) are'} "
+                               f"hidden {by}: read like the others; delete {'it' if one else 'them'} from the sheet "
+                               f"if {'it' if one else 'they'} should not be imported")
+
+    def _figure_notes(self, name: str, header: str, cells: FigureCells) -> None:
+        """What a figure column's cells said beside their figures, once per column."""
+        where = f"sheet {name!r}, column {header!r}"
+        if cells.marked:
+            n = sum(cells.marked.values())
+            few = ", ".join(repr(t) for t in list(cells.marked)[:3])
+            self.plan.notes.append(f"{where}: footnote marks after {n:,} figure{'s' if n != 1 else ''} ignored "
+                                   f"({few}{', ...' if len(cells.marked) > 3 else ''}): read the notes under the table")
+        if len(cells.orders) == 2:
+            self.plan.notes.append(f"{where}: dates written in both day/month orders ({cells.orders[True]!r} is day first, "
+                                   f"{cells.orders[False]!r} month first): each is read as its numbers allow; check them")
+        if cells.ordered:
+            n = sum(cells.ordered.values())
+            order = "day first" if next(iter(cells.orders)) else "month first"
+            self.plan.notes.append(f"{where}: {n:,} date{'s' if n != 1 else ''} such as {next(iter(cells.ordered))!r} read {order}, "
+                                   f"as the column's other dates are written (say otherwise with --day-first or --month-first; "
+                                   "in the app: Dates like 1/2/2024)")
+        if cells.commas:
+            self.plan.notes.append(f"{where}: {cells.commas:,} amount{'s' if cells.commas != 1 else ''} read with a decimal comma "
+                                   "(1.250,5 as 1250.5), as the file separates its columns with semicolons")
+        if cells.not_given:
+            n = sum(cells.not_given.values())
+            few = ", ".join(repr(t) for t in cells.not_given)
+            self.plan.notes.append(f"{where}: {n:,} cell{'s say' if n != 1 else ' says'} no figure ({few}): read as empty")
 
     def _convert_block(self, sheet: Sheet, batch: Batch, cells, numbers: list[int], block: list[list], amount_at, sums,
                        fixed_values: list) -> None:
@@ -528,6 +627,18 @@ class _Reader:
         bad_rows = {p[0] for p in problems}
         keep = [j for j in range(len(numbers)) if j not in bad_rows]
         return [numbers[j] for j in keep], [[col[j] for j in keep] for col in out_cols]
+
+
+_PERIOD = re.compile(r"^(?:[a-z]{3,9}\.?\s*'?\d{2}(?:\d{2})?|(?:fy|q[1-4])\s*\d{2,4}(?:\s*q[1-4])?|\d{4}(?:-\d{2})?|\d{4}\s*q[1-4])$", re.I)
+
+
+def _is_period(text: str) -> bool:
+    """A header naming a month, quarter or year ("Jan 2024", "FY2023 Q2", "2024-03"): a wide tracker's column."""
+    text = text.strip()
+    if not _PERIOD.match(text):
+        return False
+    word = re.match(r"[a-z]+", text, re.I)
+    return word is None or word[0].lower().rstrip(".") in MONTHS or word[0].lower() in ("fy", "q")
 
 
 def _saved_profile_for(head, kind) -> tuple[str, dict] | None:

@@ -78,7 +78,9 @@ def fill_merged(values: list, number: int, col0: int, merged: dict, tops: dict) 
     return out
 
 
-_NOTE = re.compile(r"^(?:sources?|notes?|note that|\*|\(?[a-z0-9]\)|[0-9]+\.|figures|data as of|as of|compiled|prepared by)\b", re.IGNORECASE)
+# A note's first words, or the mark that starts a footnote ("* Values as announced", "\u2020 Final", "(a) ...", "1. ...").
+_NOTE = re.compile(r"^(?:(?:sources?|notes?|note that|figures|data as of|as of|compiled|prepared by)\b"
+                   r"|[*\u2020\u2021\u00a7\u00b6\u00b9\u00b2\u00b3]|\(?[a-z0-9]\)\s|[0-9]+\.\s)", re.IGNORECASE)
 
 
 def is_note_row(values) -> bool:

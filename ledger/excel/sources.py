@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import UnreadableFile
 from .safety import check_zip, kind_of_file, scan_xml
-from .split_read import SplitSheet, joined_rows, worth_splitting
+from .split_read import SplitSheet, worth_splitting
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _SHEET_TAG = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"|<(?:\w+:)?sheet\b[^>]*?r:id="([^"]*)"[^>]*?name="([^"]*)"')
@@ -37,13 +37,16 @@ class Sheet:
     formula_blanks: set[tuple[int, int]] = field(default_factory=set)  # (row number, 0-based column)
     date1904: bool = False
     hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based, hidden by hand or by a filter
+    filtered: bool = False  # an AutoFilter is on
+    decimal_comma: bool = False  # a CSV separated by semicolons: written where the comma is the decimal mark
 
 
 @dataclass
 class Book:
     format: str  # "xlsx" | "csv"
     sheet_names: list[str]
-    open_sheet: object  # name -> Sheet
+    open_sheet: object  # (name, hidden_rows=True) -> Sheet
     close: object = None
 
 
@@ -96,32 +99,36 @@ def _xlsx(path: Path) -> Book:
     visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet}
     names = [n for n in wb.sheet_names if n in visible]
 
-    def open_sheet(name: str) -> Sheet:
+    def whole(name: str) -> tuple[int, Iterator[tuple[int, list]], list]:
+        try:
+            sh = wb.get_sheet_by_name(name)
+            merged = sh.merged_cell_ranges or []
+            start = sh.start
+        except Exception as exc:
+            raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
+        return (start[1] if start else 0), _numbered(sh, name, path), merged
+
+    def open_sheet(name: str, hidden_rows: bool = True) -> Sheet:
+        """`hidden_rows`: note the rows Excel hides (a foreign sheet says them; our own sheets need not)."""
         part = parts.get(name)
-        scan = pieces = None
+        scan = split = None
         if part and part in zf.NameToInfo:
             split = SplitSheet(zf, part, name) if worth_splitting(zf, part) else None
             try:
-                scan = scan_xml(zf, part, path, worksheet=True, passed=split and split.feed)
+                scan = scan_xml(zf, part, path, worksheet=True, passed=split and split.feed, hidden_rows=hidden_rows)
             except BaseException:
                 if split:
                     split.close()
                 raise
-            pieces = split and split.finish()
-        if pieces and pieces[0]:
-            col0, rows = joined_rows(pieces[0])
-            merged = pieces[1]
+        pieces = split and split.finish(lambda: whole(name))
+        if pieces:
+            (rows, merged), col0 = pieces, 0
         else:
-            try:
-                sh = wb.get_sheet_by_name(name)
-                merged = sh.merged_cell_ranges or []
-                start = sh.start
-            except Exception as exc:
-                raise UnreadableFile(f"{path}, sheet {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
-            col0, rows = (start[1] if start else 0), _numbered(sh, name, path)
+            col0, rows, merged = whole(name)
         sheet = Sheet(name, rows, col0, date1904=date1904, merged=list(merged), hidden=not visible.get(name, True))
         if scan:
             sheet.hidden_columns = scan.hidden_columns
+            sheet.hidden_rows, sheet.filtered = scan.hidden_rows, scan.filtered
             if scan.has_formulas:
                 sheet.formula_blanks = _formula_blanks(zf, part, path)
         return sheet
@@ -211,7 +218,7 @@ def _csv(path: Path) -> Book:
                 raise UnreadableFile(f"{path} mixes text encodings (text after line {reader.line_num} is not {encoding}): "
                                      "save it again as UTF-8 CSV") from None
 
-    return Book("csv", [name], lambda _name: Sheet(name, rows()))
+    return Book("csv", [name], lambda _name, hidden_rows=True: Sheet(name, rows(), decimal_comma=delimiter == ";"))
 
 
 def _encoding(path: Path) -> str:

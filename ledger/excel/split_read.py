@@ -7,10 +7,12 @@ is read by python-calamine in a worker thread as soon as it is complete: calamin
 interpreter while it parses, so the pieces are read side by side while the scan goes on. Every
 piece is made of bytes the scan has already passed, so no parser sees what the scan has not checked.
 
-The rows are then what reading the sheet whole gives: numbered from row 1 (blank rows included),
-each from the first used column to the last. Calamine places every cell by its row's `r`
-attribute, so a piece keeps its rows' numbers; a sheet whose rows lack it, or whose XML holds a
-comment or CDATA (where "<row" might not start a row), is read whole.
+The rows are the cells reading the sheet whole gives, at the same places: numbered from row 1
+(blank rows included), the values from column A. The first piece's rows are taken while the others
+are still being parsed, so no piece can wait for the widest or leftmost of them: a row is as wide
+as the widest row before it (the header's width, from the first piece, is every row's). Calamine
+places every cell by its row's `r` attribute, so a piece keeps its rows' numbers; a sheet whose rows
+lack it, or whose XML holds a comment or CDATA (where "<row" might not start a row), is read whole.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from .safety import ROOT_TAG
@@ -28,9 +30,10 @@ from .safety import ROOT_TAG
 SPLIT_FROM = 16 * 1024**2  # bytes of sheet XML: below this, one core reads it in a fraction of a second
 SPLIT_UP_TO = 128 * 1024**2  # above this the pieces held at once would cost more memory than the time saved
 PIECE_FROM = 4 * 1024**2
-PIECES_PER_WORKER = 2  # a worker starts on a piece while the scan goes on to the next
+PIECES_PER_WORKER = 4  # a worker starts on a piece while the scan goes on to the next; the first piece's rows are taken sooner
 MAX_WORKERS = 4
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+Whole = Callable[[], tuple[int, Iterator[tuple[int, list]], list]]  # the sheet read whole: first column, rows, merged
 
 
 def workers() -> int:
@@ -76,7 +79,8 @@ class SplitSheet:
     def feed(self, chunk: bytes) -> None:
         if not self.ok:
             return
-        if b"<!" in chunk or (self.chunks and b"<!" in self.chunks[-1][-1:] + chunk[:1]):
+        # "!" is rare in a sheet and found by memchr: the slower two-byte search runs only when it is there.
+        if (b"!" in chunk and b"<!" in chunk) or (self.chunks and self.chunks[-1].endswith(b"<") and chunk.startswith(b"!")):
             return self._give_up()
         if not self.row_tag:
             root = ROOT_TAG.search(chunk)
@@ -89,8 +93,8 @@ class SplitSheet:
             self._cut()
 
     def _cut(self) -> None:
-        data = b"".join(self.chunks)
         if self.head is None:
+            data = b"".join(self.chunks)
             at = data.find(self.sheet_data)
             end = data.find(b">", at) if at >= 0 else -1
             if end < 0:  # the rows have not started yet
@@ -98,37 +102,81 @@ class SplitSheet:
             if data[end - 1:end] == b"/":  # <sheetData/>: none at all
                 return self._give_up()
             self.head = _DIMENSION.sub(b"", data[:end + 1])
-        cut = data.rfind(self.row_tag)
-        close = data.find(b">", cut) if cut > 0 else -1
-        if cut > 0 and close < 0:  # the last row's tag goes on in the next chunk: cut at the one before
-            cut = data.rfind(self.row_tag, 0, cut)
-            close = data.find(b">", cut) if cut > 0 else -1
-        if close < 0 or cut <= len(self.head):  # no row has ended yet in this piece
+            self.chunks = [data[end + 1:]]
+        # The piece ends before the last row that starts in its last two chunks (a chunk holds many rows;
+        # two, for a row tag split between them). The chunks are handed on as they are, not joined.
+        last = self.chunks[-2][-len(self.row_tag):] + self.chunks[-1] if len(self.chunks) > 1 else self.chunks[-1]
+        dropped = len(last) - len(self.chunks[-1])  # bytes of the chunk before, at the start of `last`
+        cut = last.rfind(self.row_tag)
+        close = last.find(b">", cut) if cut >= 0 else -1
+        if cut >= 0 and close < 0:  # the last row's tag goes on in the next chunk: cut at the one before
+            cut = last.rfind(self.row_tag, 0, cut)
+            close = last.find(b">", cut) if cut >= 0 else -1
+        at = cut - dropped  # in the last chunk; below 0: in the chunk before
+        if close < 0 or (at <= 0 and len(self.chunks) == 1):  # no row has ended yet in this piece
             return
-        if b' r="' not in data[cut:close]:  # rows numbered by their place alone: a piece would renumber them
+        if b' r="' not in last[cut:close]:  # rows numbered by their place alone: a piece would renumber them
             return self._give_up()
-        piece = data[:cut] if self.first else self.head + data[:cut]
-        self.pieces.append(self.pool.submit(self._read, piece + self.tail))
+        if at >= 0:
+            parts, rest = self.chunks[:-1] + [self.chunks[-1][:at]], self.chunks[-1][at:]
+        else:
+            parts, rest = self.chunks[:-2] + [self.chunks[-2][:at]], self.chunks[-2][at:] + self.chunks[-1]
+        self.pieces.append(self.pool.submit(self._read, [self.head] + parts + [self.tail]))
         self.first = False
-        self.chunks, self.size = [data[cut:]], len(data) - cut
+        self.chunks, self.size = [rest], len(rest)
 
-    def finish(self) -> tuple[list[tuple[int, int, tuple[int, Iterator[list]]]], list] | None:
-        """(first row, first column, (width, rows)) of each piece, and the merged ranges; None: read it whole."""
+    def finish(self, whole: Whole) -> tuple[Iterator[tuple[int, list]], list] | None:
+        """The sheet's rows (numbered from 1, values from column A) and its merged ranges; None: read it
+        whole. The rows come as each piece is read: the first piece's rows are taken while the
+        others are still being parsed. `whole()` gives the sheet read whole (python-calamine), for
+        the rows that follow a piece calamine could not read."""
         if not self.ok:
             return None
-        try:
-            if self.first:  # never cut: nothing gained
-                return None
-            self.pieces.append(self.pool.submit(self._read, self.head + b"".join(self.chunks)))
-            self.chunks = []
-            out = [f.result() for f in self.pieces]
-        except Exception:  # whatever a piece could not give, reading the sheet whole says in its own words
+        if self.first:  # never cut: nothing gained
+            self.close()
             return None
+        # Merged ranges follow the rows, so only the last piece can hold them: waited for when it does.
+        merging = any(b"mergeCell" in c for c in self.chunks)
+        self.pieces.append(self.pool.submit(self._read, [self.head] + self.chunks))
+        self.chunks = []
+        try:
+            merged = self.pieces[-1].result()[3] if merging else []
+            first = self.pieces[0].result()
+        except Exception:  # whatever a piece could not give, reading the sheet whole says in its own words
+            self.close()
+            return None
+        return self._rows(first, whole), merged
+
+    def _rows(self, first, whole: Whole) -> Iterator[tuple[int, list]]:
+        """Each piece's rows in turn, as reading the sheet whole numbers them, from column A: blank rows
+        between pieces filled in, each row at least as wide as those before it (the header's width,
+        from the first piece, is every row's), a piece's leading blank columns filled in."""
+        number, width = 1, 0
+        try:
+            for i in range(len(self.pieces)):
+                try:
+                    start, col, block, _ = first if i == 0 else self.pieces[i].result()
+                    first = self.pieces[i] = None  # its cells are let go once its rows are read
+                    if block is None:  # a piece of blank rows
+                        continue
+                    w, it = block
+                    width = max(width, col + w)
+                    while number <= start:
+                        yield number, [""] * width
+                        number += 1
+                    left, right = [""] * col, [""] * (width - col - w)
+                    for row in it:
+                        yield number, (left + row + right) if col or width > col + w else row
+                        number += 1
+                except Exception:
+                    yield from _rest_whole(whole, number)
+                    return
         finally:
             self.close()
-        return [(start, col, rows) for start, col, rows, _ in out if rows is not None], out[-1][3]
 
-    def _read(self, xml: bytes) -> tuple[int, int, list, list]:
+    def _read(self, xml: list[bytes]) -> tuple[int, int, list, list]:
+        """A piece read by python-calamine; its sheet XML comes in parts (the head, its rows' chunks,
+        the tail), written out one after the other."""
         from python_calamine import CalamineWorkbook
 
         # A file, not a BytesIO: python-calamine reads a file object by small growing reads, holding
@@ -138,7 +186,10 @@ class SplitSheet:
             with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zo:
                 for part, data in self.others:
                     zo.writestr(part, data)
-                zo.writestr(self.part, xml)
+                info = zipfile.ZipInfo(self.part, date_time=(1980, 1, 1, 0, 0, 0))
+                with zo.open(info, "w") as out:
+                    for data in xml:
+                        out.write(data)
             del xml
             wb = CalamineWorkbook.from_path(name)
             try:
@@ -163,26 +214,14 @@ class SplitSheet:
 
     def close(self) -> None:
         for f in self.pieces:
-            f.cancel()
+            if f is not None:
+                f.cancel()
         self.pool.shutdown(wait=False)
 
 
-def joined_rows(pieces: list[tuple[int, int, tuple[int, Iterator[list]]]]) -> tuple[int, Iterator[tuple[int, list]]]:
-    """The first used column, and the pieces' rows as reading the sheet whole numbers them: from row 1,
-    blank rows between pieces filled in, each row from that column to the sheet's last."""
-    col0 = min(col for _, col, _ in pieces)
-    width = max(col + w for _, col, (w, _) in pieces) - col0
-
-    def rows() -> Iterator[tuple[int, list]]:
-        number = 1
-        for start, col, (w, block) in pieces:
-            blank = [""] * width
-            while number <= start:
-                yield number, list(blank)
-                number += 1
-            left, right = col - col0, width - (col - col0) - w
-            for row in block:
-                yield number, ([""] * left + row + [""] * right) if left or right else row
-                number += 1
-
-    return col0, rows()
+def _rest_whole(whole: Whole, number: int) -> Iterator[tuple[int, list]]:
+    """The rows from `number` on of the sheet read whole, from column A."""
+    col, rows, _ = whole()
+    for at, row in rows:
+        if at >= number:
+            yield at, ([""] * col + row) if col else row
