@@ -39,6 +39,20 @@ class Backup:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def why(self) -> str:
+        """The reason in words: 'daily', 'manual', 'before restore', 'before import sheet xlsx'."""
+        return self.reason.replace("-", " ")
+
+    def words(self, today: dt.date | None = None) -> str:
+        """The backup as a message names it, never by its file name: 'daily backup taken at 16:40'
+        (local time, today), 'backup before restore taken on 2026-11-30 at 09:12'. The one wording of
+        the app's messages; the Backups dialog lists the files and opens their folder."""
+        local = self.taken_at.astimezone()
+        what = {"daily": "daily backup", "manual": "backup"}.get(self.reason, f"backup {self.why}")
+        day = "" if local.date() == (today or dt.date.today()) else f"on {local:%Y-%m-%d} "
+        return f"{what} taken {day}at {local:%H:%M}"
+
     def describe(self) -> str:
         local = self.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         return f"{local}  {self.reason:<20} {self.size / 1e6:8.2f} MB  {self.name}"

@@ -26,6 +26,7 @@ from typing import Any
 
 from . import accepted, backups, history, movement_cache, opening, store
 from .backup_policy import BackupPolicy
+from .backups import Backup
 from .changed import Changed, Touched
 from .changes import UnitOfWork
 from .errors import ReadOnlyError
@@ -36,7 +37,7 @@ from .reads import Reads
 from .sqlite_errors import translate
 from .summary import Group, Summary, SummaryCache
 
-__all__ = ["BULK_CHANGES", "Changed", "Group", "Ledger", "Summary", "UnitOfWork"]
+__all__ = ["BULK_CHANGES", "Backup", "Changed", "Group", "Ledger", "Summary", "UnitOfWork"]
 
 BULK_CHANGES = 1000  # undoing or redoing at least this many changes takes a backup first
 

@@ -8,6 +8,11 @@ def article(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
+def capital(text: str) -> str:
+    """`text` opening a sentence: its first letter upper-case, the rest as it is ('PDA' stays)."""
+    return text[:1].upper() + text[1:]
+
+
 def first_few(items, shown: int, total: int | None = None) -> tuple[list, int]:
     """(the items to give whole, how many more to count): the first `shown`, or all of them where one
     is left over, never "and 1 more", which takes about as much room as the one it stands for.

@@ -101,6 +101,7 @@ class Observer:
             root.isVisible() if root is not None else None,
             # A click focuses the button clicked: only a text box taking focus (Find) counts.
             id(QApplication.focusWidget()) if isinstance(QApplication.focusWidget(), QLineEdit) else None,
+            QApplication.clipboard().text(),  # what a paste would bring (Copy rows)
         )
 
 
@@ -171,6 +172,12 @@ def prepare(window, control) -> None:
         if text.startswith("Find"):
             window.activateWindow()
             window.show_table("package").table.setFocus()
+        if text == "Copy rows":  # a table's Ctrl+C: a row to copy, as for Delete
+            view = next(v for v in window.records.values() if v.copy_action is control)
+            window.show_table(view.kind)
+            view.table.selectRow(0)
+            if view.model.rowCount() == 0:
+                assert not control.isEnabled() and control.toolTip()
         return
     bring_into_view(window, control)
     if text == "Delete":

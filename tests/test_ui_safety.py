@@ -122,7 +122,10 @@ def test_the_daily_backup_runs_off_the_gui_thread_when_due(qtbot, window, sample
     qtbot.waitUntil(lambda: not window.daily_backup.running, timeout=10_000)
     taken = led.backups()
     assert [b.reason for b in taken] == ["daily"]
-    assert window.statusBar().currentMessage() == f"Daily backup taken: {taken[0].name}"
+    # In words a user reads (its file name is in File > Backups).
+    message = window.statusBar().currentMessage()
+    assert message == f"Daily backup taken at {taken[0].taken_at.astimezone():%H:%M}; File > Backups lists every backup"
+    assert taken[0].name not in message
     with Ledger.open(taken[0].path, readonly=True) as copy:
         assert copy.count("package") == 97
     assert not window.backup_if_due()
@@ -187,8 +190,11 @@ def test_a_read_only_window_restores_once_the_other_program_is_gone(qtbot, windo
     led = window.ledger
     assert led is not None and not led.readonly and led.count("package") == 97
     assert "(read-only)" not in window.windowTitle() and window.readonly_reason is None
-    assert window.statusBar().currentMessage().startswith("Restored ")
-    assert list(sample_copy.parent.glob("sample.aidledger.damaged-*"))  # the old file is kept beside it
+    assert (kept := list(sample_copy.parent.glob("sample.aidledger.damaged-*")))  # the old file is kept beside it
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Restored the daily backup taken at ")  # the other program's, in words
+    kept_name = min(p.name for p in kept)  # the file itself, not its -wal beside it
+    assert message.endswith(f"the file it replaced is kept beside it as {kept_name}")  # not "damaged": it was not
 
 
 def test_a_damaged_ledger_opens_read_only_and_offers_its_backups(qtbot, window, sample_copy, answers):

@@ -13,3 +13,15 @@ def finished(qtbot, wizard, started: bool) -> bool:
         return False
     qtbot.waitUntil(lambda: not wizard.busy, timeout=TIMEOUT_MS)
     return wizard.last_outcome is not None and wizard.last_outcome.ok
+
+
+def overlapping(widgets) -> list[tuple[str, str]]:
+    """Pairs of the visible `widgets` whose rectangles on screen intersect, by accessible name or text."""
+
+    def name(w):
+        return w.accessibleName() or getattr(w, "text", lambda: type(w).__name__)()
+
+    shown = [w for w in widgets if w.isVisible()]
+    rects = [w.rect().translated(w.mapToGlobal(w.rect().topLeft()) - w.rect().topLeft()) for w in shown]
+    return [(name(a), name(b)) for i, a in enumerate(shown) for j, b in enumerate(shown)
+            if i < j and rects[i].intersects(rects[j])]

@@ -1,14 +1,13 @@
 """The ledger's backups: list them, take one now, restore one, choose how many are kept.
 
 Everything goes through `ledger.service.Ledger` (see docs/data-safety.md). A damaged or read-only
-ledger cannot restore into itself: the window passes `restore_file(backup_path)`, which closes the
+ledger cannot restore into itself: the window passes `restore_file(backup)`, which closes the
 ledger, puts the backup in its place (`Ledger.restore_file`) and opens it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -27,19 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from ledger.errors import LedgerError
-from ledger.service import Ledger
+from ledger.service import Backup, Ledger
+from ledger.words import capital
+
+from . import screen_room
 
 COL_WHEN, COL_REASON, COL_SIZE, COL_FILE = range(4)
 
 
 class BackupsDialog(QDialog):
-    def __init__(self, ledger: Ledger, parent=None, restore_file: Callable[[Path], None] | None = None):
+    def __init__(self, ledger: Ledger, parent=None, restore_file: Callable[[Backup], None] | None = None):
         super().__init__(parent)
         self.ledger = ledger
         self.restore_file = restore_file
         self.restore_job = None  # the restore running on a worker, if one is
         self.setWindowTitle("Backups")
-        self.resize(720, 420)
+        self.resize(screen_room.fitted(parent or self, 720, 420))
         lay = QVBoxLayout(self)
         folder = ledger.backups_folder
         self.where = QLabel(
@@ -105,13 +107,17 @@ class BackupsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        # The selection stays on the backup it was on: a new backup comes in above it, and the row
+        # selected by number would be another backup, one click away from Restore.
+        was = self.selected()
+        self.table.clearSelection()
         self.backups = self.ledger.backups()
         self.table.setRowCount(len(self.backups))
         for i, b in enumerate(self.backups):
             local = b.taken_at.astimezone()
             cells = {
                 COL_WHEN: local.strftime("%Y-%m-%d %H:%M:%S"),
-                COL_REASON: b.reason.replace("-", " "),
+                COL_REASON: b.why,
                 COL_SIZE: f"{b.size / 1e6:.2f} MB",
                 COL_FILE: b.name,
             }
@@ -121,6 +127,9 @@ class BackupsDialog(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, col, item)
         self.table.resizeColumnsToContents()
+        paths = [b.path for b in self.backups]
+        if was is not None and was.path in paths:
+            self.table.selectRow(paths.index(was.path))
         self.empty.setVisible(not self.backups)
         self._update_buttons()
 
@@ -143,7 +152,7 @@ class BackupsDialog(QDialog):
             self._say(str(exc), problem=True)
             return
         self.refresh()
-        self._say(f"Backed up to {b.name}.")
+        self._say(f"{capital(b.words())}.")
 
     def set_keep(self) -> None:
         if self.ledger.readonly or self.keep.value() == self.ledger.backups_keep:
@@ -160,22 +169,21 @@ class BackupsDialog(QDialog):
         b = self.selected()
         if b is None:
             return
-        when = b.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
         answer = QMessageBox.question(
             self,
             "Restore backup",
-            f"Bring back the ledger as it was on {when} ({b.reason.replace('-', ' ')})?\n\n"
+            f"Bring back the ledger as it was in the {b.words()}?\n\n"
             "The current state is backed up first, so this can itself be undone by restoring that backup.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         if self.ledger.readonly:
             try:
-                self.restore_file(b.path)  # the window closes the ledger, puts the file in place, opens it
+                self.restore_file(b)  # the window closes the ledger, puts the file in place, opens it
             except LedgerError as exc:
                 self._say(str(exc), problem=True)
                 return
-            self._say(f"Restored {b.name}.")
+            self._say(f"Restored the {b.words()}.")
             self.accept()
             return
         self.restore_job = self._restore_in_background(b)
@@ -189,7 +197,7 @@ class BackupsDialog(QDialog):
 
         def work(progress, cancelled):
             with Ledger.open(where, create=False) as own:
-                return own.restore(b.path).name
+                own.restore(b.path)
 
         def done(outcome) -> None:
             if not outcome.ok:
@@ -197,14 +205,14 @@ class BackupsDialog(QDialog):
                 return
             self.ledger.written_elsewhere("Restore backup")  # every view reloads
             self.refresh()
-            self._say(f"Restored {b.name}; the state before is kept as {outcome.result}.")
+            self._say(f"Restored the {b.words()}; the ledger as it was just before is the newest backup above.")
 
         window = self.parent()
         blocks = [self.restore_button, self.backup_button, self.keep]
         blocks += [getattr(window, name) for name in ("act_open", "act_new", "act_import", "act_undo", "act_redo")
                    if hasattr(window, name)]
         # One copy through the backup API: it cannot stop part-way, so no Cancel.
-        return start_work(self, f"Restoring {b.name}: the ledger as it is now is backed up first…", work, done,
+        return start_work(self, f"Restoring the {b.words()}: the ledger as it is now is backed up first…", work, done,
                           blocks=blocks, cancellable=False)
 
     def show_folder(self) -> None:

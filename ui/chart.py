@@ -54,6 +54,8 @@ from .plotting import (  # noqa: E402
 )
 from .reported_markers import ReportedMarkers  # noqa: E402
 
+PLOT_MIN_HEIGHT = 340  # px: axes, deadline names and the legend, with a plot between them
+
 
 class ChartView(QWidget):
     exported = Signal(str)
@@ -119,6 +121,9 @@ class ChartView(QWidget):
         self.plot = ChartCanvas()
         self.plot.setAccessibleName("Remaining balance chart")
         self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Room for the axes, the deadline names and the legend under them: a window made shorter than
+        # this (the dashboard scrolls, so nothing else holds it) would leave no plot between them.
+        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         item = self.plot.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer
 
-from ledger.service import Ledger
+from ledger.service import Backup, Ledger
 
 from .worker import Job, WorkOutcome, start_work
 
@@ -26,9 +26,9 @@ FIRST_CHECK_MS = 1500  # after opening: once the first view is drawn, not compet
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the worker found: a backup taken (its file name), a damaged file, or why it failed."""
+    """What the worker found: a backup taken, a damaged file, or why it failed."""
 
-    backup: str | None = None
+    backup: Backup | None = None
     damaged: bool = False
     problem: str | None = None
 
@@ -80,7 +80,7 @@ class DailyBackup(QObject):
                     return Outcome(damaged=own.damaged, problem=own.note)
                 if own.backup_due:
                     return Outcome()  # nothing written yet: nothing to back up
-                return Outcome(backup=own.backups()[0].name)
+                return Outcome(backup=own.backups()[0])
 
         self.job = start_work(self, None, work, self._collect)  # quiet: no dialog
         return True

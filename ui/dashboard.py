@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,6 +41,9 @@ CARDS = (
     ("Undelivered", "undelivered_cents", "Committed - disbursed: promised, not yet arrived"),
     ("Authorized minus disbursed", "authorized_minus_disbursed_cents", "The headline: authorized - disbursed"),
 )
+
+CARD_COLUMNS = 3  # two rows of three read as stages, left to right
+TABLE_ROWS_SHOWN = 4  # the least a dashboard table shows before the dashboard scrolls instead
 
 ROLE_SORT = Qt.ItemDataRole.UserRole
 ROLE_GROUP = Qt.ItemDataRole.UserRole + 1
@@ -198,6 +202,9 @@ class Card(QFrame):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
+        # As tall as its note needs at this width: a layout may then squeeze the card no further, so
+        # a wrapped note never runs over the figure (the dashboard scrolls instead).
+        self.setMinimumHeight(self.layout().totalHeightForWidth(event.size().width()))
 
     def _fit(self) -> None:
         text, short = getattr(self, "_texts", ("", ""))
@@ -212,6 +219,12 @@ class Card(QFrame):
         need = self.value.fontMetrics().horizontalAdvance(short) + self.layout().contentsMargins().left() * 3
         hint.setWidth(max(need, self.title.minimumSizeHint().width()))
         return hint
+
+
+def _rows_tall(table: QTableView, rows: int) -> int:
+    """The height of `table` showing its header, `rows` rows and a horizontal scroll bar."""
+    bar = table.horizontalScrollBar().sizeHint().height()
+    return table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize() + bar + 4
 
 
 def stage_notes(s: Summary, counts: dict[str, int], display: Display) -> dict[str, str]:
@@ -283,18 +296,30 @@ class Dashboard(QWidget):
         bar.addWidget(self.by)
         lay.addLayout(bar)
 
+        # Below the bar, everything scrolls: on a short screen (1024x600) the cards keep the height
+        # their notes need and the tables a few rows, rather than being squeezed over each other.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from Per: to the first card (and scrolls to it)
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        self.scroll.setWidget(body)
+        lay.addWidget(self.scroll, 1)
+
         grid = QGridLayout()
         self.cards: dict[str, Card] = {}
         for i, (title, attr, tip) in enumerate(CARDS):
             card = Card(title, tip)
             self.cards[attr] = card
-            grid.addWidget(card, i // 3, i % 3)
-        lay.addLayout(grid)
+            grid.addWidget(card, i // CARD_COLUMNS, i % CARD_COLUMNS)
+        inner.addLayout(grid)
 
         self.pace = QLabel("")
         self.pace.setWordWrap(True)
         self.pace.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.pace)
+        inner.addWidget(self.pace)
 
         self.model = GroupModel(display, self)
         self.table = QTableView()
@@ -309,9 +334,11 @@ class Dashboard(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the table
-        lay.addWidget(self.table, 1)
+        self.table.setMinimumHeight(_rows_tall(self.table, TABLE_ROWS_SHOWN))
+        inner.addWidget(self.table, 1)
         self.execution = ExecutionPanel(display)  # reported figures beside the derived ones
-        lay.addWidget(self.execution, 1)
+        self.execution.table.setMinimumHeight(_rows_tall(self.execution.table, TABLE_ROWS_SHOWN))
+        inner.addWidget(self.execution, 1)
 
     def as_of_text(self) -> str:
         return self.as_of.date().toString("yyyy-MM-dd")

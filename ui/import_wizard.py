@@ -35,6 +35,7 @@ from ledger.money import format_cents
 from ledger.service import Ledger
 from ledger.words import first_few
 
+from . import screen_room
 from .authority_dialog import AuthorityDialog
 from .column_mapping import ColumnMapping
 from .confirm import ask_accept_warnings
@@ -77,7 +78,7 @@ class ImportWizard(QDialog):
         self.last_outcome: WorkOutcome | None = None  # of the last preview or import (tests wait for it)
         self.confirm = ask_accept_warnings
         self.setWindowTitle("Import a workbook")
-        self.resize(900, 640)
+        self.resize(screen_room.fitted(parent or self, 900, 640))  # its Import button stays on a 600-px screen
         self.setAcceptDrops(True)
         lay = QVBoxLayout(self)
 

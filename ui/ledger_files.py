@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ledger.errors import LedgerError, LedgerInUseError
 from ledger.paths import data_dir, default_ledger
-from ledger.service import Ledger
+from ledger.service import Backup, Ledger
+from ledger.words import capital
 
 from .daily_backup import Outcome
 from .errors import show_problem
@@ -185,7 +186,7 @@ class LedgerFiles:
         dialog.open()
         return dialog
 
-    def _restore_file(self, dialog, backup: Path) -> None:
+    def _restore_file(self, dialog, backup: Backup) -> None:
         """Restore into a ledger open read-only (damaged, or left by another program): close it, put the
         backup in its place, open it again. Raises LedgerError (shown by the dialog) if it cannot."""
         where = self.ledger.where
@@ -193,7 +194,7 @@ class LedgerFiles:
         self.backups_dialog = None  # closing the ledger must not close the dialog showing the outcome
         self.close_ledger()
         try:
-            kept = Ledger.restore_file(where, backup)
+            kept = Ledger.restore_file(where, backup.path)
         except LedgerError:
             # Nothing was restored: open the ledger again as it was, so the window keeps working.
             if self.open_ledger(where, readonly=readonly_by_choice):
@@ -201,8 +202,10 @@ class LedgerFiles:
                 self.backups_dialog = dialog
             raise
         self.open_ledger(where)
-        done = f"Restored {Path(backup).name}"
-        self.statusBar().showMessage(f"{done}; the damaged file was kept as {kept.name}" if kept else done, 15000)
+        done = f"Restored the {backup.words()}"
+        # The file replaced is kept whether it was damaged or only held by another program meanwhile.
+        self.statusBar().showMessage(f"{done}; the file it replaced is kept beside it as {kept.name}" if kept else done,
+                                     15000)
 
     def backup_if_due(self) -> bool:
         """The daily backup, on a worker thread; also run by the hourly timer. True if one was started."""
@@ -216,4 +219,4 @@ class LedgerFiles:
         elif outcome.problem:
             self._show_note(outcome.problem)
         elif outcome.backup:
-            self.statusBar().showMessage(f"Daily backup taken: {outcome.backup}", 5000)
+            self.statusBar().showMessage(f"{capital(outcome.backup.words())}; File > Backups lists every backup", 5000)

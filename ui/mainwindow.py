@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from ledger.model import KINDS
 from ledger.paths import data_dir, default_ledger
 from ledger.service import Changed, Ledger
 
+from . import screen_room
 from .daily_backup import DailyBackup
 from .dashboard import Dashboard
 from .errors import log_path, show_problem
@@ -38,7 +39,6 @@ from .welcome import Welcome
 log = logging.getLogger("aid_ledger.ui")
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
-FRAME_ROOM = QSize(16, 48)  # a window manager's title bar and borders, kept free on a first start
 # Tables in the order people look for them.
 TABLE_KINDS = ("package", "line", "disbursement", "authority", "adjustment", "observation", "reported_figure",
                "disbursement_by_authority", "system_type", "source")
@@ -494,14 +494,9 @@ class MainWindow(LedgerFiles, QMainWindow):
     def _first_size(self) -> None:
         """1280x800, or less on a smaller screen (a 1366x768 laptop): a window taller than the screen
         hides its status bar and the chart's readout, and without a window manager nothing shrinks it."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen else None
-        if room is None or room.isEmpty():
-            self.resize(1280, 800)
-            return
-        # Leave room for the title bar and borders the window manager adds around the window.
-        self.resize(min(1280, room.width() - FRAME_ROOM.width()), min(800, room.height() - FRAME_ROOM.height()))
-        self.move(room.topLeft())
+        self.resize(screen_room.fitted(self, 1280, 800))
+        if (area := screen_room.room(self)) is not None:
+            self.move(area.topLeft())
 
     def _restore_splitter(self, key: str, splitter) -> None:
         if state := self.settings.bytes(f"splitter_{key}"):

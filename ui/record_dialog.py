@@ -103,9 +103,19 @@ class RecordDialog(QDialog):
             text = self.edits[f.name].text()
             if f.name == "line_id" and text.strip() in self.line_choices:
                 out[f.name] = self.line_choices[text.strip()]
-            else:
+                continue
+            try:
                 out[f.name] = to_value(self.ledger, f, text, self.day_first)
+            except InputProblem:
+                self._go_to(f.name)
+                raise
         return out
+
+    def _go_to(self, field: str) -> None:
+        """The cursor to the field a message is about, its text selected to type over."""
+        if edit := self.edits.get(field):
+            edit.setFocus()
+            edit.selectAll()
 
     def try_accept(self, confirm: Confirm = ask_accept_warnings) -> None:
         try:
@@ -121,6 +131,7 @@ class RecordDialog(QDialog):
             return
         except ValidationError as exc:
             self.message.setText("\n".join(f"{p.label}: {p.message}" for p in exc.problems))
+            self._go_to(exc.problems[0].field if exc.problems else "")
             return
         except LedgerError as exc:
             self.message.setText(str(exc))

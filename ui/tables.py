@@ -9,12 +9,14 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -336,7 +338,6 @@ class RecordsView(QWidget):
             self.assign_button = QPushButton("Assign authority…")
             self.assign_button.setAccessibleName("Assign an authority to the selected packages")
             self.assign_button.clicked.connect(lambda: assign_selected(self, ask_accept_warnings))
-            self.assign_button.setEnabled(not ledger.readonly)
             bar.addWidget(self.assign_button)
         lay.addLayout(bar)
 
@@ -393,6 +394,15 @@ class RecordsView(QWidget):
         self.add_button.setEnabled(not ledger.readonly)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_delete())
         self.model.modelReset.connect(self._update_delete)
+        # Ctrl+C copies the selected rows as a spreadsheet pastes them; a right-click offers the same
+        # as the buttons above, on the rows under the pointer. A cell being edited keeps Ctrl+C for its text.
+        self.copy_action = QAction("Copy rows", self.table)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.triggered.connect(lambda: self.copy_rows())
+        self.table.addAction(self.copy_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self._update_delete()
         self._update_count()
         self._restore_columns()
@@ -403,15 +413,22 @@ class RecordsView(QWidget):
         self._update_delete()
 
     def _update_delete(self) -> None:
-        """Delete works on the selected rows: disabled, saying so, while none is selected."""
+        """Delete and Assign authority work on the selected rows: disabled, saying so, while none is."""
         has = bool(self.table.selectionModel().selectedRows()) or self.table.currentIndex().isValid()
-        self.delete_button.setEnabled(not self.ledger.readonly and has)
-        self.delete_button.setToolTip(self.readonly_reason or ("" if has else "Select the rows to delete first"))
+        buttons = [(self.delete_button, "Select the rows to delete first")]
+        if hasattr(self, "assign_button"):
+            buttons.append((self.assign_button, "Select the packages first (Shift or Ctrl and click for several)"))
+        for button, first in buttons:
+            button.setEnabled(not self.ledger.readonly and has)
+            button.setToolTip(self.readonly_reason or ("" if has else first))
+        if hasattr(self, "copy_action"):  # copying writes nothing: a read-only ledger copies too
+            self.copy_action.setEnabled(has)
+            self.copy_action.setToolTip("" if has else "Select the rows to copy first")
 
     def _update_count(self, *args) -> None:
         m = self.model
-        if m.total == 0:
-            self.detail.setHtml(empty_note(self.kind, m.search_text))
+        if m.total == 0 or self.current_record() is None:
+            self.show_detail(-1)  # why the table is empty, or nothing: never a note of a search gone by
         plural, one = KINDS[self.kind].plural, self.kind.replace("_", " ")
         text = f"{m.total:,} {plural if m.total != 1 else one}"
         if m.offset:  # from the last page: say where these rows stand
@@ -534,7 +551,7 @@ class RecordsView(QWidget):
         if current is not None:
             self.select_id(current.id)
         else:
-            self.detail.clear()
+            self.show_detail(-1)
 
     def current_record(self) -> Any:
         idx = self.table.currentIndex()
@@ -543,7 +560,7 @@ class RecordsView(QWidget):
     def select_id(self, record_id: int) -> bool:
         row = self.model.row_of(record_id)
         if row is None:
-            self.detail.clear()
+            self.show_detail(-1)
             return False
         self.table.setCurrentIndex(self.model.index(row, max(self.table.currentIndex().column(), 0)))
         self.show_detail(row)
@@ -555,6 +572,8 @@ class RecordsView(QWidget):
             self.detail.setHtml(
                 detail_html(self.ledger, self.kind, rec, self.model.display, self.model.labels, self._details_open)
             )
+        elif self.model.total == 0:  # an empty table keeps saying why and how to add rows (also after an undo)
+            self.detail.setHtml(empty_note(self.kind, self.model.search_text))
         else:
             self.detail.clear()
 
@@ -570,22 +589,63 @@ class RecordsView(QWidget):
     def add_record(self) -> None:
         dialog = RecordDialog(self.ledger, self.kind, self.settings.day_first if self.settings else None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.record is not None:
+            self.model.refresh()  # the window refreshes its views a moment later: the new row is needed now
             self.select_id(dialog.record.id)
 
-    def selected_ids(self) -> list[int]:
+    def _selected_rows(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         if not rows and self.table.currentIndex().isValid():
             rows = [self.table.currentIndex().row()]
-        return [self.model.record(r).id for r in rows]
+        return rows
+
+    def copy_rows(self) -> str:
+        """The selected rows as the table shows them, a tab between cells: pasted into a spreadsheet,
+        each lands in its own cell. Returns the text put on the clipboard."""
+        columns = [c for c in range(self.model.columnCount()) if not self.table.isColumnHidden(c)]
+        lines = []
+        for row in self._selected_rows():
+            cells = (self.model.index(row, c).data(Qt.ItemDataRole.DisplayRole) for c in columns)
+            lines.append("\t".join("" if v is None else str(v).replace("\t", " ").replace("\n", " ") for v in cells))
+        text = "\n".join(lines)
+        if text:
+            QApplication.clipboard().setText(text)
+        return text
+
+    def _context_menu(self, pos) -> QMenu:
+        menu = QMenu(self.table)
+        cell = self.table.indexAt(pos)
+        for button in (self.add_button, self.delete_button, getattr(self, "assign_button", None)):
+            if button is not None:
+                act = menu.addAction(button.text(), button.click)
+                act.setEnabled(button.isEnabled())
+                act.setToolTip(button.toolTip())
+        menu.addSeparator()
+        copy = menu.addAction(self.copy_action.text(), self.copy_rows)
+        copy.setShortcut(self.copy_action.shortcut())
+        copy.setEnabled(self.copy_action.isEnabled())
+        text = cell.data(Qt.ItemDataRole.DisplayRole) if cell.isValid() else None
+        one = menu.addAction("Copy cell", lambda: QApplication.clipboard().setText(str(text)))
+        one.setEnabled(text not in (None, ""))
+        self.context_menu = menu  # kept for tests, which look at it instead of clicking a popup
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        return menu
+
+    def selected_ids(self) -> list[int]:
+        return [self.model.record(r).id for r in self._selected_rows()]
 
     def delete_selected(self, confirm: bool = True) -> int:
         ids = self.selected_ids()
         if not ids:
             return 0
         k = KINDS[self.kind]
-        what = f"{len(ids)} {k.plural}" if len(ids) > 1 else f"{self.kind.replace('_', ' ')} {ids[0]}"
+        if len(ids) > 1:
+            what = f"{len(ids)} {k.plural}"
+        else:  # by the name the table shows ("package PDA 4"): its id is a number the user never typed
+            label = getattr(self.ledger.get(self.kind, ids[0]), k.label_field, None)
+            what = f"{self.kind.replace('_', ' ')} {label if label not in (None, '') else ids[0]}"
         if confirm:
-            extra = " with its lines and disbursements" if self.kind == "package" else ""
+            extra = (" with its lines and disbursements" if len(ids) == 1 else " with their lines and disbursements"
+                     ) if self.kind == "package" else ""
             answer = QMessageBox.question(self, "Delete", f"Delete {what}{extra}? Undo brings it back.")
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
