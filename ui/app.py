@@ -52,6 +52,9 @@ def build_window(ledger_arg: str | None = None, settings=None):
 
 
 def run_app(args) -> int:
+    from .errors import record_crashes
+
+    record_crashes()  # the app's own process only: under a test runner its faults stay on the runner's stderr
     app = make_app()
     window = build_window(getattr(args, "ledger", None))
     window.show()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import sys
 import traceback
@@ -18,6 +19,30 @@ log = logging.getLogger("aid_ledger.ui")
 
 def log_path() -> Path:
     return data_dir() / "aid-ledger.log"
+
+
+def crash_log_path() -> Path:
+    return data_dir() / "aid-ledger-crash.log"
+
+
+_crash_file = None  # kept open: a crash inside Qt's C++ writes the Python stacks into it as the process dies
+
+
+def record_crashes() -> Path | None:
+    """A crash that takes the process down (a fault in Qt or another compiled library) leaves every
+    thread's Python stack in the crash log, where a quiet exit would leave nothing to report."""
+    global _crash_file
+    path = crash_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open for the process's life)
+    except OSError:
+        return None
+    faulthandler.enable(file=fh, all_threads=True)
+    if _crash_file is not None:
+        _crash_file.close()
+    _crash_file = fh
+    return path
 
 
 def setup_logging() -> Path:

@@ -28,7 +28,7 @@ from ledger.service import Changed, Ledger
 from . import screen_room
 from .daily_backup import DailyBackup
 from .dashboard import Dashboard
-from .errors import log_path, show_problem
+from .errors import crash_log_path, log_path, show_problem
 from .fmt import Display
 from .history_view import HistoryPanel
 from .ledger_files import LedgerFiles
@@ -414,7 +414,7 @@ class MainWindow(LedgerFiles, QMainWindow):
             self,
             f"About {APP_NAME}",
             f"<h3>{APP_NAME} {__version__}</h3><p>A ledger of authorized versus disbursed aid, kept offline.</p>"
-            f"<p>Data folder: {data_dir()}<br>Log file: {log_path()}</p>",
+            f"<p>Data folder: {data_dir()}<br>Log file: {log_path()}<br>Crash log: {crash_log_path()}</p>",
         )
 
     # -- import / export ---------------------------------------------------------------------------
