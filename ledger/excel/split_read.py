@@ -266,11 +266,11 @@ class SplitSheet:
         self.close()
 
     def close(self) -> None:
+        with self.lock:  # no piece file is written after this
+            self.closed = True
         for f in [*self.pieces.values(), *self.written]:
             if f is not None:
                 f.cancel()
-        with self.lock:  # no piece file is written after this
-            self.closed = True
         # The files left (pieces not parsed; a parse running now has its file open: removed after it).
         _remove(self.pool, self.writer, self.folder)
 
