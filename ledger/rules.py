@@ -269,8 +269,12 @@ def _package_beyond_what_is_left(b: Batch):
         return  # the whole batch fits in what its one authority has left (values are never negative)
     for i, aid, value in _with_authority(b, "value_cents"):
         if value > left[aid]:
-            name = b.facts.get_row("authority", aid)["name"]
-            yield i, f"{format_cents(value, cur)} is more than {name} has left ({format_cents(left[aid], cur)})"
+            name, had = b.facts.get_row("authority", aid)["name"], left[aid]
+            if had > 0:
+                yield i, f"{format_cents(value, cur)} is more than {name} has left ({format_cents(had, cur)})"
+            else:  # nothing left: a negative "left" would read as a slip
+                over = f"overcommitted by {format_cents(-had, cur)}" if had else "fully committed"
+                yield i, f"{name} is already {over}, with nothing left for {format_cents(value, cur)}"
         if b.joins(i):
             left[aid] -= value
 

@@ -225,6 +225,15 @@ def test_packages_of_one_batch_together_beyond_what_is_left_warn_from_the_first_
     assert found[0][3].endswith(f"has left ({format_cents(left - half - 1, led.currency)})")
 
 
+def test_a_package_of_an_authority_with_nothing_left_says_so_not_a_negative_left():
+    led = _ledger()
+    left = BulkFacts(led).authority_left(1)
+    found = _batch_problems(led, "package", [Package("C1", D, 1, left), Package("C2", D, 1, 5 * 10**8), Package("C3", D, 1, 10**8)])
+    assert [(i, m) for i, _level, _field, m in found] == [
+        (1, "PDA FY2024 is already fully committed, with nothing left for USD 5 M"),
+        (2, "PDA FY2024 is already overcommitted by USD 5 M, with nothing left for USD 1 M")]
+
+
 def test_stored_packages_of_a_batch_are_held_against_their_lines_stored_or_joined_before():
     """A batch keeping its ids (a copy of stored packages, lowered): only the packages that have lines
     are looked up, the stored lines and the lines that joined the batch's facts before counted."""

@@ -8,7 +8,10 @@ leading blank columns, merged cells, shared strings, dates, a namespace prefix."
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -62,34 +65,48 @@ class _Cuts(list):
 
 
 @pytest.fixture
-def pieces(monkeypatch):
+def pieces(monkeypatch, tmp_path_factory):
     """Cut every sheet into pieces of about 300 bytes of XML, on two workers; count the cuts."""
     cuts = _Cuts()
     monkeypatch.setattr("ledger.excel.sources.worth_splitting", lambda zf, part: part in zf.NameToInfo)
     monkeypatch.setattr(split_read, "PIECE_FROM", 300)
     monkeypatch.setattr(split_read, "PIECES_PER_WORKER", 10_000)
     monkeypatch.setattr(split_read, "workers", lambda: 2)
-    real = split_read.SplitSheet._read
+    real_write, real = split_read.SplitSheet._write_piece, split_read.SplitSheet._read
 
-    def counted(self, xml):
+    def counted(self, i, xml):
         cuts.append(sum(map(len, xml)))
+        return real_write(self, i, xml)
+
+    def watched(self, written):
         try:
-            return real(self, xml)
+            return real(self, written)
         except Exception as exc:
-            cuts.failed.append(exc)
+            if not self.closed:  # a sheet given up cancels the pieces not yet parsed
+                cuts.failed.append(exc)
             raise
 
-    monkeypatch.setattr(split_read.SplitSheet, "_read", counted)
+    monkeypatch.setattr(split_read.SplitSheet, "_write_piece", counted)
+    monkeypatch.setattr(split_read.SplitSheet, "_read", watched)
     real_finish = split_read.SplitSheet.finish
 
     def finish(self, whole):
+        cuts.split = self
         out = real_finish(self, whole)
         cuts.sheets.append(out is not None)
         return out
 
     monkeypatch.setattr(split_read.SplitSheet, "finish", finish)
     monkeypatch.setattr("ledger.excel.safety.CHUNK", 256)  # the scan's chunks: pieces are cut as they come
+    monkeypatch.setattr(split_read, "AHEAD_BYTES", 600)  # parsed a few pieces ahead of the rows read, as a big sheet is
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path_factory.mktemp("tmp")))
     yield cuts
+    gc.collect()
+    for _ in range(50):  # every piece's file and folder removed (a parse still running removes its own)
+        if not list(Path(tempfile.gettempdir()).iterdir()):
+            break
+        time.sleep(0.05)
+    assert not list(Path(tempfile.gettempdir()).iterdir())
     # Reading whole after a failed piece gives the same rows, so a bad cut would hide behind it.
     assert cuts.failures_expected or not cuts.failed, cuts.failed[:3]
 
@@ -252,3 +269,21 @@ def test_a_piece_calamine_cannot_read_leaves_its_rows_to_the_sheet_read_whole(tm
     pieces.failures_expected = True
     assert _read(path) == whole
     assert len(seen) > failing + 1
+
+
+def test_a_big_sheet_is_parsed_only_a_few_pieces_ahead_of_its_rows(tmp_path, pieces):
+    """Each piece is written to its file as it is cut, and parsed a few pieces ahead of the rows being
+    read: a big sheet's cells are never all held at once."""
+    book = open_book(_messy(tmp_path / "messy.xlsx"))
+    try:
+        rows = book.open_sheet("Deliveries").rows
+        next(rows)
+        split = pieces.split
+        assert len(split.written) > 20
+        # the piece read, those ahead of it, and the last (it holds the merged ranges)
+        assert len(split.pieces) <= split.ahead + 2 < len(split.written)
+        assert sum(1 for _ in rows) > 300
+        assert len(split.pieces) == len(split.written)
+    finally:
+        book.close()
+

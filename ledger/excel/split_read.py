@@ -3,9 +3,12 @@
 python-calamine reads a sheet whole, on one core (about 100 MB of XML a second here). A big sheet
 is cut into pieces at the start of a row as the safety scan streams its XML, and each piece, made a
 small workbook of its own (the same styles, shared strings and workbook parts, stored uncompressed),
-is read by python-calamine in a worker thread as soon as it is complete: calamine releases the
-interpreter while it parses, so the pieces are read side by side while the scan goes on. Every
-piece is made of bytes the scan has already passed, so no parser sees what the scan has not checked.
+is written to a file of its own as soon as it is complete and read by python-calamine in a worker
+thread: calamine releases the interpreter while it parses, so the pieces are read side by side while
+the scan goes on. Pieces are parsed only a few ahead of the rows being read (AHEAD_BYTES), so a big
+sheet's cells are never all held at once: at a million rows, the import's peak memory is two thirds
+of the sheet read whole. Every piece is made of bytes the scan has already passed, so no parser sees
+what the scan has not checked.
 
 The rows are the cells reading the sheet whole gives, at the same places: numbered from row 1
 (blank rows included), the values from column A. The first piece's rows are taken while the others
@@ -17,10 +20,14 @@ lack it, or whose XML holds a comment or CDATA (where "<row" might not start a r
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
+import shutil
 import tempfile
+import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,8 +35,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from .safety import ROOT_TAG
 
 SPLIT_FROM = 16 * 1024**2  # bytes of sheet XML: below this, one core reads it in a fraction of a second
-SPLIT_UP_TO = 128 * 1024**2  # above this the pieces held at once would cost more memory than the time saved
+SPLIT_UP_TO = 1024**3  # above this a piece file per few megabytes would crowd the temporary folder
 PIECE_FROM = 4 * 1024**2
+PIECE_UP_TO = 16 * 1024**2  # a big sheet's pieces: their cells are held only a few at a time
+AHEAD_BYTES = 64 * 1024**2  # XML parsed ahead of the piece whose rows are being read (a few pieces of a big sheet)
 PIECES_PER_WORKER = 4  # a worker starts on a piece while the scan goes on to the next; the first piece's rows are taken sooner
 MAX_WORKERS = 4
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
@@ -46,10 +55,15 @@ def workers() -> int:
 
 
 def worth_splitting(zf: zipfile.ZipFile, part: str) -> bool:
-    """A sheet big enough to gain, small enough to hold, whose shared strings (read again by every
-    piece) are small beside it, on a machine with more than one core."""
+    """A sheet big enough to gain, whose shared strings (read again by every piece) are small beside
+    it, on a machine with more than one core and room for its pieces in the temporary folder."""
     info = zf.NameToInfo.get(part)
     if info is None or not SPLIT_FROM <= info.file_size <= SPLIT_UP_TO or workers() < 2:
+        return False
+    try:
+        if shutil.disk_usage(tempfile.gettempdir()).free < 2 * info.file_size:
+            return False
+    except OSError:
         return False
     strings = zf.NameToInfo.get("xl/sharedStrings.xml")
     return strings is None or strings.file_size * 8 <= info.file_size
@@ -62,7 +76,8 @@ class SplitSheet:
     def __init__(self, zf: zipfile.ZipFile, part: str, sheet_name: str):
         self.part, self.sheet_name = part, sheet_name
         n = workers()
-        self.piece_bytes = max(PIECE_FROM, zf.NameToInfo[part].file_size // (PIECES_PER_WORKER * n))
+        self.piece_bytes = min(PIECE_UP_TO, max(PIECE_FROM, zf.NameToInfo[part].file_size // (PIECES_PER_WORKER * n)))
+        self.ahead = max(2 * n, AHEAD_BYTES // self.piece_bytes)
         # The parts a piece's workbook needs to be read as this sheet: every part but the worksheets
         # and the media (read once, here, before any thread starts).
         self.others = [(i.filename, zf.read(i.filename)) for i in zf.infolist()
@@ -74,7 +89,17 @@ class SplitSheet:
         self.first = True
         self.ok = True
         self.pool = ThreadPoolExecutor(n, thread_name_prefix="sheet-piece")
-        self.pieces: list[Future] = []
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="sheet-piece-file")  # never queued behind a parse
+        # Each piece is written to its file as soon as it is cut (its bytes let go), and parsed only a
+        # few pieces ahead of the rows being read: a big sheet's cells are never all held at once.
+        self.folder = tempfile.mkdtemp(prefix="aidledger-pieces-")
+        self.written: list[Future] = []  # each piece's file
+        self.pieces: dict[int, Future | None] = {}  # the pieces asked to be parsed (None: its rows read)
+        self.asked = 0  # pieces 0 to this asked in turn (`_ahead`); the last one may be asked out of turn
+        self.lock = threading.Lock()
+        self.closed = False
+        # A sheet opened and never read (a hidden one skipped, say): its files go when it does.
+        weakref.finalize(self, _remove, self.pool, self.writer, self.folder)
 
     def feed(self, chunk: bytes) -> None:
         if not self.ok:
@@ -121,9 +146,10 @@ class SplitSheet:
             parts, rest = self.chunks[:-1] + [self.chunks[-1][:at]], self.chunks[-1][at:]
         else:
             parts, rest = self.chunks[:-2] + [self.chunks[-2][:at]], self.chunks[-2][at:] + self.chunks[-1]
-        self.pieces.append(self.pool.submit(self._read, [self.head] + parts + [self.tail]))
+        self._write([self.head] + parts + [self.tail])
         self.first = False
         self.chunks, self.size = [rest], len(rest)
+        self._ahead(self.ahead)
 
     def finish(self, whole: Whole) -> tuple[Iterator[tuple[int, list]], list] | None:
         """The sheet's rows (numbered from 1, values from column A) and its merged ranges; None: read it
@@ -137,11 +163,12 @@ class SplitSheet:
             return None
         # Merged ranges follow the rows, so only the last piece can hold them: waited for when it does.
         merging = any(b"mergeCell" in c for c in self.chunks)
-        self.pieces.append(self.pool.submit(self._read, [self.head] + self.chunks))
+        self._write([self.head] + self.chunks)
         self.chunks = []
+        self._ahead(self.ahead)
         try:
-            merged = self.pieces[-1].result()[3] if merging else []
-            first = self.pieces[0].result()
+            merged = self._parsed(len(self.written) - 1).result()[3] if merging else []
+            first = self._parsed(0).result()
         except Exception:  # whatever a piece could not give, reading the sheet whole says in its own words
             self.close()
             return None
@@ -153,9 +180,10 @@ class SplitSheet:
         from the first piece, is every row's), a piece's leading blank columns filled in."""
         number, width = 1, 0
         try:
-            for i in range(len(self.pieces)):
+            for i in range(len(self.written)):
                 try:
-                    start, col, block, _ = first if i == 0 else self.pieces[i].result()
+                    self._ahead(i + 1 + self.ahead)
+                    start, col, block, _ = first if i == 0 else self._parsed(i).result()
                     first = self.pieces[i] = None  # its cells are let go once its rows are read
                     if block is None:  # a piece of blank rows
                         continue
@@ -174,30 +202,55 @@ class SplitSheet:
         finally:
             self.close()
 
-    def _read(self, xml: list[bytes]) -> tuple[int, int, list, list]:
-        """A piece read by python-calamine; its sheet XML comes in parts (the head, its rows' chunks,
-        the tail), written out one after the other."""
-        from python_calamine import CalamineWorkbook
+    def _write(self, xml: list[bytes]) -> None:
+        self.written.append(self.writer.submit(self._write_piece, len(self.written), xml))
 
-        # A file, not a BytesIO: python-calamine reads a file object by small growing reads, holding
-        # the interpreter (0.1 s for 50 MB), and a file by path without it.
-        fd, name = tempfile.mkstemp(suffix=".xlsx", prefix="aidledger-piece-")
-        try:
-            with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zo:
+    def _write_piece(self, i: int, xml: list[bytes]) -> str:
+        """A piece as a workbook of its own, in a file; its sheet XML comes in parts (the head, its rows'
+        chunks, the tail), written out one after the other. A file, not a BytesIO: python-calamine reads
+        a file object by small growing reads, holding the interpreter (0.1 s for 50 MB), and a file by
+        path without it."""
+        name = os.path.join(self.folder, f"{i}.xlsx")
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the sheet's pieces are closed")
+            with open(name, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zo:
                 for part, data in self.others:
                     zo.writestr(part, data)
                 info = zipfile.ZipInfo(self.part, date_time=(1980, 1, 1, 0, 0, 0))
                 with zo.open(info, "w") as out:
                     for data in xml:
                         out.write(data)
-            del xml
+        return name
+
+    def _ahead(self, upto: int) -> None:
+        """Pieces up to `upto` asked to be parsed (each waits for its file)."""
+        while self.asked < min(upto, len(self.written)):
+            self._parsed(self.asked)
+            self.asked += 1
+
+    def _parsed(self, i: int) -> Future:
+        if i not in self.pieces:
+            self.pieces[i] = self.pool.submit(self._read, self.written[i])
+        return self.pieces[i]
+
+    def _read(self, written: Future) -> tuple[int, int, list, list]:
+        """A piece read by python-calamine, once its file is written."""
+        from python_calamine import CalamineWorkbook
+
+        name = written.result()
+        try:
             wb = CalamineWorkbook.from_path(name)
             try:
                 sh = wb.get_sheet_by_name(self.sheet_name)
             finally:
                 wb.close()
         finally:
-            os.unlink(name)
+            with contextlib.suppress(OSError):  # closed meanwhile: the folder is being removed
+                os.unlink(name)
+            if self.closed:
+                with contextlib.suppress(OSError):
+                    os.rmdir(self.folder)
         merged, start = sh.merged_cell_ranges or [], sh.start
         if start is None:  # a piece of blank rows
             return 0, 0, None, merged
@@ -213,10 +266,19 @@ class SplitSheet:
         self.close()
 
     def close(self) -> None:
-        for f in self.pieces:
+        with self.lock:  # no piece file is written after this
+            self.closed = True
+        for f in [*self.pieces.values(), *self.written]:
             if f is not None:
                 f.cancel()
-        self.pool.shutdown(wait=False)
+        # The files left (pieces not parsed; a parse running now has its file open: removed after it).
+        _remove(self.pool, self.writer, self.folder)
+
+
+def _remove(pool: ThreadPoolExecutor, writer: ThreadPoolExecutor, folder: str) -> None:
+    pool.shutdown(wait=False, cancel_futures=True)
+    writer.shutdown(wait=False, cancel_futures=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rest_whole(whole: Whole, number: int) -> Iterator[tuple[int, list]]:
