@@ -155,6 +155,7 @@ def test_detail_pane_folds_technical_notes_and_keeps_money_whole(window):
     assert "e8224139" not in text and "tranche_no_basis" not in text  # folded away
     assert "Announced late 2024-12-02" in text  # the note for people stays
     assert "725,000,000.00" in text
+    assert text.count("Source") == 1  # the field is the Source section, not a row of its own beside it
     from PySide6.QtGui import QTextDocument
 
     from ui.record_detail import detail_html

@@ -53,6 +53,8 @@ def detail_html(
     out = [f"<h3>{esc(k.name.replace('_', ' ').capitalize())} {esc(str(getattr(rec, k.label_field)))}</h3><table>"]
     technical = [f"Id: {rec.id}"]
     for f in k.fields:
+        if f.name == "source_id":
+            continue  # said once, in the Source section below, with its date and link
         value = getattr(rec, f.name)
         cell = "<td>"
         if f.type in ("cents", "signed_cents"):
