@@ -153,3 +153,11 @@ def test_delete_names_the_package_as_the_table_shows_it(qtbot, sample_window, me
     assert message_boxes[-1][2] == "Delete package PDA 4 with its lines and disbursements? Undo brings it back."
     assert view.delete_selected(confirm=False)
     assert sample_window.ledger.undo_label() == "Delete package PDA 4"  # Edit > Undo Delete package PDA 4
+
+
+def test_a_new_ledger_not_yet_named_is_headed_by_its_file_name(window):
+    assert window.dashboard.heading.text() == "new"  # new.aidledger, as the title bar says
+    window.ledger.set_meta("name", "Aid to Ukraine, my copy")
+    window.dashboard.refresh()
+    assert window.dashboard.heading.text() == "Aid to Ukraine, my copy"
+

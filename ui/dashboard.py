@@ -362,7 +362,9 @@ class Dashboard(QWidget):
             return
         self.summary = s = self.ledger.summary(self.as_of_text(), self.by.currentData())
         self.display.currency = s.currency
-        name = self.ledger.meta("name") or ""
+        # A ledger not yet named goes by its file's name (the title bar names the file too): never a blank heading.
+        path = self.ledger.path
+        name = self.ledger.meta("name") or (path.stem if path else "")
         self.heading.setText(name)
         kinds = ("authority", "package", "disbursement", "disbursement_by_authority")
         counts = {kind: self.ledger.count(kind) for kind in kinds}
