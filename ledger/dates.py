@@ -91,22 +91,24 @@ def parse_date(value: object, day_first: bool | None = None) -> dt.date:
     raise DateError(f"{text!r} is not a date (expected e.g. 2024-12-02, Dec. 2, 2024, 2 December 2024)")
 
 
-def numeric_order(text: str) -> bool | None:
-    """Whether a numeric date ("16.02.2024", "2/13/2024") can only be day first (True) or only month
-    first (False); None when it is no such date or either order reads it."""
+def numeric_parts(text: str) -> tuple[int, int] | None:
+    """The two numbers before the year of a numeric date ("16.02.2024", "2/13/2024"); None for other text."""
     m = _SLASH.match(" ".join(text.split()))
-    if not m:
+    return (int(m[1]), int(m[2])) if m else None
+
+
+def numeric_order(text: str) -> bool | None:
+    """Whether a numeric date can only be day first (True) or only month first (False); None when it
+    is no such date or either order reads it."""
+    parts = numeric_parts(text)
+    if parts is None:
         return None
-    a, b = int(m[1]), int(m[2])
+    a, b = parts
     if a > 12 >= b:
         return True
     if b > 12 >= a:
         return False
     return None
-
-
-def is_numeric_date(text: str) -> bool:
-    return _SLASH.match(" ".join(text.split())) is not None
 
 
 def _month(name: str, text: str) -> int:

@@ -176,9 +176,22 @@ def colleague_edit(tmp_path_factory):
     return path, led
 
 
-def test_a_colleagues_edit_finds_its_renamed_sheet_and_says_the_lost_lines_once(colleague_edit, tmp_path):
+def test_a_colleagues_edit_finds_its_renamed_sheet_and_says_the_lost_lines_once(colleague_edit, tmp_path, monkeypatch):
     path, _ = colleague_edit
+    from ledger.excel import sources
+
+    opened = []
+    real = sources._xlsx
+
+    def counted(p):
+        book = real(p)
+        inner = book.open_sheet
+        book.open_sheet = lambda name, **kw: opened.append(name) or inner(name, **kw)
+        return book
+
+    monkeypatch.setattr(sources, "_xlsx", counted)
     plan = read_import(path)
+    assert opened.count("Packages (MK edits)") == 1  # its header told its kind; its rows are read from that one opening
     assert "sheet 'Packages (MK edits)' read as the Packages sheet (its columns are that sheet's)" in plan.notes
     assert "sheet 'Packages (MK edits)': columns not part of the layout were ignored: Checked by" in plan.notes
     ledger = _new(tmp_path)

@@ -100,7 +100,8 @@ class FigureCells:
         return self.convert(cells)
 
     def _in_order(self, cells: list) -> list:
-        texts = [v for v in dict.fromkeys(cells) if v.__class__ is str and dates.is_numeric_date(v)]
+        parts = {v: p for v in dict.fromkeys(cells) if v.__class__ is str and (p := dates.numeric_parts(v))}
+        texts = list(parts)
         for t in texts:
             order = dates.numeric_order(t)
             if order is not None and order not in self.orders:
@@ -110,8 +111,8 @@ class FigureCells:
         day_first = next(iter(self.orders))
         found = {}
         for t in texts:
-            a, b = t.replace(".", "/").replace("-", "/").split("/")[:2]
-            if a != b and int(a) <= 12 and int(b) <= 12:
+            a, b = parts[t]
+            if a != b and a <= 12 and b <= 12:
                 try:
                     found[t] = dates.parse_date(t, day_first)
                 except dates.DateError:

@@ -133,7 +133,7 @@ def normalise(text: object) -> Header:
     return Header(raw, base, unit)
 
 
-_MONEY = re.compile(r"\busd\b|us\$|\$|\beur\b|\u20ac|\bgbp\b|\u00a3|\buah\b|\u20b4")
+_MONEY = re.compile(_CURRENCY.pattern + r"|\beur\b|\u20ac|\bgbp\b|\u00a3|\buah\b|\u20b4")  # the dollar words and other currencies
 
 
 def is_money_header(h: Header) -> bool:

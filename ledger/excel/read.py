@@ -180,21 +180,31 @@ class _Reader:
         by_kind = {k: names[layout.SHEET_NAMES[k].casefold()] for k in layout.DATA_KINDS if layout.SHEET_NAMES[k].casefold() in names}
         ours = {n.casefold() for n in (layout.ABOUT_SHEET, layout.SUMMARY_SHEET, layout.SERIES_SHEET, *layout.SHEET_NAMES.values())}
         others = [n for n in self.book.sheet_names if n.casefold() not in ours]
+        opened: dict[str, Sheet] = {}  # renamed sheets, read once: their header told their kind
         for name in others:  # a sheet renamed by whoever edited the export is still its kind's, by its columns
-            kind = self._renamed_kind(name, [k for k in layout.DATA_KINDS if k not in by_kind])
+            sheet = self.book.open_sheet(name, hidden_rows=False)
+            kind = self._renamed_kind(sheet, [k for k in layout.DATA_KINDS if k not in by_kind])
             if kind is None:
                 self.plan.notes.append(f"sheet {name!r} is not part of an Aid Ledger export: ignored")
             else:
-                by_kind[kind] = name
+                by_kind[kind], opened[kind] = name, sheet
                 self.plan.notes.append(f"sheet {name!r} read as the {layout.SHEET_NAMES[kind]} sheet (its columns are that sheet's)")
         for kind in layout.DATA_KINDS:
             if kind in by_kind:
-                self._own_sheet(kind, self.book.open_sheet(by_kind[kind], hidden_rows=False))
+                self._own_sheet(kind, opened.pop(kind, None) or self.book.open_sheet(by_kind[kind], hidden_rows=False))
         self.finish()
 
-    def _renamed_kind(self, name: str, kinds: list[str]) -> str | None:
-        """The kind whose export columns the sheet's first row holds (its ID and most of the rest), if any."""
-        header = next((values for _, values in self.book.open_sheet(name, hidden_rows=False).rows if any(not is_blank(v) for v in values)), [])
+    def _renamed_kind(self, sheet: Sheet, kinds: list[str]) -> str | None:
+        """The kind whose export columns the sheet's first row holds (its ID and most of the rest), if any.
+        The rows read to find that row are put back in front of the sheet's rows."""
+        rows, seen = iter(sheet.rows), []
+        header: list = []
+        for item in rows:
+            seen.append(item)
+            if any(not is_blank(v) for v in item[1]):
+                header = item[1]
+                break
+        sheet.rows = itertools.chain(seen, rows)
         texts = {str(v).strip().casefold() for v in header if not is_blank(v)}
         if "id" not in texts:
             return None

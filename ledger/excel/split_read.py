@@ -86,7 +86,6 @@ class SplitSheet:
         self.head: bytes | None = None  # the XML up to and including <sheetData>, without its <dimension>
         self.chunks: list[bytes] = []
         self.size = 0
-        self.first = True
         self.ok = True
         self.pool = ThreadPoolExecutor(n, thread_name_prefix="sheet-piece")
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="sheet-piece-file")  # never queued behind a parse
@@ -147,7 +146,6 @@ class SplitSheet:
         else:
             parts, rest = self.chunks[:-2] + [self.chunks[-2][:at]], self.chunks[-2][at:] + self.chunks[-1]
         self._write([self.head] + parts + [self.tail])
-        self.first = False
         self.chunks, self.size = [rest], len(rest)
         self._ahead(self.ahead)
 
@@ -158,7 +156,7 @@ class SplitSheet:
         the rows that follow a piece calamine could not read."""
         if not self.ok:
             return None
-        if self.first:  # never cut: nothing gained
+        if not self.written:  # never cut: nothing gained
             self.close()
             return None
         # Merged ranges follow the rows, so only the last piece can hold them: waited for when it does.
